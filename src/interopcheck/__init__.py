@@ -1,0 +1,5 @@
+"""interopcheck: conformance checks of housing systems' APIs, data and exports."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

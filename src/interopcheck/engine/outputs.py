@@ -1,0 +1,68 @@
+"""Write a run's files: the canonical JSON report first, then the other formats, the transcript, the bundle.
+
+Every file is written atomically by the report writer, so an interrupted run leaves earlier
+reports whole and no half-written files.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+
+from interopcheck.engine.run import RunArtifacts
+from interopcheck.errors import ReportError
+
+
+def write_outputs(
+    artifacts: RunArtifacts,
+    output_dir: Path,
+    formats: Sequence[str],
+    *,
+    transcript: bool = False,
+    bundle: bool = False,
+    sign_key: Path | None = None,
+) -> list[Path]:
+    """Write the reports (JSON always first), and the HAR transcript and evidence bundle when asked."""
+    from interopcheck.report.json_report import to_dict
+    from interopcheck.report.writer import atomic_write, write_reports
+
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create the output folder {output_dir}: {exc.strerror}", hint="choose another --output-dir") from exc
+    report = to_dict(artifacts.report)
+    wanted = ["json", *(f for f in formats if f != "json")]
+    paths = list(write_reports(report, output_dir, wanted))
+    har_path: Path | None = None
+    if transcript or bundle:
+        from interopcheck.live.har import to_har
+
+        har_path = output_dir / "transcript.har"
+        atomic_write(har_path, orjson.dumps(to_har(artifacts.exchanges), option=orjson.OPT_INDENT_2))
+        if transcript:
+            paths.append(har_path)
+    if bundle:
+        paths.append(_bundle(artifacts, report, output_dir, har_path, sign_key))
+    return paths
+
+
+def _bundle(artifacts: RunArtifacts, report: dict, output_dir: Path, har: Path | None, sign_key: Path | None) -> Path:
+    from interopcheck.report.bundle import write_bundle
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files: dict[str, Path] = {}
+        spec_name = "spec." + ("json" if artifacts.document.format == "json" else "yaml")
+        files[spec_name] = Path(tmp) / spec_name
+        files[spec_name].write_bytes(artifacts.document.raw_bytes() if hasattr(artifacts.document, "raw_bytes") else orjson.dumps(artifacts.document.data))
+        files["profile.json"] = Path(tmp) / "profile.json"
+        files["profile.json"].write_bytes(orjson.dumps(artifacts.profile.resolved(), option=orjson.OPT_INDENT_2))
+        if artifacts.declaration is not None:
+            files["declaration.yaml"] = Path(artifacts.declaration.source)
+        if har is not None:
+            files["transcript.har"] = har
+        path = output_dir / "evidence-bundle.zip"
+        write_bundle(path, report, files, sign_key)
+        return path

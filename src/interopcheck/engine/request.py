@@ -1,0 +1,67 @@
+"""Turn the parsed command-line options of `check` into a RunRequest (no I/O, no printing)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from interopcheck.checks.context import RunOptions
+from interopcheck.engine.run import RunRequest
+from interopcheck.errors import UsageError
+
+_LIVE_ONLY = ("token_env", "api_key_env", "token_url", "client_id", "client_secret_env", "scope", "ca_bundle")
+
+
+def check_request(kw: Mapping[str, Any]) -> RunRequest:
+    """A RunRequest from `check`'s options; options that need a sandbox without one are a usage error."""
+    base_url = kw.get("base_url")
+    if not base_url:
+        given = [f"--{name.replace('_', '-')}" for name in _LIVE_ONLY if kw.get(name)]
+        if given:
+            raise UsageError(f"{', '.join(given)} given without --base-url", hint="add --base-url URL of the sandbox, or drop them")
+    if kw.get("sign_key") and not kw.get("bundle"):
+        raise UsageError("--sign-key given without --bundle", hint="add --bundle; the signature covers the bundle's manifest")
+    options = RunOptions(
+        seed=kw.get("seed", 0),
+        sample=kw.get("sample", 50),
+        max_pages=kw.get("max_pages", 50),
+        max_examples=kw.get("max_examples", 10),
+        allow_writes=bool(kw.get("allow_writes")),
+        export_max_records=kw.get("export_max_records"),
+        export_max_bytes=kw.get("export_max_bytes"),
+        export_timeout=kw.get("export_timeout", 600.0),
+    )
+    return RunRequest(
+        spec=kw["spec"],
+        profile=kw.get("profile", "housing"),
+        overlays=tuple(kw.get("overlays") or ()),
+        declaration=kw.get("declaration"),
+        live=live_options(kw) if base_url else None,
+        options=options,
+        allow_remote_refs=bool(kw.get("allow_remote_refs")),
+        max_spec_bytes=kw.get("max_spec_bytes", 50_000_000),
+    )
+
+
+def live_options(kw: Mapping[str, Any]) -> Any:
+    """The live session's options from the command line."""
+    from interopcheck.live.session import LiveOptions
+
+    if kw.get("client_id") and not kw.get("token_url"):
+        raise UsageError("--client-id given without --token-url", hint="add --token-url of the OAuth 2.0 token endpoint")
+    if kw.get("token_url") and not (kw.get("client_id") and kw.get("client_secret_env")):
+        raise UsageError("--token-url needs --client-id and --client-secret-env", hint="name the client and the variable holding its secret")
+    return LiveOptions(
+        base_url=kw["base_url"],
+        rate=kw.get("rate", 10.0),
+        timeout=kw.get("timeout", 10.0),
+        ca_bundle=kw.get("ca_bundle"),
+        allow_writes=bool(kw.get("allow_writes")),
+        token_env=kw.get("token_env"),
+        api_key_env=kw.get("api_key_env"),
+        api_key_header=kw.get("api_key_header") or "Authorization",
+        token_url=kw.get("token_url"),
+        client_id=kw.get("client_id"),
+        client_secret_env=kw.get("client_secret_env"),
+        scope=kw.get("scope"),
+    )

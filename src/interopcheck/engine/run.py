@@ -1,0 +1,191 @@
+"""One conformance run: load the inputs, run the profile's checks in order, evaluate, build the report.
+
+Inputs that cannot be used at all (a spec that is not an API description, an invalid profile or
+declaration) raise the project's errors (exit 2). A sandbox that cannot be used does not stop the
+run: its checks become `error` with the reason, and the verdict is `incomplete`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from interopcheck import __version__
+from interopcheck.checks import registry
+from interopcheck.checks.context import CheckContext, RunOptions
+from interopcheck.declaration import Declaration, load_declaration
+from interopcheck.engine import evaluate
+from interopcheck.errors import LiveError
+from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo
+from interopcheck.profile.load import Profile, load_profile, validate_check_ids
+from interopcheck.spec.document import SpecDocument
+from interopcheck.spec.index import build_index
+from interopcheck.spec.load import load_spec
+from interopcheck.spec.validate import validate_spec
+
+REPORT_SCHEMA_VERSION = "1.0"
+_STAGE_ORDER = {"spec": 0, "declaration": 0, "live": 1, "export": 2}
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """Everything a `check` run needs, as the CLI parsed it."""
+
+    spec: str
+    profile: str = "housing"
+    overlays: tuple[str, ...] = ()
+    declaration: str | None = None
+    live: Any = None  # interopcheck.live.session.LiveOptions, when a sandbox is given
+    options: RunOptions = field(default_factory=RunOptions)
+    allow_remote_refs: bool = False
+    max_spec_bytes: int = 50_000_000
+
+
+@dataclass(frozen=True)
+class RunArtifacts:
+    """The report plus what the bundle and transcript need from the run."""
+
+    report: Report
+    document: SpecDocument
+    profile: Profile
+    declaration: Declaration | None
+    exchanges: tuple[Any, ...] = ()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _stage(spec: registry.CheckSpec) -> int:
+    return max((_STAGE_ORDER.get(n, 0) for n in spec.needs), default=0)
+
+
+def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
+    """Run every check the profile names and evaluate the results into a report."""
+    say = progress or (lambda _msg: None)
+    started = _now()
+    profile = load_profile(request.profile, request.overlays)
+    known = registry.all_checks()
+    validate_check_ids(profile, known)
+    declaration = load_declaration(request.declaration) if request.declaration else None
+
+    say(f"reading {request.spec}")
+    document = load_spec(request.spec, allow_remote_refs=request.allow_remote_refs, max_bytes=request.max_spec_bytes)
+    index = build_index(document)
+    validation = validate_spec(document)
+    ctx = CheckContext(index=index, validation=validation, declaration=declaration, options=request.options)
+    ctx.standards = _standards()
+
+    if request.live is not None:
+        ctx.live, ctx.live_error = _open_live(request.live, ctx, say)
+    try:
+        results = _run_checks(profile, known, ctx, say)
+    finally:
+        exchanges = tuple(getattr(ctx.live, "exchanges", ()) or ())
+        if ctx.live is not None:
+            ctx.live.close()
+
+    outcomes = tuple(evaluate.evaluate_requirement(r, results, declaration) for r in profile.requirements)
+    report = Report(
+        schema_version=REPORT_SCHEMA_VERSION,
+        run=RunInfo(
+            tool="interopcheck",
+            tool_version=__version__,
+            started_at=started,
+            finished_at=_now(),
+            spec_source=request.spec,
+            spec_sha256=document.sha256,
+            base_url=getattr(request.live, "base_url", None),
+            seed=request.options.seed,
+            writes_allowed=request.options.allow_writes,
+            declaration_source=declaration.source if declaration else None,
+            declaration_sha256=declaration.sha256 if declaration else None,
+            options=_recorded_options(request),
+        ),
+        profile=ProfileRef(profile.id, profile.version, profile.sha256, tuple(profile.files)),
+        verdict=evaluate.verdict_of(outcomes),
+        score=evaluate.score_of(outcomes),
+        counts=evaluate.counts_of(outcomes),
+        outcomes=outcomes,
+        not_tested=evaluate.not_tested(outcomes, {r.id: r for r in profile.requirements}),
+        declaration_coverage=_coverage(results),
+    )
+    return RunArtifacts(report, document, profile, declaration, exchanges)
+
+
+def _standards() -> Any:
+    from interopcheck.standards import load_standards
+
+    return load_standards()
+
+
+def _open_live(options: Any, ctx: CheckContext, say: Progress) -> tuple[Any, str | None]:
+    from interopcheck.live.session import open_session
+
+    say(f"connecting to {options.base_url}")
+    try:
+        return open_session(options, ctx.index, ctx.declaration), None
+    except LiveError as exc:
+        return None, str(exc)
+
+
+def _run_checks(
+    profile: Profile, known: dict[str, registry.CheckSpec], ctx: CheckContext, say: Progress
+) -> dict[str, CheckResult]:
+    wanted = dict.fromkeys(c for r in profile.requirements for c in r.checks)
+    ordered = sorted((known[c] for c in wanted), key=_stage)
+    results: dict[str, CheckResult] = {}
+    for spec in ordered:
+        say(f"check {spec.id}")
+        results[spec.id] = registry.run_check(spec, ctx)
+    return results
+
+
+def _recorded_options(request: RunRequest) -> dict[str, Any]:
+    opts = request.options
+    recorded: dict[str, Any] = {
+        "profile": request.profile,
+        "overlays": list(request.overlays),
+        "sample": opts.sample,
+        "max_pages": opts.max_pages,
+        "max_examples": opts.max_examples,
+        "export_max_records": opts.export_max_records,
+        "export_max_bytes": opts.export_max_bytes,
+        "export_timeout": opts.export_timeout,
+        "allow_remote_refs": request.allow_remote_refs,
+    }
+    if request.live is not None:
+        recorded["rate"] = getattr(request.live, "rate", None)
+        recorded["auth"] = _auth_kind(request.live)
+    return recorded
+
+
+def _auth_kind(live: Any) -> str:
+    if getattr(live, "token_url", None):
+        return "oauth2-client-credentials"
+    if getattr(live, "token_env", None):
+        return "bearer-token"
+    if getattr(live, "api_key_env", None):
+        return "api-key"
+    return "none"
+
+
+def _coverage(results: dict[str, CheckResult]) -> dict[str, Any] | None:
+    """Per entity, how much of the standard the declaration maps (from the data.mapping checks)."""
+    entities: dict[str, Any] = {}
+    for check_id, result in results.items():
+        if not check_id.startswith("data.mapping."):
+            continue
+        for finding in (*result.evidence, *result.findings):
+            if finding.data and "coverage" in finding.data:
+                entities[check_id.removeprefix("data.mapping.")] = finding.data
+                break
+    if not entities:
+        return None
+    required = sum(int(e.get("required", 0)) for e in entities.values())
+    mapped = sum(int(e.get("mapped", 0)) for e in entities.values())
+    return {"entities": entities, "required": required, "mapped": mapped, "coverage": round(mapped / required, 3) if required else None}

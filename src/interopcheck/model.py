@@ -1,0 +1,211 @@
+"""Frozen dataclasses for everything a run produces: findings, check results, outcomes, the report.
+
+These are the contract between checks, the evaluator and the report writers. The canonical
+JSON report is `dataclasses.asdict` of `Report` (see `report/json_report.py`), so adding a
+field here changes the published report schema (`report/report.schema.json`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Level(StrEnum):
+    """RFC 2119 strength of a requirement."""
+
+    MUST = "MUST"
+    SHOULD = "SHOULD"
+    MAY = "MAY"
+
+
+class Mode(StrEnum):
+    """What a requirement needs to be decided."""
+
+    STATIC = "static"  # the OpenAPI document (and declaration) alone
+    LIVE = "live"  # a running sandbox
+    EXPORT = "export"  # the sandbox's bulk export
+    ATTESTATION = "attestation"  # the supplier's signed word
+
+
+class Status(StrEnum):
+    """Outcome of a check or a requirement."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"  # a SHOULD or MAY not met
+    SKIP = "skip"  # a precondition missing (no sandbox, no declaration)
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"  # the tool or the sandbox broke: never a pass, never the supplier's fail
+    ATTESTED = "attested"  # claimed by the supplier, not verifiable by machine
+
+
+class Verdict(StrEnum):
+    """The run's answer: conformant only when every MUST passed."""
+
+    CONFORMANT = "conformant"
+    NOT_CONFORMANT = "not_conformant"
+    INCOMPLETE = "incomplete"  # a MUST errored or was skipped: the verdict is unknown
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the API description: JSON pointer, and line (1-based) in `file` when known."""
+
+    pointer: str
+    line: int | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """A request as sent, secrets already redacted."""
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """A response as received, body truncated to the evidence cap; secrets redacted."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+    body_truncated: bool = False
+    elapsed_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP exchange kept as evidence, with a curl line that reproduces it (redacted)."""
+
+    request: HttpRequest
+    response: HttpResponse | None = None
+    curl: str = ""
+    error: str | None = None  # transport failure (timeout, refused, too large) instead of a response
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One specific problem (or, for a pass, one piece of evidence) a check found."""
+
+    message: str
+    location: Location | None = None
+    exchange: Exchange | None = None
+    data: dict[str, Any] | None = None  # structured detail: counts, the failing record, a code
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check decided. Findings say why; for a pass, `evidence` shows what was seen."""
+
+    check_id: str
+    status: Status
+    summary: str
+    findings: tuple[Finding, ...] = ()
+    evidence: tuple[Finding, ...] = ()
+    duration_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a requirement comes from: a citation and a link."""
+
+    citation: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One entry of a profile's register."""
+
+    id: str
+    title: str
+    level: Level
+    mode: Mode
+    source: tuple[Source, ...]
+    checks: tuple[str, ...] = ()
+    description: str | None = None
+    not_tested_reason: str | None = None
+    family: str | None = None
+    origin: str | None = None  # the profile or overlay file that last defined or changed it
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The single outcome of one requirement, from its checks' results."""
+
+    requirement_id: str
+    title: str
+    level: Level
+    mode: Mode
+    status: Status
+    reason: str
+    checks: tuple[CheckResult, ...] = ()
+    claimed: str | None = None  # what the supplier's declaration says for this requirement
+
+
+@dataclass(frozen=True)
+class Score:
+    """A number for comparison; the verdict never depends on it. `formula` is printed."""
+
+    value: float
+    formula: str
+    passed_weight: float
+    total_weight: float
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many requirements ended in each status, and how many MUSTs failed."""
+
+    by_status: dict[str, int]
+    musts_failed: int
+    musts_total: int
+
+
+@dataclass(frozen=True)
+class ProfileRef:
+    """The profile a run used, pinned by a hash of its resolved content."""
+
+    id: str
+    version: str
+    sha256: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Everything needed to reproduce the run; secrets never appear here."""
+
+    tool: str
+    tool_version: str
+    started_at: str
+    finished_at: str
+    spec_source: str | None
+    spec_sha256: str | None
+    base_url: str | None
+    seed: int
+    writes_allowed: bool
+    declaration_source: str | None
+    declaration_sha256: str | None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The canonical result of a run; every other format is rendered from its JSON."""
+
+    schema_version: str
+    run: RunInfo
+    profile: ProfileRef
+    verdict: Verdict
+    score: Score
+    counts: Counts
+    outcomes: tuple[Outcome, ...]
+    not_tested: tuple[dict[str, str], ...] = ()  # requirement id + why it could not be tested
+    declaration_coverage: dict[str, Any] | None = None

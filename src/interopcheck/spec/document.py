@@ -1,0 +1,35 @@
+"""A loaded API description: the parsed data plus what is needed to cite places in it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SpecDocument:
+    """The root document as loaded, with any files it `$ref`s, and a line finder.
+
+    `externals` maps the absolute URI of each other file that was `$ref`d (beside the spec)
+    to its parsed data. `line_of(pointer)` returns the 1-based line of a JSON pointer in the
+    root file, or None; it is lazy, so a spec without findings never pays for it.
+    """
+
+    data: Any
+    source: str  # the path or URL as given
+    base_uri: str  # file:// or http(s):// URI the relative $refs resolve against
+    format: str  # "json" or "yaml"
+    sha256: str
+    size: int
+    externals: dict[str, Any] = field(default_factory=dict)
+    line_finder: Callable[[str], int | None] | None = field(default=None, compare=False, repr=False)
+
+    def line_of(self, pointer: str) -> int | None:
+        """1-based line of `pointer` in the root file, when it can be found."""
+        if self.line_finder is None:
+            return None
+        try:
+            return self.line_finder(pointer)
+        except Exception:  # noqa: BLE001 - a line number is a convenience, never a crash
+            return None

@@ -1,0 +1,337 @@
+"""One index of an API description that every static check reads (vacuum's design).
+
+Built in one walk: operations with their merged parameters, responses, media types and
+schemas; named component schemas; every `$ref` site and its target. Checks ask the index,
+they do not re-walk `document.data`. `resolve()` follows `$ref`s (local and beside-the-spec
+files) with cycle protection, so recursive schemas simply work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from interopcheck.model import Location
+from interopcheck.spec.document import SpecDocument
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def escape(token: str) -> str:
+    """Escape one JSON pointer token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    """Unescape one JSON pointer token (RFC 6901)."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join(pointer: str, *tokens: str | int) -> str:
+    """`pointer` extended by `tokens`, escaped."""
+    return pointer + "".join("/" + escape(str(t)) for t in tokens)
+
+
+@dataclass(frozen=True)
+class MediaType:
+    """One media type of a request body or response, with its (unresolved) schema."""
+
+    name: str
+    pointer: str
+    schema: Any  # the schema object as written (may be a {"$ref": ...}); None if absent
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented response of an operation (`status` is "200", "4XX", "default", ...)."""
+
+    status: str
+    pointer: str
+    description: str | None
+    media_types: tuple[MediaType, ...]
+    headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter after path-level and operation-level parameters are merged and resolved."""
+
+    name: str
+    location: str  # query, header, path, cookie (and body/formData for Swagger 2.0)
+    required: bool
+    pointer: str
+    schema: Any
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one path."""
+
+    method: str  # lower case
+    path: str
+    pointer: str
+    operation_id: str | None
+    summary: str | None
+    parameters: tuple[Parameter, ...]
+    responses: tuple[Response, ...]
+    request_body: tuple[MediaType, ...]
+    security: tuple[dict[str, Any], ...] | None  # None: inherits the document's
+    tags: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """`GET /v1/properties`: how reports name the operation."""
+        return f"{self.method.upper()} {self.path}"
+
+
+@dataclass
+class SpecIndex:
+    """The index. `refs` maps each `$ref` site's pointer to the reference string."""
+
+    document: SpecDocument
+    version: str  # "2.0", "3.0.3", "3.1.0", ... as declared
+    operations: tuple[Operation, ...]
+    schemas: dict[str, str]  # component/definition name -> pointer
+    refs: dict[str, str]
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def data(self) -> Any:
+        """The root document's parsed data."""
+        return self.document.data
+
+    @property
+    def major(self) -> int:
+        """2 or 3 (0 when the version is unknown)."""
+        try:
+            return int(self.version.split(".")[0])
+        except ValueError:
+            return 0
+
+    def location(self, pointer: str) -> Location:
+        """A Location for `pointer` with its line number when known."""
+        return Location(pointer=pointer, line=self.document.line_of(pointer), file=self.document.source)
+
+    def get(self, pointer: str) -> Any:
+        """The node at `pointer` in the root document, or None."""
+        node = self.data
+        if pointer in ("", "#"):
+            return node
+        for raw in pointer.lstrip("#").split("/")[1:]:
+            token = unescape(raw)
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        return node
+
+    def resolve(self, node: Any, max_hops: int = 64) -> Any:
+        """`node` with any `$ref` chain at its top followed; a dangling ref gives None."""
+        hops = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            hops += 1
+            if hops > max_hops:
+                return None
+            node = self.deref(node["$ref"])
+        return node
+
+    def deref(self, ref: str) -> Any:
+        """The target of a `$ref` string: local (`#/...`) or a file beside the spec."""
+        if ref.startswith("#"):
+            return self.get(ref[1:])
+        target, _, fragment = ref.partition("#")
+        for uri, data in self.document.externals.items():
+            if uri == target or uri.endswith("/" + target.lstrip("./")):
+                sub = SpecIndex(SpecDocument(data, uri, uri, "json", "", 0), self.version, (), {}, {})
+                return sub.get(fragment)
+        return None
+
+    def schema_nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every schema object in the root document, once each, as (pointer, schema).
+
+        Walks component schemas and the inline schemas of parameters, bodies and responses,
+        descending through properties, items, allOf/anyOf/oneOf and additionalProperties.
+        `$ref`s are not followed (their targets are visited where they are defined).
+        """
+        cached = self._cache.get("schema_nodes")
+        if cached is None:
+            cached = list(_walk_schemas(self))
+            self._cache["schema_nodes"] = cached
+        return iter(cached)
+
+
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMA_SINGLE = ("items", "additionalProperties", "not", "contains")
+
+
+def _walk_schemas(index: SpecIndex) -> Iterator[tuple[str, dict[str, Any]]]:
+    roots: list[tuple[str, Any]] = [(ptr, index.get(ptr)) for ptr in index.schemas.values()]
+    for op in index.operations:
+        roots += [(p.pointer + "/schema", p.schema) for p in op.parameters if p.pointer.startswith(op.pointer)]
+        roots += [(m.pointer + "/schema", m.schema) for m in op.request_body]
+        for resp in op.responses:
+            roots += [(m.pointer + "/schema", m.schema) for m in resp.media_types]
+    seen: set[str] = set()
+    stack = list(reversed(roots))
+    while stack:
+        pointer, schema = stack.pop()
+        if not isinstance(schema, dict) or pointer in seen or "$ref" in schema:
+            continue
+        seen.add(pointer)
+        yield pointer, schema
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            stack += [(join(pointer, "properties", k), v) for k, v in props.items()]
+        for key in _SUBSCHEMA_LISTS:
+            items = schema.get(key)
+            if isinstance(items, list):
+                stack += [(join(pointer, key, i), v) for i, v in enumerate(items)]
+        for key in _SUBSCHEMA_SINGLE:
+            if isinstance(schema.get(key), dict):
+                stack.append((join(pointer, key), schema[key]))
+
+
+def build_index(document: SpecDocument) -> SpecIndex:
+    """Index `document` in one pass: operations, component schemas and every `$ref` site.
+
+    Tolerant of broken documents (a spec that fails validation is still indexed as far as
+    it goes), so the other checks can run on it.
+    """
+    data = document.data if isinstance(document.data, dict) else {}
+    version = str(data.get("openapi") or data.get("swagger") or "")
+    probe = SpecIndex(document, version, (), {}, {})
+    schemas: dict[str, str] = {}
+    if probe.major == 2:
+        defs = data.get("definitions")
+        if isinstance(defs, dict):
+            schemas = {name: join("/definitions", name) for name in defs}
+    else:
+        comps = data.get("components")
+        found = comps.get("schemas") if isinstance(comps, dict) else None
+        if isinstance(found, dict):
+            schemas = {name: join("/components/schemas", name) for name in found}
+    probe.schemas = schemas
+    probe.refs = _collect_refs(data)
+    probe.operations = tuple(_operations(probe, data))
+    return probe
+
+
+def _collect_refs(data: Any) -> dict[str, str]:
+    refs: dict[str, str] = {}
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                refs[pointer] = ref
+            stack += [(join(pointer, k), v) for k, v in node.items() if isinstance(v, (dict, list))]
+        elif isinstance(node, list):
+            stack += [(join(pointer, i), v) for i, v in enumerate(node) if isinstance(v, (dict, list))]
+    return refs
+
+
+def _operations(index: SpecIndex, data: dict[str, Any]) -> Iterator[Operation]:
+    paths = data.get("paths")
+    if not isinstance(paths, dict):
+        return
+    for path, item_raw in paths.items():
+        item_ptr = join("/paths", path)
+        item = index.resolve(item_raw)
+        if not isinstance(item, dict):
+            continue
+        shared = _parameters(index, item.get("parameters"), join(item_ptr, "parameters"))
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            op_ptr = join(item_ptr, method)
+            own = _parameters(index, op.get("parameters"), join(op_ptr, "parameters"))
+            merged = {(p.name, p.location): p for p in shared}
+            merged.update({(p.name, p.location): p for p in own})
+            security = op.get("security")
+            yield Operation(
+                method=method,
+                path=str(path),
+                pointer=op_ptr,
+                operation_id=op.get("operationId") if isinstance(op.get("operationId"), str) else None,
+                summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+                parameters=tuple(merged.values()),
+                responses=tuple(_responses(index, op, op_ptr)),
+                request_body=_request_body(index, op, op_ptr, own),
+                security=tuple(s for s in security if isinstance(s, dict)) if isinstance(security, list) else None,
+                tags=tuple(t for t in op.get("tags", ()) if isinstance(t, str)) if isinstance(op.get("tags"), list) else (),
+            )
+
+
+def _parameters(index: SpecIndex, raw: Any, pointer: str) -> list[Parameter]:
+    if not isinstance(raw, list):
+        return []
+    out = []
+    for i, item in enumerate(raw):
+        param = index.resolve(item)
+        if not isinstance(param, dict) or not isinstance(param.get("name"), str):
+            continue
+        schema = param.get("schema")
+        if schema is None and "type" in param:  # Swagger 2.0 non-body parameter
+            schema = {k: v for k, v in param.items() if k in ("type", "format", "items", "enum")}
+        out.append(
+            Parameter(
+                name=param["name"],
+                location=str(param.get("in", "")),
+                required=bool(param.get("required", False)),
+                pointer=join(pointer, i),
+                schema=schema,
+            )
+        )
+    return out
+
+
+def _media_types(content: Any, pointer: str) -> tuple[MediaType, ...]:
+    if not isinstance(content, dict):
+        return ()
+    return tuple(
+        MediaType(str(name), join(pointer, name), mt.get("schema") if isinstance(mt, dict) else None)
+        for name, mt in content.items()
+    )
+
+
+def _responses(index: SpecIndex, op: dict[str, Any], op_ptr: str) -> Iterator[Response]:
+    responses = op.get("responses")
+    if not isinstance(responses, dict):
+        return
+    produces = op.get("produces") or index.data.get("produces") or ["application/json"]
+    for status, raw in responses.items():
+        resp_ptr = join(op_ptr, "responses", status)
+        resp = index.resolve(raw)
+        if not isinstance(resp, dict):
+            continue
+        if index.major == 2:
+            schema = resp.get("schema")
+            media = tuple(MediaType(str(m), resp_ptr, schema) for m in produces) if schema is not None else ()
+        else:
+            media = _media_types(resp.get("content"), join(resp_ptr, "content"))
+        headers = resp.get("headers")
+        yield Response(
+            status=str(status),
+            pointer=resp_ptr,
+            description=resp.get("description") if isinstance(resp.get("description"), str) else None,
+            media_types=media,
+            headers=tuple(str(h) for h in headers) if isinstance(headers, dict) else (),
+        )
+
+
+def _request_body(
+    index: SpecIndex, op: dict[str, Any], op_ptr: str, params: list[Parameter]
+) -> tuple[MediaType, ...]:
+    if index.major == 2:
+        consumes = op.get("consumes") or index.data.get("consumes") or ["application/json"]
+        body = [p for p in params if p.location == "body"]
+        return tuple(MediaType(str(m), body[0].pointer, body[0].schema) for m in consumes) if body else ()
+    body_raw = index.resolve(op.get("requestBody"))
+    if not isinstance(body_raw, dict):
+        return ()
+    return _media_types(body_raw.get("content"), join(op_ptr, "requestBody", "content"))
