@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv clean bench-static bench-export
+.PHONY: demo test venv browser clean bench-static bench-export
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 2; }
@@ -15,11 +15,22 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Debian's chromium, for the browser test of the HTML report (installed only when missing).
+browser:
+	@bash scripts/install-browser.sh
+
 demo: $(STAMP)
 	$(BIN)/interopcheck demo --output-dir reports/demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Benchmarks (not part of `make test`); results are recorded in the README.
+bench-static: $(STAMP)
+	$(BIN)/python benchmarks/static_github.py
+
+bench-export: $(STAMP)
+	$(BIN)/python benchmarks/export_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache
