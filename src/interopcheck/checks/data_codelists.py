@@ -1,0 +1,93 @@
+"""Declaration-wide data checks: supplier code lists within the standard's, and the declaration fits the standards.
+
+`data.code-lists`: where a mapped field's standard has a code list and the supplier's schema
+declares an enum, every supplier value must be a standard value. `data.declaration-valid`:
+the declaration names only known entities, standard fields and export formats.
+"""
+
+from __future__ import annotations
+
+from interopcheck.checks.context import CheckContext
+from interopcheck.checks.data_mapping import entity_record, standards_of, supplier_pointer
+from interopcheck.checks.registry import check
+from interopcheck.checks.results import Decision, from_findings, not_applicable
+from interopcheck.entities import ENTITIES
+from interopcheck.model import Finding
+from interopcheck.standards import supplier_type
+from interopcheck.standards.supplier import descend
+
+EXPORT_FORMATS = frozenset({"ndjson", "json", "csv", "zip"})
+
+
+def _key(value: object) -> tuple[bool, object]:
+    """A comparison key that keeps True apart from 1 (JSON booleans are not numbers)."""
+    return (isinstance(value, bool), value if not isinstance(value, (dict, list)) else repr(value))
+
+
+@check("data.code-lists", title="Supplier code lists are within the standard code lists", family="data", needs=("spec", "declaration"))
+def code_lists(ctx: CheckContext) -> Decision:
+    """Each mapped coded field whose supplier schema declares an enum uses only the standard's values."""
+    assert ctx.index is not None and ctx.declaration is not None
+    standards = standards_of(ctx)
+    findings: list[Finding] = []
+    compared = undeclared = 0
+    for entity in ENTITIES:
+        mapping = ctx.declaration.entities.get(entity)
+        if mapping is None or entity not in standards.entities:
+            continue
+        source = entity_record(ctx.index, mapping, ctx.cache)
+        if source.located is None:
+            continue
+        for std_ptr, spec in standards.fields(entity).items():
+            sup_ptr = supplier_pointer(mapping, std_ptr) if spec.enum else None
+            found = descend(ctx.index, source.located, sup_ptr) if sup_ptr else None
+            if found is None or spec.enum is None:
+                continue
+            declared = supplier_type(found.schema, ctx.index.resolve).enum
+            if declared is None:
+                undeclared += 1
+                continue
+            compared += 1
+            allowed = {_key(v) for v in spec.enum} | ({_key(None)} if spec.nullable else set())
+            extra = [v for v in declared if _key(v) not in allowed]
+            if extra:
+                findings.append(Finding(
+                    f"{entity} {std_ptr} (supplier {sup_ptr}) allows values outside the standard code list: "
+                    + ", ".join(repr(v) for v in extra),
+                    location=ctx.index.location(found.pointer),
+                    data={"entity": entity, "field": std_ptr, "supplier_pointer": sup_ptr, "extra": extra, "standard": list(spec.enum)},
+                ))
+    if compared == 0 and undeclared == 0 and not findings:
+        return not_applicable("no mapped field with a standard code list could be found in the API description")
+    figures = {"compared": compared, "without_enum": undeclared}
+    ok = f"{compared} declared code list(s) within the standard's; {undeclared} coded field(s) declare no enum"
+    return from_findings(findings, ok=ok, bad="{n} supplier code list(s) go beyond the standard's",
+                         evidence=[Finding(ok, data=figures)])
+
+
+@check("data.declaration-valid", title="The declaration names only known entities, standard fields and formats", family="data", needs=("declaration",))
+def declaration_valid(ctx: CheckContext) -> Decision:
+    """Entities, mapped standard pointers and export entries of the declaration exist in the standards."""
+    assert ctx.declaration is not None
+    standards = standards_of(ctx)
+    findings: list[Finding] = []
+    for entity, mapping in ctx.declaration.entities.items():
+        if entity not in ENTITIES:
+            findings.append(Finding(f"entity {entity!r} is not a standard entity", data={"entity": entity}))
+            continue
+        if not mapping.identity and not mapping.fields:
+            findings.append(Finding(f"{entity} has neither `mapping: identity` nor any `fields`", data={"entity": entity}))
+        known = standards.fields(entity)
+        for std_ptr, sup_ptr in mapping.fields.items():
+            if std_ptr not in known:
+                findings.append(Finding(f"{entity}: {std_ptr} is not a field of the standard", data={"entity": entity, "field": std_ptr}))
+            if not (isinstance(sup_ptr, str) and (sup_ptr == "" or sup_ptr.startswith("/"))):
+                findings.append(Finding(f"{entity}: supplier pointer {sup_ptr!r} for {std_ptr} is not a JSON pointer", data={"entity": entity, "field": std_ptr}))
+    for export in ctx.declaration.exports:
+        if export.entity not in ENTITIES:
+            findings.append(Finding(f"export of unknown entity {export.entity!r}", data={"entity": export.entity, "url": export.url}))
+        if export.format not in EXPORT_FORMATS:
+            findings.append(Finding(f"export format {export.format!r} is not one of {sorted(EXPORT_FORMATS)}", data={"entity": export.entity, "url": export.url}))
+    n = len(ctx.declaration.entities)
+    return from_findings(findings, ok=f"the declaration's {n} entity mapping(s) and {len(ctx.declaration.exports)} export(s) fit the standards",
+                         bad="{n} problem(s) in the declaration")

@@ -1,0 +1,28 @@
+"""The bundled data standards: load, register locally and compile the JSON Schemas under `standards/`.
+
+`load_standards()` is the entry point (cached per process); see `registry` for the
+network-free registry and `fields` for the flattened field view the data checks compare.
+"""
+
+from __future__ import annotations
+
+from interopcheck.standards.fields import FieldSpec, SupplierType, incompatibility, supplier_type
+from interopcheck.standards.registry import (
+    RecordError,
+    StandardsRegistry,
+    StandardValidator,
+    build_registry,
+    load_standards,
+)
+
+__all__ = [
+    "FieldSpec",
+    "RecordError",
+    "StandardValidator",
+    "StandardsRegistry",
+    "SupplierType",
+    "build_registry",
+    "incompatibility",
+    "load_standards",
+    "supplier_type",
+]

@@ -1,0 +1,95 @@
+"""Every bundled standard: valid 2020-12, cited, and its example records accepted or rejected as expected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from interopcheck.resources import standards_dir
+from interopcheck.standards import load_standards
+
+CASES = Path(__file__).resolve().parents[1] / "cases" / "standards"
+REGISTRY = load_standards()
+NAMES = REGISTRY.names
+
+
+def _cases() -> list[tuple[str, str, Path]]:
+    out = []
+    for name in NAMES:
+        for kind in ("valid", "invalid"):
+            out += [(name, kind, path) for path in sorted((CASES / name / kind).glob("*.json"))]
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_schema_is_valid_2020_12_and_cited(name: str) -> None:
+    """Each file passes the 2020-12 metaschema and carries $id, x-version and a cited source."""
+    schema = REGISTRY.schema(name)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == f"https://standards.interopcheck.org/{name}.json"
+    assert schema["x-version"]
+    assert schema["$comment"] and schema["x-source"]["citation"] and schema["x-source"]["url"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_schema_has_valid_and_invalid_cases(name: str) -> None:
+    """A standard without both kinds of example is untested."""
+    assert list((CASES / name / "valid").glob("*.json")), f"no valid cases for {name}"
+    assert list((CASES / name / "invalid").glob("*.json")), f"no invalid cases for {name}"
+
+
+@pytest.mark.parametrize(("name", "kind", "path"), _cases(), ids=lambda v: v.stem if isinstance(v, Path) else str(v))
+def test_case_through_loader(name: str, kind: str, path: Path) -> None:
+    """The compiled validator accepts the valid cases and rejects the invalid ones, with errors."""
+    record = json.loads(path.read_text(encoding="utf-8"))
+    validator = REGISTRY.validator(name)
+    errors = validator.errors(record)
+    if kind == "valid":
+        assert validator.is_valid(record), errors
+        assert errors == []
+    else:
+        assert not validator.is_valid(record)
+        assert errors and all(e.kind and e.message for e in errors)
+
+
+def test_readme_lists_every_schema() -> None:
+    """standards/README.md names every schema file."""
+    readme = (standards_dir() / "README.md").read_text(encoding="utf-8")
+    missing = [n for n in NAMES if f"{n}.json" not in readme]
+    assert not missing
+
+
+def test_london_boroughs_are_the_33_e09_codes() -> None:
+    """E09000001 (City of London) to E09000033 (Westminster), each named."""
+    schema = REGISTRY.schema("common/london-borough")
+    assert schema["enum"] == [f"E09{n:06d}" for n in range(1, 34)]
+    assert schema["x-labels"]["E09000001"] == "City of London"
+    assert schema["x-labels"]["E09000033"] == "Westminster"
+
+
+def test_entity_schemas_match_the_contract() -> None:
+    """One schema per entity of interopcheck.entities, each requiring id and updated_at."""
+    from interopcheck.entities import ENTITIES
+
+    assert REGISTRY.entities == ENTITIES
+    for entity in ENTITIES:
+        assert {"id", "updated_at"} <= set(REGISTRY.schema(entity)["required"])
+
+
+@pytest.mark.parametrize(
+    ("field", "codelist", "complete"),
+    [("tenancy", "codelists/tenancy-type", True), ("unittype_gn", "codelists/property-type", True), ("rent_type", "codelists/tenure-type", False)],
+)
+def test_core_return_maps_standard_codes_to_core_codes(field: str, codelist: str, complete: bool) -> None:
+    """Every mapped standard code exists and lands on a CORE answer code; tenancy and unit types map completely."""
+    core = REGISTRY.schema("returns/core-lettings")
+    mapping = core["x-from-standard"][field]
+    standard = REGISTRY.schema(codelist)["enum"]
+    assert set(mapping) <= set(standard)
+    assert set(mapping.values()) <= set(core["properties"][field]["enum"])
+    if complete:
+        assert set(mapping) == set(standard)
