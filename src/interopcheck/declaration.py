@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from interopcheck.errors import DeclarationError
+from interopcheck.profile.yamldoc import read_yaml, validate_doc
+from interopcheck.resources import profiles_dir
 
 
 def pointer_get(record: Any, pointer: str) -> Any:
@@ -175,3 +178,28 @@ class Declaration:
     def exports_of(self, entity: str) -> tuple[ExportDecl, ...]:
         """The declared exports of `entity`."""
         return tuple(e for e in self.exports if e.entity == entity)
+
+
+def declaration_schema_path(profile: str = "housing") -> Path:
+    """The JSON Schema that declarations for `profile` must follow (bundled with the profile)."""
+    return profiles_dir() / profile / "declaration.schema.json"
+
+
+def load_declaration(path: str | Path, *, schema: str | Path | None = None) -> Declaration:
+    """Read a supplier declaration (YAML), validate it against its schema, and pin it by sha256.
+
+    Raises `DeclarationError` naming the file, the line and the fix for unreadable files, invalid
+    YAML, schema violations and an attestation given twice.
+    """
+    doc = read_yaml(Path(path), DeclarationError)
+    validate_doc(doc, Path(schema) if schema else declaration_schema_path(), DeclarationError, "declaration")
+    seen: dict[str, int | None] = {}
+    for i, att in enumerate(doc.data.get("attestations") or ()):
+        line = doc.line_of(["attestations", i, "requirement"])
+        if att["requirement"] in seen:
+            raise DeclarationError(
+                f"{doc.path}:{line}: {att['requirement']} is attested twice (first at line {seen[att['requirement']]})",
+                hint="keep one attestation per requirement",
+            )
+        seen[att["requirement"]] = line
+    return Declaration.from_dict(doc.data, source=str(path), sha256=doc.sha256)

@@ -1,0 +1,59 @@
+"""Coverage: each requirement with its checks or its reason; a MUST with neither fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from interopcheck.errors import ProfileError
+from interopcheck.model import Level, Mode, Requirement, Source
+from interopcheck.profile.coverage import ATTESTED, MISSING, NOT_TESTED, TESTED, coverage, format_coverage, require_complete
+from interopcheck.profile.load import Profile, load_profile
+
+
+def _profile(*reqs: Requirement) -> Profile:
+    return Profile("p", "1", "P", None, tuple(reqs), "0" * 64, ("p.yaml",))
+
+
+def _req(rid: str, level: Level, mode: Mode = Mode.STATIC, checks: tuple[str, ...] = (), reason: str | None = None) -> Requirement:
+    return Requirement(rid, f"title {rid}", level, mode, (Source("src"),), checks, None, reason)
+
+
+def test_housing_coverage_every_must_tested_or_explained() -> None:
+    profile = load_profile("housing")
+    cited = {c: c.upper() for r in profile.requirements for c in r.checks}
+    cov = coverage(profile, cited)
+    s = cov.summary
+    assert s.ok and s.musts_untested == 0 and not s.unknown_checks
+    assert s.musts == s.musts_with_checks + s.musts_attested
+    assert s.musts_attested == 4  # HSG-ATT-01..04
+    rows = {r.requirement_id: r for r in cov.rows}
+    assert rows["HSG-API-01"].status == TESTED and rows["HSG-API-01"].check_titles == ("SPEC.HTTPS-SERVERS",)
+    assert rows["HSG-ATT-01"].status == ATTESTED and rows["HSG-ATT-01"].not_tested_reason
+    require_complete(cov)
+
+
+def test_coverage_fails_when_a_must_has_neither_checks_nor_reason() -> None:
+    cov = coverage(
+        _profile(
+            _req("X-1", Level.MUST, checks=("spec.a",)),
+            _req("X-2", Level.MUST),
+            _req("X-3", Level.MUST, Mode.LIVE, reason="needs a person"),
+            _req("X-4", Level.SHOULD),
+        ),
+        {"spec.a": "A"},
+    )
+    statuses = [r.status for r in cov.rows]
+    assert statuses == [TESTED, MISSING, NOT_TESTED, MISSING]
+    assert cov.summary.musts_untested == 1 and not cov.summary.ok
+    with pytest.raises(ProfileError, match=r"neither checks nor a not_tested_reason: X-2 \("):
+        require_complete(cov)
+    assert "X-2 | MUST | static | missing | NOTHING" in format_coverage(cov)
+
+
+def test_coverage_flags_unknown_checks() -> None:
+    cov = coverage(_profile(_req("X-1", Level.SHOULD, checks=("spec.a", "spec.zzz"))), {"spec.a": "A"})
+    assert cov.rows[0].unknown_checks == ("spec.zzz",)
+    assert cov.summary.unknown_checks == ("spec.zzz",) and not cov.summary.ok
+    with pytest.raises(ProfileError, match="cites checks that do not exist: spec.zzz"):
+        require_complete(cov)
+    assert "spec.zzz (unknown)" in format_coverage(cov)
