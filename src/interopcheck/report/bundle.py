@@ -1,0 +1,105 @@
+"""Evidence bundle: one zip of the report, the spec, the resolved profile, the declaration and
+transcripts, with a manifest of SHA-256 hashes and an optional Ed25519 signature of the manifest.
+
+The zip is written canonically (members stored uncompressed, in a fixed order, with fixed
+timestamps and attributes), so `verify.py` can rebuild it byte for byte and so notice a change
+to any byte, headers included, not only to the members' contents.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from interopcheck.errors import ReportError
+from interopcheck.report import json_report
+from interopcheck.report.writer import atomic_write
+
+BUNDLE_VERSION = "1.0"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+REPORT = "report.json"
+RESERVED = frozenset({MANIFEST, SIGNATURE, REPORT})
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256 of `data`."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_bytes(members: Mapping[str, bytes]) -> bytes:
+    """The manifest: bundle version and the SHA-256 of every member, names sorted, as canonical JSON."""
+    manifest = {
+        "bundle_version": BUNDLE_VERSION,
+        "algorithm": "sha256",
+        "files": {name: sha256_hex(members[name]) for name in sorted(members)},
+    }
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def canonical_zip(entries: list[tuple[str, bytes]]) -> bytes:
+    """The exact bytes interopcheck writes for these (name, data) members, in this order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=_EPOCH)
+            info.compress_type = zipfile.ZIP_STORED
+            info.create_system = 3  # fixed so a bundle rebuilds identically on every platform
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def bundle_entries(members: Mapping[str, bytes], signature: bytes | None) -> list[tuple[str, bytes]]:
+    """The zip's members in canonical order: report, then the others by name, the manifest, the signature."""
+    entries = [(REPORT, members[REPORT])]
+    entries += [(name, members[name]) for name in sorted(members) if name != REPORT]
+    entries.append((MANIFEST, manifest_bytes(members)))
+    if signature is not None:
+        entries.append((SIGNATURE, signature))
+    return entries
+
+
+def _check_name(name: str) -> None:
+    """Refuse member names that would clash with the bundle's own files or escape the zip's root."""
+    if not name or name in RESERVED or name.startswith("/") or "\\" in name or ".." in name.split("/"):
+        raise ReportError(f"cannot put {name!r} in an evidence bundle: reserved or unsafe member name")
+
+
+def sign(manifest: bytes, key_path: Path) -> bytes:
+    """A base64 Ed25519 signature of `manifest` with the PEM private key at `key_path`."""
+    try:
+        from cryptography.exceptions import UnsupportedAlgorithm
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    except ImportError as exc:  # the optional "sign" extra
+        raise ReportError("signing needs the cryptography package", hint="pip install 'interopcheck[sign]'") from exc
+    try:
+        key = load_pem_private_key(Path(key_path).read_bytes(), password=None)
+    except OSError as exc:
+        raise ReportError(f"cannot read the signing key {key_path}: {exc.strerror or exc}") from exc
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise ReportError(f"{key_path} is not an unencrypted PEM private key: {exc}") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ReportError(f"{key_path} is not an Ed25519 private key", hint="make one with: openssl genpkey -algorithm ed25519")
+    return base64.b64encode(key.sign(manifest)) + b"\n"
+
+
+def write_bundle(path: Path, report: dict[str, Any], files: Mapping[str, Path], sign_key: Path | None = None) -> Path:
+    """Write the evidence bundle zip at `path` atomically: report.json, `files`, manifest.json (and manifest.sig)."""
+    members: dict[str, bytes] = {REPORT: json_report.render(report).encode("utf-8")}
+    for name, source in files.items():
+        _check_name(name)
+        try:
+            members[name] = Path(source).read_bytes()
+        except OSError as exc:
+            raise ReportError(f"cannot add {source} to the evidence bundle: {exc.strerror or exc}") from exc
+    signature = sign(manifest_bytes(members), sign_key) if sign_key is not None else None
+    return atomic_write(Path(path), canonical_zip(bundle_entries(members, signature)))

@@ -1,0 +1,75 @@
+"""Self-contained HTML report: inline CSS, no scripts, nothing fetched; summary first, then evidence.
+
+Rendered with Jinja2 autoescaping, so supplier text (finding messages, response bodies) can never
+become markup. Outcomes carry a symbol and a word, never colour alone, and print cleanly to PDF.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+
+from interopcheck.report.common import STATUS_LABELS, STATUS_ORDER, VERDICT_LABELS, anchor, findings_of, one_line, status_label
+
+_VERDICT_SYMBOLS = {"conformant": "✓", "not_conformant": "✗", "incomplete": "?"}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    """The Jinja2 environment: package templates, autoescaping on, undefined names are errors."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("interopcheck.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def _pretty(data: Any) -> str:
+    """Structured finding data as stable, indented JSON text for a <pre> block."""
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def metadata_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """The run metadata as (label, value) rows: tool, profile and its hash, spec hash, sandbox, seed, times."""
+    run, profile = report["run"], report["profile"]
+    return [
+        ("Tool", f"{run['tool']} {run['tool_version']}"),
+        ("Profile", f"{profile['id']} {profile['version']}"),
+        ("Profile sha256", profile["sha256"]),
+        ("Profile files", ", ".join(profile["files"]) or "-"),
+        ("Spec", run["spec_source"] or "-"),
+        ("Spec sha256", run["spec_sha256"] or "-"),
+        ("Sandbox URL", run["base_url"] or "not tested live"),
+        ("Declaration", run["declaration_source"] or "-"),
+        ("Declaration sha256", run["declaration_sha256"] or "-"),
+        ("Seed", str(run["seed"])),
+        ("Writes allowed", "yes" if run["writes_allowed"] else "no"),
+        ("Started", run["started_at"]),
+        ("Finished", run["finished_at"]),
+    ]
+
+
+def render(report: dict[str, Any]) -> str:
+    """The report as one self-contained, accessible HTML document."""
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        report=report,
+        run=report["run"],
+        profile=report["profile"],
+        counts=report["counts"],
+        score=report["score"],
+        verdict_label=VERDICT_LABELS.get(report["verdict"], report["verdict"]),
+        verdict_symbol=_VERDICT_SYMBOLS.get(report["verdict"], "?"),
+        status_order=[s for s in STATUS_ORDER if s in STATUS_LABELS],
+        label=status_label,
+        anchor=anchor,
+        one_line=one_line,
+        findings_of=findings_of,
+        pretty=_pretty,
+        metadata=metadata_rows(report),
+    )

@@ -1,0 +1,114 @@
+"""Markdown report, fit for a GitHub step summary or a tender annex; every table cell is escaped.
+
+Supplier-controlled text (finding messages, titles, URLs) may hold pipes, HTML, backticks or
+newlines, so each cell goes through `cell()` before it reaches a table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interopcheck.report.common import STATUS_ORDER, VERDICT_LABELS, findings_of, one_line, status_label
+
+_ESCAPES = str.maketrans({
+    "\\": "\\\\",
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "|": "\\|",
+    "`": "\\`",
+    "*": "\\*",
+    "_": "\\_",
+    "[": "\\[",
+    "]": "\\]",
+})
+
+
+def cell(value: Any) -> str:
+    """`value` as safe Markdown table-cell text: escaped, newlines turned into <br>."""
+    text = "" if value is None else str(value)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "<br>".join(line.translate(_ESCAPES) for line in lines)
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    """A Markdown table whose cells are all escaped by `cell()`."""
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return out
+
+
+def render(report: dict[str, Any]) -> str:
+    """The whole report as Markdown text (summary, requirements, problems, run metadata)."""
+    run, profile, counts, score = report["run"], report["profile"], report["counts"], report["score"]
+    out = [f"# Interoperability conformance report: {cell(VERDICT_LABELS.get(report['verdict'], report['verdict']))}", ""]
+    out += [
+        f"- **Verdict:** {cell(VERDICT_LABELS.get(report['verdict'], report['verdict']))}",
+        f"- **MUSTs failed:** {counts['musts_failed']} of {counts['musts_total']}",
+        f"- **Score:** {score['value']} ({cell(score['formula'])})",
+        f"- **Profile:** {cell(profile['id'])} {cell(profile['version'])} (sha256 {cell(profile['sha256'])})",
+        "",
+        "## Outcomes by status",
+        "",
+    ]
+    by_status = counts["by_status"]
+    out += _table(["Outcome", "Requirements"], [[status_label(s), by_status.get(s, 0)] for s in STATUS_ORDER])
+    out += ["", "## Not tested", ""]
+    if report["not_tested"]:
+        out += _table(
+            ["Requirement", "Outcome", "Why"],
+            [[n.get("requirement_id"), status_label(n.get("status", "skip")), one_line(n.get("reason"))] for n in report["not_tested"]],
+        )
+    else:
+        out.append("Every requirement was tested.")
+    out += ["", "## Requirements", ""]
+    out += _table(
+        ["ID", "Level", "Outcome", "Reason"],
+        [[o["requirement_id"], o["level"], status_label(o["status"]), one_line(o["reason"])] for o in report["outcomes"]],
+    )
+    out += _problems(report)
+    out += ["", "## Run", ""]
+    out += _table(["Item", "Value"], _metadata_rows(run, profile))
+    return "\n".join(out) + "\n"
+
+
+def _problems(report: dict[str, Any]) -> list[str]:
+    """The 'Problems found' section: one row per finding of a failed or errored check."""
+    rows: list[list[Any]] = []
+    for outcome in report["outcomes"]:
+        if outcome["status"] not in ("fail", "warn", "error"):
+            continue
+        for check in outcome["checks"]:
+            if check["status"] not in ("fail", "error"):
+                continue
+            for kind, finding in findings_of(check):
+                if kind != "finding":
+                    continue
+                where = ""
+                if finding.get("location"):
+                    loc = finding["location"]
+                    where = loc["pointer"] + (f" (line {loc['line']})" if loc.get("line") else "")
+                elif finding.get("exchange"):
+                    req = finding["exchange"]["request"]
+                    where = f"{req['method']} {req['url']}"
+                rows.append([outcome["requirement_id"], check["check_id"], one_line(finding["message"], 400), where])
+    if not rows:
+        return []
+    return ["", "## Problems found", "", *_table(["Requirement", "Check", "Finding", "Where"], rows)]
+
+
+def _metadata_rows(run: dict[str, Any], profile: dict[str, Any]) -> list[list[Any]]:
+    """The run metadata rows: tool, profile, hashes, sandbox, seed and times."""
+    return [
+        ["Tool", f"{run['tool']} {run['tool_version']}"],
+        ["Profile", f"{profile['id']} {profile['version']}"],
+        ["Profile sha256", profile["sha256"]],
+        ["Spec", run["spec_source"] or "-"],
+        ["Spec sha256", run["spec_sha256"] or "-"],
+        ["Sandbox", run["base_url"] or "not tested live"],
+        ["Declaration", run["declaration_source"] or "-"],
+        ["Seed", run["seed"]],
+        ["Writes allowed", "yes" if run["writes_allowed"] else "no"],
+        ["Started", run["started_at"]],
+        ["Finished", run["finished_at"]],
+    ]

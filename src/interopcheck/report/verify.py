@@ -1,0 +1,171 @@
+"""Verify an evidence bundle: every hash, the canonical zip bytes, the report's own arithmetic,
+and the Ed25519 signature of the manifest when a public key is given.
+
+Integrity problems are returned as a failed `VerifyResult` with one line each, so `verify` can
+list them all; only unusable inputs (no such file, a bad public key) raise ReportError.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interopcheck.errors import ReportError
+from interopcheck.model import Level, Mode, Outcome, Status
+from interopcheck.report import json_report
+from interopcheck.report.bundle import MANIFEST, REPORT, SIGNATURE, bundle_entries, canonical_zip, sha256_hex
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What verification found: `ok` only when there are no problems (and the signature held, if checked)."""
+
+    ok: bool
+    problems: tuple[str, ...]
+    members: tuple[str, ...]
+    signed: bool
+    signature_checked: bool
+    verdict: str | None
+
+
+def recompute(report: dict[str, Any]) -> list[str]:
+    """Where the report's verdict, counts or score disagree with its own outcomes (empty when they agree)."""
+    from interopcheck.engine.evaluate import counts_of, score_of, verdict_of
+
+    try:
+        outcomes = [
+            Outcome(o["requirement_id"], o["title"], Level(o["level"]), Mode(o["mode"]), Status(o["status"]), o["reason"])
+            for o in report["outcomes"]
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
+        return [f"report outcomes are malformed: {exc}"]
+    problems = []
+    verdict = verdict_of(outcomes).value
+    if report.get("verdict") != verdict:
+        problems.append(f"report says verdict {report.get('verdict')!r} but its outcomes give {verdict!r}")
+    counts = counts_of(outcomes)
+    expected_counts = {"by_status": counts.by_status, "musts_failed": counts.musts_failed, "musts_total": counts.musts_total}
+    if report.get("counts") != expected_counts:
+        problems.append(f"report counts {report.get('counts')} disagree with its outcomes {expected_counts}")
+    score = score_of(outcomes)
+    got = report.get("score") or {}
+    if (got.get("value"), got.get("passed_weight"), got.get("total_weight")) != (score.value, score.passed_weight, score.total_weight):
+        problems.append(f"report score {got.get('value')} disagrees with its outcomes ({score.value})")
+    return problems
+
+
+def _load_public_key(path: Path) -> Any:
+    """The Ed25519 public key in the PEM file at `path`, or ReportError."""
+    try:
+        from cryptography.exceptions import UnsupportedAlgorithm
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+    except ImportError as exc:
+        raise ReportError("checking a signature needs the cryptography package", hint="pip install 'interopcheck[sign]'") from exc
+    try:
+        key = load_pem_public_key(Path(path).read_bytes())
+    except OSError as exc:
+        raise ReportError(f"cannot read the public key {path}: {exc.strerror or exc}") from exc
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise ReportError(f"{path} is not a PEM public key: {exc}") from exc
+    if not isinstance(key, Ed25519PublicKey):
+        raise ReportError(f"{path} is not an Ed25519 public key")
+    return key
+
+
+# What zipfile raises on a damaged archive: bad structure, CRC mismatch, a flipped "encrypted" or
+# compression flag, a truncated stream.
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error)
+
+
+def _read_members(path: Path) -> tuple[dict[str, bytes], list[str]]:
+    """Every member's bytes, and a problem line for each member (or the zip) that cannot be read."""
+    members: dict[str, bytes] = {}
+    problems: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.filename in members:
+                    problems.append(f"member {info.filename} appears twice")
+                try:
+                    members[info.filename] = archive.read(info)
+                except _ZIP_ERRORS as exc:
+                    problems.append(f"member {info.filename} is damaged: {exc}")
+    except _ZIP_ERRORS as exc:
+        problems.append(f"not a readable zip: {exc}")
+    return members, problems
+
+
+def verify_bundle(path: Path, public_key: Path | None = None) -> VerifyResult:
+    """Check the bundle at `path` thoroughly; see the module docstring for what is checked."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReportError(f"no evidence bundle at {path}")
+    key = _load_public_key(public_key) if public_key is not None else None
+    members, problems = _read_members(path)
+    manifest_raw = members.pop(MANIFEST, None)
+    signature = members.pop(SIGNATURE, None)
+    verdict: str | None = None
+    if manifest_raw is None:
+        problems.append(f"{MANIFEST} is missing")
+    else:
+        problems += _check_manifest(manifest_raw, members)
+    if REPORT in members:
+        report, report_problems = _check_report(members[REPORT])
+        problems += report_problems
+        verdict = report.get("verdict") if report else None
+    else:
+        problems.append(f"{REPORT} is missing")
+    if not problems and manifest_raw is not None and REPORT in members:
+        if canonical_zip(bundle_entries(members, signature)) != path.read_bytes():
+            problems.append("the zip differs from the canonical bundle of its own members: bytes outside the members were changed")
+    checked = False
+    if key is not None:
+        checked = True
+        if signature is None:
+            problems.append(f"a public key was given but the bundle has no {SIGNATURE}")
+        elif manifest_raw is not None:
+            problems += _check_signature(key, manifest_raw, signature)
+    return VerifyResult(not problems, tuple(problems), tuple(sorted(members)), signature is not None, checked, verdict)
+
+
+def _check_manifest(raw: bytes, members: dict[str, bytes]) -> list[str]:
+    """Problems where the members and the manifest's names or SHA-256 hashes disagree."""
+    try:
+        listed = json.loads(raw)["files"]
+        assert isinstance(listed, dict)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        return [f"{MANIFEST} is not a valid manifest"]
+    problems = [f"{name} is in the bundle but not in the manifest" for name in sorted(set(members) - set(listed))]
+    problems += [f"{name} is in the manifest but missing from the bundle" for name in sorted(set(listed) - set(members))]
+    for name in sorted(set(listed) & set(members)):
+        if sha256_hex(members[name]) != listed[name]:
+            problems.append(f"{name} does not match its SHA-256 in the manifest (changed after the bundle was made)")
+    return problems
+
+
+def _check_report(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
+    """The report if it is valid JSON of the schema, and the ways it disagrees with itself."""
+    try:
+        report = json_report.check_report(json.loads(raw), REPORT)
+    except ValueError as exc:
+        return None, [f"{REPORT} is not JSON: {exc}"]
+    except ReportError as exc:
+        return None, [str(exc)]
+    return report, recompute(report)
+
+
+def _check_signature(key: Any, manifest: bytes, signature: bytes) -> list[str]:
+    """A problem line unless `signature` is a valid Ed25519 signature of `manifest`."""
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        key.verify(base64.b64decode(signature.strip(), validate=True), manifest)
+    except (InvalidSignature, ValueError):
+        return ["the signature does not match the manifest with this public key (edited, or signed by another key)"]
+    return []

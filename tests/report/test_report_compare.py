@@ -1,0 +1,99 @@
+"""Bidder comparison: differences first, links to evidence, MUST gates and SHOULD scores, mixed profiles refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interopcheck.errors import ReportError, UsageError
+from interopcheck.report.compare import compare, html_link_for, render_csv, render_html, render_md
+
+
+def test_differences_first_with_links(good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    result = compare([good, flawed], names=["alpha", "beta"], links=["alpha/report.html", "beta/report.html"])
+    differing = [r.requirement_id for r in result.rows if r.differs]
+    assert differing == ["HSG-API-01", "HSG-API-03", "HSG-API-14", "HSG-API-21", "HSG-EXP-07"]
+    assert [r.requirement_id for r in result.rows[: len(differing)]] == differing
+    assert [r.requirement_id for r in result.rows[len(differing):]] == ["HSG-SEC-02", "HSG-ATT-01"]
+    first = result.rows[0]
+    assert [c.status for c in first.cells if c] == ["pass", "fail"]
+    assert first.cells[1] is not None and first.cells[1].link == "beta/report.html#req-HSG-API-01"
+
+
+def test_gates_and_should_scores(good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    a, b = compare([good, flawed]).bidders
+    assert (a.name, a.gate_passed, a.musts_failed, a.shoulds_met, a.shoulds_decided) == ("Bidder A", True, 0, 2, 2)
+    assert (b.name, b.gate_passed, b.musts_failed, b.shoulds_met, b.shoulds_decided) == ("Bidder B", False, 2, 0, 2)
+    assert a.score == 100.0 and b.score == flawed["score"]["value"]
+
+
+def test_identical_reports_have_no_differences(good: dict[str, Any]) -> None:
+    assert not any(r.differs for r in compare([good, good], names=["x", "y"]).rows)
+
+
+def test_missing_requirement_is_a_difference(good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    flawed["outcomes"] = flawed["outcomes"][:-1]
+    row = next(r for r in compare([good, flawed]).rows if r.requirement_id == "HSG-ATT-01")
+    assert row.differs and row.cells[1] is None
+
+
+def test_mixed_profiles_refused_unless_allowed(good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    flawed["profile"]["version"] = "1.1.0"
+    with pytest.raises(ReportError, match="different profiles .*profile version: Bidder A 1.0.0, Bidder B 1.1.0"):
+        compare([good, flawed])
+    result = compare([good, flawed], allow_mixed=True)
+    assert result.mixed == ("profile version: Bidder A 1.0.0, Bidder B 1.1.0",)
+    assert "profile version: Bidder A 1.0.0, Bidder B 1.1.0" in render_html(result)
+    assert "profile version" in render_md(result)
+
+
+def test_needs_two_distinct_reports(good: dict[str, Any]) -> None:
+    with pytest.raises(ReportError, match="at least two"):
+        compare([good])
+    with pytest.raises(ReportError, match="same bidder name"):
+        compare([good, good], names=["x", "x"])
+
+
+def test_csv(good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    rows = list(csv.reader(io.StringIO(render_csv(compare([good, flawed], names=["alpha", "beta"])))))
+    assert rows[0] == ["requirement_id", "title", "level", "differs", "alpha", "beta"]
+    assert rows[1] == ["", "verdict", "", "", "conformant", "not_conformant"]
+    assert rows[4] == ["HSG-API-01", "Served over HTTPS only", "MUST", "yes", "pass", "fail"]
+
+
+def test_md_and_html_link_each_cell(good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    result = compare([good, flawed], names=["a|b", "beta"], links=["a.html", "beta.html"])
+    md = render_md(result)
+    assert "[✗ Fail](beta.html#req-HSG-API-01)" in md and "a\\|b" in md
+    page = render_html(result)
+    assert 'href="beta.html#req-HSG-API-01"' in page and "<script" not in page
+    assert page.index("HSG-API-01") < page.index("HSG-SEC-02")  # differences first
+    assert 'lang="en"' in page and 'scope="col"' in page
+
+
+def test_html_link_for_is_relative(tmp_path: Path) -> None:
+    (tmp_path / "bids" / "a").mkdir(parents=True)
+    (tmp_path / "out").mkdir()
+    assert html_link_for(tmp_path / "bids" / "a" / "report.json", tmp_path / "out") == "../bids/a/report.html"
+
+
+def test_compare_paths_and_write(tmp_path: Path, good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    from interopcheck.report.compare import compare_paths, write_comparison
+    from interopcheck.report.writer import write_reports
+
+    for name, report in (("a", good), ("b", flawed)):
+        (tmp_path / "bids" / name).mkdir(parents=True)
+        write_reports(report, tmp_path / "bids" / name, ["json"])
+    out = tmp_path / "out"
+    out.mkdir()
+    result = compare_paths([tmp_path / "bids" / n / "report.json" for n in "ab"], out)
+    assert [b.name for b in result.bidders] == ["a/report", "b/report"]
+    assert result.rows[0].cells[1] is not None and result.rows[0].cells[1].link == "../bids/b/report.html#req-HSG-API-01"
+    paths = write_comparison(result, out, ["html", "csv", "md"])
+    assert [p.name for p in paths] == ["comparison.html", "comparison.csv", "comparison.md"]
+    with pytest.raises(UsageError, match="unknown comparison format pdf"):
+        write_comparison(result, out, ["pdf"])

@@ -1,0 +1,41 @@
+"""Markdown report: golden files and escaping of every table cell."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from interopcheck.report import markdown
+
+
+def test_golden(good: dict[str, Any], flawed: dict[str, Any], golden: Callable[[str, str], None]) -> None:
+    golden("good.md", markdown.render(good))
+    golden("flawed.md", markdown.render(flawed))
+
+
+def test_cell_escapes_pipes_html_backticks_and_newlines() -> None:
+    text = markdown.cell('a | b <script>alert(1)</script>\n`x` & [y](z)\r\nend')
+    assert "|" not in text.replace("\\|", "")
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "\n" not in text and "\r" not in text and text.count("<br>") == 2
+    assert "\\`x\\`" in text and "&amp;" in text and "\\[y\\]" in text
+
+
+def test_every_table_row_keeps_its_columns(flawed: dict[str, Any]) -> None:
+    text = markdown.render(flawed)
+    assert "<script>" not in text
+    for line in text.splitlines():
+        if line.startswith("| HSG-API-01 | spec.https-servers"):
+            unescaped_pipes = line.replace("\\|", "").count("|")
+            assert unescaped_pipes == 5  # four cells
+            break
+    else:
+        raise AssertionError("the problem row of HSG-API-01 is missing")
+
+
+def test_summary_comes_first_and_names_the_verdict(flawed: dict[str, Any], good: dict[str, Any]) -> None:
+    text = markdown.render(flawed)
+    assert text.startswith("# Interoperability conformance report: Not conformant")
+    assert "**MUSTs failed:** 2 of 4" in text
+    assert text.index("## Not tested") < text.index("## Requirements")
+    assert "## Problems found" not in markdown.render(good)
