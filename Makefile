@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv browser clean bench-static bench-export
+.PHONY: demo test venv browser clean examples bench-static bench-export
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 2; }
@@ -24,6 +24,12 @@ demo: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The example reports in reports/examples/ (a test fails when they drift from the demo).
+examples: $(STAMP)
+	rm -rf reports/examples/good reports/examples/flawed
+	$(BIN)/interopcheck demo --variant good --output-dir reports/examples/good --format json,md,html,junit,sarif
+	$(BIN)/interopcheck demo --variant flawed --output-dir reports/examples/flawed --format json,md,html,junit,sarif; test $$? -eq 1
 
 # Benchmarks (not part of `make test`); results are recorded in the README.
 bench-static: $(STAMP)

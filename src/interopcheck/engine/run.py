@@ -17,6 +17,7 @@ from interopcheck.checks import registry
 from interopcheck.checks.context import CheckContext, RunOptions
 from interopcheck.declaration import Declaration, load_declaration
 from interopcheck.engine import evaluate
+from interopcheck.engine.evidence import trim
 from interopcheck.errors import LiveError
 from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo
 from interopcheck.profile.load import Profile, load_profile, validate_check_ids
@@ -141,7 +142,7 @@ def _run_checks(
     results: dict[str, CheckResult] = {}
     for spec in ordered:
         say(f"check {spec.id}")
-        results[spec.id] = registry.run_check(spec, ctx)
+        results[spec.id] = trim(registry.run_check(spec, ctx))
     return results
 
 

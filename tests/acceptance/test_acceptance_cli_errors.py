@@ -1,0 +1,70 @@
+"""Bad input gets one line, the right exit code, and never a traceback or a half-written report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import ROOT, run_cli
+
+BAD_SPECS = ROOT / "tests" / "cases" / "bad-specs"
+EXIT_FOR = {"read-error": 2, "invalid": 1, "valid": None}
+
+
+def _cases() -> list[tuple[str, str]]:
+    manifest = yaml.safe_load((BAD_SPECS / "cases.yaml").read_text())
+    entries = manifest.get("cases", manifest) if isinstance(manifest, dict) else manifest
+    items = entries.items() if isinstance(entries, dict) else ((e["file"], e) for e in entries)
+    return [(name, spec["expect"]) for name, spec in items if (BAD_SPECS / name).exists()]
+
+
+@pytest.mark.parametrize(("name", "expect"), _cases())
+def test_bad_spec_exit_code(name: str, expect: str, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = run_cli(["check", "--spec", str(BAD_SPECS / name), "--output-dir", str(out), "--format", "json"], out, timeout=60)
+    assert "Traceback" not in result.stderr
+    assert result.code != 4, result.stderr
+    if expect == "read-error":
+        assert result.code == 2 and result.report is None
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    elif expect == "invalid":
+        assert result.code == 1, result.stderr
+        assert result.outcome("HSG-API-02")["status"] == "fail"
+    else:
+        assert result.code in (1, 3), result.stderr  # a valid document; other requirements decide
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["check", "--spec", "no-such-file.yaml"], "no-such-file.yaml"),
+        (["check", "--spec", "{spec}", "--profile", "no-such-profile"], "no-such-profile"),
+        (["check", "--spec", "{spec}", "--format", "json,pdf"], "pdf"),
+        (["check", "--spec", "{spec}", "--token-url", "http://127.0.0.1:9/token"], "--base-url"),
+        (["check", "--spec", "{spec}", "--declaration", "missing.yaml"], "missing.yaml"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str], fragment: str, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    filled = [a.replace("{spec}", str(_any_valid_spec())) for a in args]
+    result = run_cli([*filled, "--output-dir", str(out)], out, timeout=60)
+    assert result.code == 2, result.stdout + result.stderr
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def _any_valid_spec() -> Path:
+    return ROOT.parent / "shared" / "corpus" / "openreferral" / "oruk-uk-profile-openapi30.json"
+
+
+def test_existing_report_stays_whole_when_a_later_run_fails(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    first = run_cli(["check", "--spec", str(_any_valid_spec()), "--output-dir", str(out), "--format", "json,md"], out, timeout=120)
+    assert first.report is not None, first.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    second = run_cli(["check", "--spec", str(tmp_path / "absent.json"), "--output-dir", str(out), "--format", "json,md"], out)
+    assert second.code == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
