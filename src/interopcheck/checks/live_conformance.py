@@ -1,0 +1,55 @@
+"""Live check that the implementation matches its own API description, by schemathesis (see live/schemathesis_bridge.py)."""
+
+from __future__ import annotations
+
+from interopcheck.checks.context import CheckContext
+from interopcheck.checks.live_walk import require_live
+from interopcheck.checks.registry import check
+from interopcheck.checks.results import Decision, errored, failed, passed, skipped
+from interopcheck.errors import LiveError
+from interopcheck.live.schemathesis_bridge import run_conformance
+from interopcheck.model import Finding
+
+#: The most the schemathesis run may take of the live run's time budget (keeps a default live run near a minute).
+MAX_CONFORMANCE_S = 45.0
+
+
+@check("live.spec-conformance", title="Implementation matches its own description", family="live", needs=("live", "spec"))
+def spec_conformance(ctx: CheckContext) -> Decision:
+    """Schemathesis (seeded, bounded, GET-only unless writes are allowed) finds no server errors or responses off the spec."""
+    live = require_live(ctx)
+    assert ctx.index is not None
+    if not isinstance(ctx.index.data, dict) or not ctx.index.operations:
+        return skipped("the API description has no operations to exercise")
+    budget = min(MAX_CONFORMANCE_S, live.remaining_s())
+    if budget < 1:
+        return errored("the live run's time budget was spent before schemathesis could run")
+    try:
+        headers = live.credentials.headers()
+        run = run_conformance(
+            ctx.index.data,
+            live.base_url,
+            redactor=live.redactor,
+            seed=ctx.options.seed,
+            max_examples=ctx.options.max_examples,
+            headers=headers,
+            allow_writes=ctx.options.allow_writes and live.options.allow_writes,
+            timeout=live.options.timeout,
+            rate=live.options.rate,
+            max_time=budget,
+            ca_bundle=live.options.ca_bundle,
+        )
+    except LiveError as exc:
+        return errored(f"schemathesis could not run: {exc.message}")
+    live.client.exchanges.extend(f.exchange for f in run.findings if f.exchange is not None)
+    detail = f"{run.requests} requests to {run.operations_tested} operations, seed {run.seed}, methods {', '.join(run.methods) or 'none'}"
+    if run.stop_reason == "max_time":
+        detail += f"; stopped at the {budget:.0f} s limit"
+    if run.findings:
+        return failed(f"{len(run.findings)} distinct conformance failures ({detail})", run.findings)
+    if run.requests == 0:
+        reasons = "; ".join(run.errors[:3]) or "no request was sent"
+        return errored(f"schemathesis tested nothing: {reasons}")
+    if run.operations_errored:
+        return errored(f"schemathesis errored on {', '.join(run.operations_errored[:5])} ({detail})", [Finding(e) for e in run.errors[:10]])
+    return passed(f"no conformance failures ({detail})", [Finding(detail, data={"requests": run.requests, "seed": run.seed})])

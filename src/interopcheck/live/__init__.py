@@ -1,0 +1,1 @@
+"""Live sandbox testing: the safe HTTP client, credentials, redaction, HAR transcripts, schemathesis."""

@@ -1,0 +1,61 @@
+"""HAR transcripts, and the end-to-end secret search: a whole live run leaks no secret into any output."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import live_minisandbox as mini
+import orjson
+import pytest
+
+from interopcheck.checks.context import CheckContext
+from interopcheck.checks.registry import run_check
+from live_fakes import live_checks as all_checks
+from interopcheck.live.har import to_har, write_har
+from interopcheck.model import Exchange, HttpRequest, HttpResponse
+
+pytestmark = pytest.mark.timeout(90)
+
+
+def test_har_has_the_1_2_shape(tmp_path: Path) -> None:
+    exchanges = [
+        Exchange(HttpRequest("GET", "http://h/v1/x?page=2", {"Accept": "application/json"}), HttpResponse(200, {"content-type": "application/json"}, '{"a":1}', False, 12.5), "curl"),
+        Exchange(HttpRequest("GET", "http://h/v1/y"), None, "curl", error="ReadTimeout: timed out"),
+    ]
+    har = to_har(exchanges, started="2026-11-22T00:00:00+00:00")
+    log = har["log"]
+    assert log["version"] == "1.2" and log["creator"]["name"] == "interopcheck"
+    first, second = log["entries"]
+    assert first["request"]["queryString"] == [{"name": "page", "value": "2"}]
+    assert first["response"]["content"] == {"size": 7, "mimeType": "application/json", "text": '{"a":1}'}
+    assert first["time"] == 12.5
+    assert second["response"]["status"] == 0 and second["comment"] == "ReadTimeout: timed out"
+    path = write_har(exchanges, tmp_path / "transcript.har")
+    assert json.loads(path.read_text())["log"]["entries"][0]["request"]["url"] == "http://h/v1/x?page=2"
+
+
+def test_whole_live_run_leaks_no_secret(live_ctx: Callable[..., CheckContext], tmp_path: Path) -> None:
+    ctx = live_ctx("schema-drift", "missing-uprn")  # failures, so findings carry evidence
+    results = [run_check(spec, ctx) for cid, spec in all_checks().items() if cid.startswith("live.")]
+    assert ctx.live is not None
+    issued = ctx.live.credentials._token
+    assert issued and ctx.live.credentials.issued >= 1
+    basic = base64.b64encode(f"{mini.CLIENT_ID}:{mini.CLIENT_SECRET}".encode()).decode()
+    secrets = [mini.CLIENT_SECRET, issued, basic]
+    write_har(ctx.live.exchanges, tmp_path / "transcript.har")
+    outputs = {
+        "results": orjson.dumps([dataclasses.asdict(r) for r in results]).decode(),
+        "exchanges": orjson.dumps([dataclasses.asdict(e) for e in ctx.live.exchanges]).decode(),
+        "har": (tmp_path / "transcript.har").read_text(),
+        "reprs": repr(results) + repr(ctx.live.exchanges),
+    }
+    assert len(ctx.live.exchanges) > 10
+    assert any(f.exchange for r in results for f in r.findings)
+    for name, text in outputs.items():
+        for secret in secrets:
+            assert secret not in text, f"a secret leaked into {name}"
+    assert "Bearer [REDACTED]" in outputs["har"]
