@@ -1,0 +1,187 @@
+"""Export checks on the files themselves: available, in the required formats, every record valid, CSV well formed.
+
+All of them read the one cached scan per entity (`export.runner.entity_scan`), so the export of an
+entity is downloaded once per run however many checks look at it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interopcheck.checks.context import CheckContext
+from interopcheck.checks.registry import CheckFunc, check
+from interopcheck.checks.results import Decision, errored, failed, passed, skipped
+from interopcheck.entities import ENTITIES
+from interopcheck.export.dictionary import DictionaryUnavailable, load_dictionary, undocumented
+from interopcheck.export.runner import ScanFailure, choose_export, entity_scan
+from interopcheck.export.scan import EntityScan
+from interopcheck.model import Finding, Status
+
+NEEDS = ("declaration", "export")
+HOSTILE = ("gzip-bomb", "zip-bomb", "zip-path", "bad-gzip", "bad-zip", "not-array")
+RECORD_FORMATS = ("ndjson", "json", "zip")
+
+
+def failure_decision(result: ScanFailure) -> Decision:
+    """A scan that could not happen: limits skip, an HTTP refusal or missing export fails, transport errors error."""
+    if result.kind == "limit":
+        return skipped(result.reason)
+    finding = Finding(result.reason, exchange=result.exchange)
+    if result.kind == "undeclared" or result.status is not None:
+        return failed(result.reason, [finding])
+    return errored(result.reason, [finding])
+
+
+def problem_findings(scan: EntityScan, kinds: tuple[str, ...] | None = None) -> list[Finding]:
+    """Findings for the scan's read problems (of `kinds`, or all)."""
+    return [
+        Finding(f"{scan.entity} export ({scan.format}): {p.message}", data={"kind": p.kind, "line": p.line, "url": scan.url})
+        for p in scan.problems
+        if kinds is None or p.kind in kinds
+    ]
+
+
+@check("export.available", title="A whole-dataset export of every entity can be downloaded", family="export", needs=NEEDS)
+def export_available(ctx: CheckContext) -> Decision:
+    """Every entity has a declared export that downloads and is not hostile (bombs, path traversal)."""
+    hostile: list[Finding] = []
+    evidence: list[Finding] = []
+    outcomes: list[Decision] = []
+    for entity in ENTITIES:
+        result = entity_scan(ctx, entity)
+        if isinstance(result, ScanFailure):
+            outcomes.append(failure_decision(result))
+            continue
+        hostile.extend(problem_findings(result, HOSTILE))
+        evidence.append(Finding(f"{entity}: {result.url} ({result.format}) read, {result.records} records", exchange=result.exchange))
+    failures = [f for d in outcomes if d.status is Status.FAIL for f in (d.findings or (Finding(d.summary),))]
+    if failures or hostile:
+        return failed(f"{len(failures) + len(hostile)} problems with the declared exports", failures + hostile, evidence)
+    if outcomes:
+        worst = Status.ERROR if any(d.status is Status.ERROR for d in outcomes) else Status.SKIP
+        found = tuple(f for d in outcomes for f in d.findings)
+        return Decision(worst, "; ".join(dict.fromkeys(d.summary for d in outcomes)), found, tuple(evidence))
+    return passed(f"all {len(ENTITIES)} entities have a downloadable export", evidence)
+
+
+@check("export.formats", title="Exports offered as JSON or NDJSON and as CSV", family="export", needs=NEEDS)
+def export_formats(ctx: CheckContext) -> Decision:
+    """Each entity has a JSON-family export (NDJSON, JSON array or zip of them) and a CSV export declared."""
+    assert ctx.declaration is not None
+    findings = []
+    for entity in ENTITIES:
+        formats = {e.format for e in ctx.declaration.exports_of(entity)}
+        if not formats & set(RECORD_FORMATS):
+            findings.append(Finding(f"{entity}: no JSON or NDJSON export declared", data={"entity": entity, "formats": sorted(formats)}))
+        if "csv" not in formats and "zip" not in formats:
+            findings.append(Finding(f"{entity}: no CSV export declared", data={"entity": entity, "formats": sorted(formats)}))
+    if findings:
+        return failed(f"{len(findings)} required export formats missing", findings)
+    return passed("every entity is exported as JSON/NDJSON and CSV")
+
+
+def _records_check(entity: str) -> CheckFunc:
+    def export_records(ctx: CheckContext) -> Decision:
+        """Every record of the entity's export, after the declaration's mapping, is valid against the standard."""
+        if ctx.standards is None:
+            return errored("the standard schemas could not be loaded, so records cannot be validated")
+        result = entity_scan(ctx, entity)
+        if isinstance(result, ScanFailure):
+            return failure_decision(result)
+        summary = result.validation
+        if summary is None:
+            return skipped(f"only a CSV export of {entity} is declared; records are validated from NDJSON or JSON exports")
+        findings = [
+            Finding(
+                f"line {f.line}" + (f" (id {f.id})" if f.id else "") + ": " + "; ".join(f"{p or '/'}: {m}" for p, m, _ in f.errors),
+                data={"line": f.line, "id": f.id, "errors": [{"pointer": p, "message": m, "kind": k} for p, m, k in f.errors]},
+            )
+            for f in summary.failures
+        ]
+        findings += problem_findings(result)
+        stats = Finding(summary.headline, data={"records": summary.records, "failed": summary.failed, "kinds": summary.kinds, "read_problems": result.problem_count})
+        if summary.failed or result.problem_count:
+            extra = f"; {result.problem_count} unreadable or broken" if result.problem_count else ""
+            return failed(summary.headline + extra, findings, [stats])
+        if result.limited:
+            return skipped(f"{summary.records} {entity} records valid, but the export was not read to its end: {result.limited}")
+        return passed(f"all {summary.records} {entity} records are valid against the standard", [stats])
+
+    return export_records
+
+
+for _entity in ENTITIES:
+    check(f"export.records.{_entity}", title=f"Every exported {_entity} record is valid against the standard", family="export", needs=NEEDS)(
+        _records_check(_entity)
+    )
+
+
+@check("export.csv-valid", title="CSV exports: UTF-8, header row, RFC 4180 quoting, documented columns", family="export", needs=NEEDS)
+def export_csv_valid(ctx: CheckContext) -> Decision:
+    """Each CSV export reads as UTF-8 RFC 4180 with a header, its columns are in the data dictionary, rows match the records."""
+    findings: list[Finding] = []
+    evidence: list[Finding] = []
+    skips: list[str] = []
+    dictionary, why = _dictionary(ctx)
+    seen = 0
+    for entity in ENTITIES:
+        if choose_export(ctx, entity, ("csv",)) is None:
+            continue
+        seen += 1
+        result = entity_scan(ctx, entity, fmt="csv")
+        if isinstance(result, ScanFailure):
+            decision = failure_decision(result)
+            if decision.status is Status.SKIP:
+                skips.append(decision.summary)
+            findings.extend(decision.findings)
+            continue
+        findings.extend(problem_findings(result))
+        if dictionary is not None:
+            missing = undocumented(dictionary, entity, result.columns)
+            if missing:
+                findings.append(Finding(f"{entity} CSV columns not in the data dictionary: {', '.join(missing)}", data={"entity": entity, "columns": missing}))
+        other = entity_scan(ctx, entity)
+        if isinstance(other, EntityScan) and not (other.limited or result.limited or other.truncated or result.truncated) and other.records != result.records:
+            findings.append(Finding(f"{entity}: the CSV has {result.records} rows but the {other.format} export {other.records} records"))
+        if result.limited:
+            skips.append(f"{entity}: {result.limited}")
+        evidence.append(Finding(f"{entity}: {result.records} CSV rows, columns {', '.join(result.columns)}", exchange=result.exchange))
+    if not seen:
+        return failed("no CSV export is declared", [Finding("the declaration lists no export with format csv")])
+    if findings:
+        return failed(f"{len(findings)} problems in the CSV exports", findings, evidence)
+    if skips:
+        return skipped("; ".join(skips))
+    note = "" if dictionary is not None else f" (columns not compared: {why})"
+    return passed(f"{seen} CSV exports are well formed{note}", evidence)
+
+
+@check("export.data-dictionary", title="A data dictionary names every exported column", family="export", needs=NEEDS)
+def export_data_dictionary(ctx: CheckContext) -> Decision:
+    """The declared data dictionary downloads as JSON and names every column/field the exports contain."""
+    dictionary, why = _dictionary(ctx)
+    if dictionary is None:
+        return failed(why, [Finding(why)])
+    findings: list[Finding] = []
+    for entity in ENTITIES:
+        for fmt in ("csv", None):
+            result = entity_scan(ctx, entity, fmt=fmt)
+            if not isinstance(result, EntityScan):
+                continue
+            missing = undocumented(dictionary, entity, result.columns)
+            if missing:
+                findings.append(Finding(f"{entity} ({result.format}): not in the data dictionary: {', '.join(missing)}", data={"entity": entity, "columns": missing}))
+    if findings:
+        return failed(f"{len(findings)} exports have undocumented columns", findings)
+    return passed(f"the data dictionary names every exported column of {len(dictionary)} entities")
+
+
+def _dictionary(ctx: CheckContext) -> tuple[dict[str, set[str]] | None, str]:
+    """The data dictionary (cached), or None and why not."""
+    if "export.dictionary" not in ctx.cache:
+        try:
+            ctx.cache["export.dictionary"] = (load_dictionary(ctx), "")
+        except DictionaryUnavailable as exc:
+            ctx.cache["export.dictionary"] = (None, exc.reason)
+    value: Any = ctx.cache["export.dictionary"]
+    return value

@@ -1,0 +1,72 @@
+"""The supplier's data dictionary: which columns and fields each entity's export has, as the supplier documents them.
+
+Dictionaries come in several reasonable shapes, so `parse_dictionary` accepts the common ones and
+reduces them to `{entity: {column names}}`; a column or field the dictionary does not name is a finding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interopcheck.errors import LiveError
+
+
+class DictionaryUnavailable(Exception):
+    """No data dictionary is declared, or it cannot be fetched or read."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def load_dictionary(ctx: Any) -> dict[str, set[str]]:
+    """Fetch and parse the declaration's `data_dictionary` URL."""
+    url = ctx.declaration.data_dictionary if ctx.declaration is not None else None
+    if not url:
+        raise DictionaryUnavailable("no data dictionary is declared (data_dictionary)")
+    try:
+        resp = ctx.live.client.get(url)
+        if resp.status != 200:
+            raise DictionaryUnavailable(f"the data dictionary {url} answered HTTP {resp.status}")
+        body = resp.json()
+    except LiveError as exc:
+        raise DictionaryUnavailable(f"the data dictionary {url} could not be read: {exc.message}") from None
+    parsed = parse_dictionary(body)
+    if not parsed:
+        raise DictionaryUnavailable(f"the data dictionary {url} names no entity's columns")
+    return parsed
+
+
+def parse_dictionary(body: Any) -> dict[str, set[str]]:
+    """`{entity: {columns}}` from `{entities: {E: {columns|fields: [...]}}}`, `{E: [...]}`, `[{entity, columns}]` and the like."""
+    if isinstance(body, dict) and isinstance(body.get("entities"), dict | list):
+        body = body["entities"]
+    out: dict[str, set[str]] = {}
+    if isinstance(body, list):
+        for item in body:
+            if isinstance(item, dict) and isinstance(item.get("entity") or item.get("name"), str):
+                out[item.get("entity") or item["name"]] = _names(item.get("columns") or item.get("fields"))
+        return out
+    if isinstance(body, dict):
+        for entity, spec in body.items():
+            if isinstance(spec, dict) and ("columns" in spec or "fields" in spec):
+                spec = spec.get("columns") or spec.get("fields")
+            names = _names(spec)
+            if names:
+                out[str(entity)] = names
+    return out
+
+
+def _names(spec: Any) -> set[str]:
+    if isinstance(spec, list):
+        return {str(c.get("name")) if isinstance(c, dict) else str(c) for c in spec if isinstance(c, dict | str)}
+    if isinstance(spec, dict):
+        return set(spec)
+    return set()
+
+
+def undocumented(dictionary: dict[str, set[str]], entity: str, columns: tuple[str, ...]) -> list[str]:
+    """The columns of `entity` the dictionary does not name (all of them when the entity is absent)."""
+    known = dictionary.get(entity, set())
+    prefixes = tuple(k.split(sep, 1)[0] for k in known for sep in (".", "/", "[") if sep in k)
+    return [c for c in columns if c not in known and c not in prefixes]

@@ -1,0 +1,362 @@
+"""Streaming readers over an iterator of byte chunks: NDJSON, JSON arrays, CSV, gzip and zip archives.
+
+An export may be millions of records, so nothing here holds the whole body: each reader yields
+`(line_number, record)` tuples as records complete and `ReadProblem`s for what it could not read
+(a bad line, a record over the size cap, a truncated stream, a gzip or zip bomb, a path traversal).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+MAX_GZIP_RATIO = 200  # JSON compresses about 10:1; 200:1 is a bomb, not data
+GZIP_RATIO_FLOOR = 16 * 1024 * 1024  # small bodies may compress further (a run of spaces), so only judge past this
+FORMATS = ("ndjson", "json", "csv", "zip")
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Something a reader could not read; `fatal` problems end the stream (the rest is unreadable)."""
+
+    kind: str  # bad-json, too-large, truncated, bad-utf8, bad-csv, gzip-bomb, zip-bomb, zip-path, not-array, ...
+    message: str
+    line: int | None = None
+    fatal: bool = False
+
+
+Item = tuple[int, Any] | ReadProblem
+
+
+def read_ndjson(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Item]:
+    """One JSON object per line; a line over `max_record_bytes` is reported and skipped, never loaded."""
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    carry = b""
+    skipping = False  # inside an over-long line whose bytes we are throwing away
+    line = 0
+    for chunk in chunks:
+        if skipping:
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                continue
+            chunk, skipping = chunk[cut + 1 :], False
+        parts = (carry + chunk).split(b"\n") if carry else chunk.split(b"\n")
+        carry = parts.pop()
+        for raw in parts:
+            line += 1
+            if len(raw) > max_record_bytes:
+                yield ReadProblem("too-large", f"record of {len(raw)} bytes over the {max_record_bytes}-byte cap", line)
+                continue
+            if not raw.strip():
+                continue
+            try:
+                yield line, loads(raw)
+            except decode_error as exc:
+                yield ReadProblem("bad-json", f"not valid JSON: {exc}", line)
+        if len(carry) > max_record_bytes:
+            line += 1
+            yield ReadProblem("too-large", f"record over the {max_record_bytes}-byte cap (skipped unread)", line)
+            carry, skipping = b"", True
+    if carry.strip():
+        line += 1
+        try:
+            yield line, loads(carry)
+        except decode_error:
+            yield ReadProblem("truncated", "the stream ended inside a record (no final newline, incomplete JSON)", line, True)
+
+
+_STRUCT = re.compile(rb'["{}\[\]]')
+_STRING_END = re.compile(rb'(?:[^"\\]|\\.)*"', re.S)
+
+
+def read_json_array(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Item]:
+    """The objects of a top-level JSON array, split incrementally by depth; `line` is the record's 1-based index."""
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    buf = bytearray()
+    pos, depth, start, index = 0, 0, -1, 0
+    opened = closed = in_str = False
+    for chunk in chunks:
+        buf += chunk
+        if not opened:
+            head = bytes(buf).lstrip(b" \t\r\n\xef\xbb\xbf")
+            if not head:
+                buf.clear()
+                continue
+            if head[:1] != b"[":
+                yield ReadProblem("not-array", "the export is not a JSON array", None, True)
+                return
+            opened, pos = True, buf.index(b"[") + 1
+        while not closed:
+            if in_str:
+                m = _STRING_END.match(buf, pos)
+                if m is None:
+                    break
+                pos, in_str = m.end(), False
+                continue
+            m = _STRUCT.search(buf, pos)
+            if m is None:
+                pos = len(buf)
+                break
+            char, pos = buf[m.start()], m.end()
+            if char == 0x22:
+                in_str = True
+            elif char in (0x7B, 0x5B):
+                if depth == 0:
+                    if char == 0x5B:
+                        yield ReadProblem("bad-json", f"array item {index + 1} is not an object", index + 1, True)
+                        return
+                    start = m.start()
+                depth += 1
+            elif depth == 0:  # the array's own closing bracket
+                closed = True
+            else:
+                depth -= 1
+                if depth == 0:
+                    index += 1
+                    try:
+                        yield index, loads(bytes(buf[start:pos]))
+                    except decode_error as exc:
+                        yield ReadProblem("bad-json", f"record {index} is not valid JSON: {exc}", index)
+                    del buf[:pos]
+                    pos, start = 0, -1
+        if depth == 0 and not in_str and not closed:
+            del buf[:pos]
+            pos = 0
+        elif start >= 0 and len(buf) - start > max_record_bytes:
+            yield ReadProblem("too-large", f"record {index + 1} over the {max_record_bytes}-byte cap", index + 1, True)
+            return
+    if not closed:
+        yield ReadProblem("truncated", f"the stream ended inside the array after {index} records", index, True)
+
+
+def iter_text(chunks: Iterable[bytes]) -> Iterator[str | ReadProblem]:
+    """UTF-8 text pieces from byte chunks; a bad byte yields one fatal `bad-utf8` problem with its line."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    line = 1
+    for chunk in chunks:
+        try:
+            text = decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            good = decoder.decode(chunk[: exc.start]) if exc.start else ""
+            if good:
+                yield good
+            yield ReadProblem("bad-utf8", f"invalid UTF-8 ({exc.reason})", line + good.count("\n"), True)
+            return
+        line += text.count("\n")
+        yield text
+    try:
+        tail = decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        yield ReadProblem("truncated", f"the stream ended inside a UTF-8 character ({exc.reason})", line, True)
+        return
+    if tail:
+        yield tail
+
+
+def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Item]:
+    """Rows as dicts keyed by the header (RFC 4180); row 1 is the header, so records start at line 2."""
+    problems: list[ReadProblem] = []
+
+    def lines() -> Iterator[str]:
+        """Text lines for csv.reader; a decoding problem ends them and is kept in `problems`."""
+        # split on "\n" only: a "\r\n" cut between two chunks must not become an empty row
+        carry = ""
+        for piece in iter_text(chunks):
+            if isinstance(piece, ReadProblem):
+                problems.append(piece)
+                return
+            parts = (carry + piece).split("\n")
+            carry = parts.pop()
+            for part in parts:
+                yield part + "\n"
+        if carry:
+            yield carry
+
+    csv.field_size_limit(max_record_bytes)
+    reader = csv.reader(lines(), strict=True)
+    header: list[str] | None = None
+    try:
+        for row in reader:
+            if header is None:
+                header = row
+                if len(set(header)) != len(header) or not all(header):
+                    yield ReadProblem("bad-csv", "the header row has empty or repeated column names", 1)
+                continue
+            if not row:
+                continue  # a blank line
+            if len(row) != len(header):
+                yield ReadProblem("bad-csv", f"{len(row)} fields where the header has {len(header)}", reader.line_num)
+                continue
+            yield reader.line_num, dict(zip(header, row))
+    except csv.Error as exc:
+        yield ReadProblem("bad-csv", f"broken CSV quoting or field: {exc}", reader.line_num, True)
+        return
+    for problem in problems:
+        yield problem
+    if header is None and not problems:
+        yield ReadProblem("bad-csv", "the CSV is empty (no header row)", None, True)
+
+
+def gunzip(
+    chunks: Iterable[bytes], *, max_bytes: int = MAX_DECOMPRESSED_BYTES, max_ratio: int = MAX_GZIP_RATIO
+) -> Iterator[bytes | ReadProblem]:
+    """Decompressed chunks of a gzip stream; past `max_bytes`, or a ratio no real export reaches, a fatal `gzip-bomb`."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    total = compressed = 0
+    step = 1024 * 1024
+    for chunk in chunks:
+        compressed += len(chunk)
+        data = chunk
+        while data:
+            try:
+                out = inflater.decompress(data, step)
+            except zlib.error as exc:
+                yield ReadProblem("bad-gzip", f"not a valid gzip stream: {exc}", None, True)
+                return
+            total += len(out)
+            if total > max_bytes:
+                yield ReadProblem("gzip-bomb", f"decompressed size passed the {max_bytes}-byte cap", None, True)
+                return
+            if total > GZIP_RATIO_FLOOR and total > max_ratio * compressed:
+                yield ReadProblem("gzip-bomb", f"compression ratio over {max_ratio}:1 ({compressed} bytes gave {total})", None, True)
+                return
+            if out:
+                yield out
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+    if not inflater.eof:
+        yield ReadProblem("truncated", "the gzip stream ended before its end marker", None, True)
+
+
+def split_problems(pieces: Iterable[bytes | ReadProblem], sink: list[ReadProblem]) -> Iterator[bytes]:
+    """Byte chunks from a mixed stream, moving problems into `sink` (so readers see plain bytes)."""
+    for piece in pieces:
+        if isinstance(piece, ReadProblem):
+            sink.append(piece)
+            return
+        yield piece
+
+
+def read_records(fmt: str, chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Item]:
+    """Dispatch to the reader of `fmt` (ndjson, json, csv)."""
+    if fmt == "ndjson":
+        return read_ndjson(chunks, max_record_bytes=max_record_bytes)
+    if fmt == "json":
+        return read_json_array(chunks, max_record_bytes=max_record_bytes)
+    if fmt == "csv":
+        return read_csv(chunks, max_record_bytes=max_record_bytes)
+    raise ValueError(f"no reader for format {fmt!r}")
+
+
+def with_gzip(chunks: Iterable[bytes], *, max_bytes: int = MAX_DECOMPRESSED_BYTES) -> tuple[Iterator[bytes], list[ReadProblem]]:
+    """The chunks decompressed when they start with the gzip magic, else as given; problems land in the list."""
+    sink: list[ReadProblem] = []
+    it = iter(chunks)
+    first = b""
+    for first in it:
+        if first:
+            break
+    rest = _prepend(first, it)
+    if first[:2] == b"\x1f\x8b":
+        return split_problems(gunzip(rest, max_bytes=max_bytes), sink), sink
+    return rest, sink
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    if first:
+        yield first
+    yield from rest
+
+
+def entry_format(name: str) -> str | None:
+    """The record format of a zip entry from its name (`property.ndjson`, `person.csv.gz`), or None."""
+    base = name.rsplit("/", 1)[-1].lower().removesuffix(".gz")
+    for fmt, ext in (("ndjson", ".ndjson"), ("ndjson", ".jsonl"), ("json", ".json"), ("csv", ".csv")):
+        if base.endswith(ext):
+            return fmt
+    return None
+
+
+def entry_entity(name: str) -> str:
+    """The entity a zip entry holds, from its base name without extensions (`exports/rent-account.ndjson`)."""
+    return name.rsplit("/", 1)[-1].split(".", 1)[0]
+
+
+def spool(chunks: Iterable[bytes]) -> tempfile.SpooledTemporaryFile[bytes]:
+    """The chunks written to a temporary file (on disk past 8 MB), rewound; zip needs to seek."""
+    tmp = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    for chunk in chunks:
+        tmp.write(chunk)
+    tmp.seek(0)
+    return tmp
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    """A safe entry of a zip archive: its name, entity, record format and sizes."""
+
+    name: str
+    entity: str
+    format: str
+    size: int
+    compressed: int
+
+
+def zip_entries(
+    archive: zipfile.ZipFile, *, max_bytes: int = MAX_DECOMPRESSED_BYTES, max_ratio: int = MAX_ZIP_RATIO
+) -> tuple[list[ZipEntry], list[ReadProblem]]:
+    """The archive's usable entries and its problems: traversal names, bombs (ratio and total size), unknown files."""
+    entries: list[ZipEntry] = []
+    problems: list[ReadProblem] = []
+    total = 0
+    for info in archive.infolist():
+        name = info.filename
+        if info.is_dir():
+            continue
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
+            problems.append(ReadProblem("zip-path", f"entry {name!r} has an unsafe path (absolute or `..`): not extracted"))
+            continue
+        if info.compress_size and info.file_size / info.compress_size > max_ratio:
+            problems.append(ReadProblem("zip-bomb", f"entry {name!r} claims a compression ratio over {max_ratio}:1: not read", None, True))
+            continue
+        total += info.file_size
+        if total > max_bytes:
+            problems.append(ReadProblem("zip-bomb", f"the archive's entries pass the {max_bytes}-byte decompressed cap", None, True))
+            break
+        fmt = entry_format(name)
+        if fmt is None:
+            problems.append(ReadProblem("zip-unknown", f"entry {name!r} is not NDJSON, JSON or CSV: ignored"))
+            continue
+        entries.append(ZipEntry(name, entry_entity(name), fmt, info.file_size, info.compress_size))
+    return entries, problems
+
+
+def iter_zip_entry(archive: zipfile.ZipFile, entry: ZipEntry, *, chunk: int = 1024 * 1024) -> Iterator[bytes]:
+    """An entry's bytes in chunks, stopping at its declared size (the header could lie about it)."""
+    read = 0
+    with archive.open(entry.name) as handle:
+        while block := handle.read(chunk):
+            read += len(block)
+            if read > entry.size:
+                raise zipfile.BadZipFile(f"entry {entry.name!r} is larger than its header says")
+            yield block
+
+
+def open_zip(file: Any) -> zipfile.ZipFile:
+    """A ZipFile over a spooled file; `zipfile.BadZipFile` when it is not one."""
+    return zipfile.ZipFile(file)
+

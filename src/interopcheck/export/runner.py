@@ -1,0 +1,193 @@
+"""The bridge between checks and the export machinery: which export to read, download it once, cache the scan.
+
+Every export check asks `entity_scan(ctx, entity)`; the first call downloads and scans, later ones
+read `ctx.cache`. A zip archive is downloaded once (spooled to disk) and serves every entity inside it.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from interopcheck.declaration import ExportDecl
+from interopcheck.entities import REFERENCES, Reference
+from interopcheck.errors import CheckSkipped
+from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export
+from interopcheck.export.readers import (
+    MAX_DECOMPRESSED_BYTES,
+    ReadProblem,
+    ZipEntry,
+    iter_zip_entry,
+    open_zip,
+    spool,
+    zip_entries,
+)
+from interopcheck.export.reconcile import IdIndex
+from interopcheck.export.scan import EntityScan, scan_records
+from interopcheck.export.validate import mapper_for
+
+PREFERENCE = ("ndjson", "json", "zip", "csv")
+ROUNDTRIP_SAMPLES = 10
+
+
+@dataclass(frozen=True)
+class ScanFailure:
+    """Why an entity's export could not be scanned: `limit` (skip), `unavailable` (fail/error) with the reason."""
+
+    entity: str
+    kind: str  # limit, unavailable, undeclared
+    reason: str
+    status: int | None = None
+    exchange: Any = None
+
+
+def choose_export(ctx: Any, entity: str, formats: tuple[str, ...] = PREFERENCE) -> ExportDecl | None:
+    """The declared export of `entity` to read, preferring record formats over CSV."""
+    declared = ctx.declaration.exports_of(entity) if ctx.declaration is not None else ()
+    for fmt in formats:
+        for decl in declared:
+            if decl.format == fmt:
+                return decl
+    return None
+
+
+def incremental_entity(ctx: Any) -> str | None:
+    """The entity whose export the incremental check re-reads with `?since=T` (the first with a record export)."""
+    if ctx.declaration is None or not ctx.declaration.incremental:
+        return None
+    for decl in ctx.declaration.exports:
+        if decl.format in ("ndjson", "json"):
+            return decl.entity
+    return None
+
+
+def entity_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan | ScanFailure:
+    """The cached scan of `entity`'s export (of format `fmt`, else the preferred one), downloading it on first use."""
+    decl = choose_export(ctx, entity, (fmt,) if fmt else PREFERENCE)
+    if decl is None:
+        return ScanFailure(entity, "undeclared", f"no {fmt or 'record'} export of {entity} is declared")
+    key = f"export.scan:{decl.entity}:{decl.format}:{decl.url}"
+    if key not in ctx.cache:
+        ctx.cache[key] = _scan(ctx, decl)
+    return ctx.cache[key]
+
+
+def require_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan:
+    """`entity_scan`, raising CheckSkipped when a limit stopped it (callers handle ScanFailure otherwise)."""
+    result = entity_scan(ctx, entity, fmt=fmt)
+    if isinstance(result, ScanFailure) and result.kind == "limit":
+        raise CheckSkipped(result.reason)
+    return result  # type: ignore[return-value]
+
+
+def _scan(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, track: bool | None = None) -> EntityScan | ScanFailure:
+    limits = Limits.from_options(ctx.options)
+    validator = ctx.standards.validator(decl.entity) if ctx.standards is not None and decl.format != "csv" else None
+    kwargs: dict[str, Any] = {
+        "validator": validator,
+        "mapper": mapper_for(ctx.declaration, decl.entity),
+        "max_records": limits.max_records,
+        "max_decompressed": limits.max_bytes or MAX_DECOMPRESSED_BYTES,
+        "track_updated": incremental_entity(ctx) == decl.entity if track is None else track,
+        "targets": _targets(ctx, decl.entity) if track is None else None,
+        "ids_mode": _ids_mode(ctx, decl, track),
+        "samples": min(ctx.options.sample, ROUNDTRIP_SAMPLES),
+        "seed": ctx.options.seed,
+        "url": decl.url,
+    }
+    try:
+        if decl.format == "zip":
+            return _scan_zip(ctx, decl, limits, kwargs)
+        with open_export(ctx.live.client, decl.url, limits, params) as download:
+            scan = scan_records(decl.entity, decl.format, download.chunks, **kwargs)
+            if download.broken is not None:
+                scan = _with_problem(scan, download.broken)
+            return _replace(scan, bytes_read=download.bytes_read, exchange=download.exchange)
+    except LimitReached as exc:
+        return ScanFailure(decl.entity, "limit", exc.reason)
+    except ExportUnavailable as exc:
+        return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+
+
+def _ids_mode(ctx: Any, decl: ExportDecl, track: bool | None) -> str:
+    """Keep id hashes only where a check needs them: reference targets and the incremental comparison."""
+    if decl.format == "csv" and choose_export(ctx, decl.entity, PREFERENCE[:-1]) is not None:
+        return "none"  # the record export is the entity's scan; this CSV is only checked for its form
+    if track is False or any(r.target == decl.entity for r in REFERENCES):
+        return "keep"
+    return "count"
+
+
+def _targets(ctx: Any, entity: str) -> dict[Reference, IdIndex | None]:
+    """The id index of each entity `entity` references, scanning those first (None when not read whole)."""
+    out: dict[Reference, IdIndex | None] = {}
+    for ref in REFERENCES:
+        if ref.entity != entity or ref.target == entity:
+            continue
+        target = entity_scan(ctx, ref.target)
+        ok = isinstance(target, EntityScan) and not (target.limited or target.truncated)
+        out[ref] = target.ids if ok else None  # type: ignore[union-attr]
+    return out
+
+
+def scan_since(ctx: Any, entity: str, since_param: str, since: str) -> EntityScan | ScanFailure:
+    """A fresh (uncached) scan of `entity`'s record export with `?<since_param>=<since>`."""
+    decl = choose_export(ctx, entity, ("ndjson", "json"))
+    if decl is None:
+        return ScanFailure(entity, "undeclared", f"no NDJSON or JSON export of {entity} is declared")
+    return _scan(ctx, decl, {since_param: since}, track=False)
+
+
+def _scan_zip(ctx: Any, decl: ExportDecl, limits: Limits, kwargs: dict[str, Any]) -> EntityScan | ScanFailure:
+    archive, problems = _zip_archive(ctx, decl.url, limits)
+    entries: list[ZipEntry] = [e for e in ctx.cache.get(f"export.zip-entries:{decl.url}", ()) if e.entity == decl.entity]
+    entry = next((e for e in entries if e.format != "csv"), entries[0] if entries else None)
+    if archive is None or entry is None:
+        why = "; ".join(p.message for p in problems) or f"the archive has no file for {decl.entity}"
+        return ScanFailure(decl.entity, "unavailable", f"the zip export {decl.url}: {why}")
+    try:
+        scan = scan_records(decl.entity, entry.format, _safe_entry(archive, entry, problems), **kwargs)
+    except zipfile.BadZipFile as exc:
+        return ScanFailure(decl.entity, "unavailable", f"the zip export {decl.url} is broken: {exc}")
+    for problem in problems:
+        scan = _with_problem(scan, problem)
+    return scan
+
+
+def _safe_entry(archive: zipfile.ZipFile, entry: ZipEntry, problems: list[ReadProblem]) -> Iterator[bytes]:
+    try:
+        yield from iter_zip_entry(archive, entry)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:  # zlib errors surface as BadZipFile/EOFError
+        problems.append(ReadProblem("truncated", f"entry {entry.name!r} is broken: {exc}", None, True))
+
+
+def _zip_archive(ctx: Any, url: str, limits: Limits) -> tuple[zipfile.ZipFile | None, list[ReadProblem]]:
+    """The archive at `url`, downloaded and opened once per run; its problems (traversal, bombs) listed."""
+    key = f"export.zip:{url}"
+    if key not in ctx.cache:
+        with open_export(ctx.live.client, url, limits) as download:
+            file = spool(download.chunks)
+        problems: list[ReadProblem] = []
+        try:
+            archive = open_zip(file)
+            entries, problems = zip_entries(archive, max_bytes=limits.max_bytes or MAX_DECOMPRESSED_BYTES)
+        except zipfile.BadZipFile as exc:
+            archive, entries = None, []
+            problems.append(ReadProblem("bad-zip", f"not a readable zip archive: {exc}", None, True))
+        ctx.cache[key] = (archive, problems)
+        ctx.cache[f"export.zip-entries:{url}"] = entries
+    archive, problems = ctx.cache[key]
+    return archive, list(problems)
+
+
+def _with_problem(scan: EntityScan, problem: ReadProblem) -> EntityScan:
+    kept = scan.problems + (problem,) if len(scan.problems) < 20 else scan.problems
+    return _replace(scan, problems=kept, problem_count=scan.problem_count + 1, truncated=scan.truncated or problem.fatal)
+
+
+def _replace(scan: EntityScan, **changes: Any) -> EntityScan:
+    from dataclasses import replace
+
+    return replace(scan, **changes)

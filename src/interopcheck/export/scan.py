@@ -1,0 +1,244 @@
+"""One pass over one entity's export computing everything the export checks need together.
+
+Each record is read, mapped to the standard, validated, and its id, references and (for the
+incremental check) update time kept as 64-bit numbers; a few sampled records are kept for the
+API round-trip. The checks then read the frozen `EntityScan` from `ctx.cache` instead of re-downloading.
+"""
+
+from __future__ import annotations
+
+import random
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from interopcheck.entities import Reference
+from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, read_records, with_gzip
+from interopcheck.export.reconcile import RUN, IdIndex, IdsBuilder, epoch_seconds, pick_since, rfc3339
+from interopcheck.export.validate import RecordValidator, Validating, ValidationSummary
+
+KEEP_PROBLEMS = 20
+COLUMN_SAMPLE = 1000
+SINCE_SAMPLE = 10_000
+
+
+@dataclass(frozen=True)
+class EntityScan:
+    """What one pass over an entity's export found (frozen; shared between checks through ctx.cache)."""
+
+    entity: str
+    url: str
+    format: str
+    records: int
+    validation: ValidationSummary | None
+    ids: IdIndex
+    missing_ids: int
+    orphans: dict[Reference, int]  # references to ids not in the target's export
+    ref_checked: dict[Reference, int]  # references looked up in the target's export
+    missing_refs: dict[Reference, int]  # references absent or null where they may not be
+    unresolved: tuple[Reference, ...]  # references whose target export could not be read whole
+    problems: tuple[ReadProblem, ...]
+    problem_count: int
+    truncated: bool  # a fatal read problem: the rest of the export is unreadable
+    limited: str | None  # a user limit stopped the scan (the checks skip rather than pass)
+    samples: tuple[tuple[int, str, Any], ...]  # (line, id, standard record) for the round-trip
+    columns: tuple[str, ...]  # CSV header, or the top-level fields seen in the first records
+    since: int | None = None  # incremental cut-off T (epoch seconds), when tracked
+    expected_since: array | None = None  # sorted id hashes of records with updated_at >= T
+    bytes_read: int = 0
+    exchange: Any = None
+
+
+@dataclass
+class _Acc:
+    """Mutable state of a scan in progress."""
+
+    problems: list[ReadProblem] = field(default_factory=list)
+    problem_count: int = 0
+    truncated: bool = False
+
+    def add(self, problem: ReadProblem) -> None:
+        """Count a problem, keeping the first few."""
+        self.problem_count += 1
+        self.truncated = self.truncated or problem.fatal
+        if len(self.problems) < KEEP_PROBLEMS:
+            self.problems.append(problem)
+
+
+class _Since:
+    """Tracks the incremental cut-off: T is fixed from the first `SINCE_SAMPLE` update times, then ids at or after T kept."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[int, int]] = []
+        self.since: int | None = None
+        self.since_text: str | None = None
+        self.expected = array("q")
+
+    def add(self, h: int, record: Any) -> None:
+        """Note one record's id hash and update time."""
+        value = record.get("updated_at") if record.__class__ is dict else None
+        if self.since_text is not None and value.__class__ is str and len(value) == 20 and value[19] == "Z" and value[10] == "T":
+            # canonical UTC `YYYY-MM-DDTHH:MM:SSZ` compares as text, without parsing a datetime per record
+            if value[:19] >= self.since_text:
+                self.expected.append(h)
+            return
+        t = epoch_seconds(value)
+        if t is None:
+            return
+        if self.since is None:
+            self.pending.append((h, t))
+            if len(self.pending) >= SINCE_SAMPLE:
+                self._fix()
+        elif t >= self.since:
+            self.expected.append(h)
+
+    def _fix(self) -> None:
+        self.since = pick_since(t for _, t in self.pending)
+        if self.since is not None:
+            self.since_text = rfc3339(self.since)[:19]
+            self.expected.extend(h for h, t in self.pending if t >= self.since)
+        self.pending = []
+
+    def finish(self) -> tuple[int | None, array | None]:
+        """(T, sorted id hashes of the records at or after T), or (None, None) without update times."""
+        if self.since is None:
+            self._fix()
+        if self.since is None:
+            return None, None
+        return self.since, array("q", sorted(self.expected))
+
+
+def scan_records(
+    entity: str,
+    fmt: str,
+    chunks: Iterable[bytes],
+    *,
+    validator: RecordValidator | None,
+    mapper: Callable[[Any], Any] | None = None,
+    targets: dict[Reference, IdIndex | None] | None = None,
+    max_records: int | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    max_decompressed: int | None = None,
+    track_updated: bool = False,
+    ids_mode: str = "keep",
+    samples: int = 10,
+    seed: int = 0,
+    keep_failures: int = 20,
+    url: str = "",
+) -> EntityScan:
+    """Read, map, validate and index every record of one export body (`chunks` may be gzip-compressed).
+
+    `targets` gives, per reference of this entity, the target entity's id index (None when the
+    target could not be read whole), so references are resolved during the same pass. `ids_mode`:
+    `keep` the sorted id hashes (a reference target), `count` only duplicates (then drop them), `none`.
+    """
+    acc = _Acc()
+    body, gz_problems = with_gzip(chunks, max_bytes=max_decompressed or 2**62)
+    items = read_records(fmt, body, max_record_bytes=max_record_bytes)
+    validating = Validating(entity, validator, keep_failures) if validator is not None and fmt != "csv" else None
+    targets = targets or {}
+    refs = [(r, t) for r, t in targets.items() if t is not None and r.entity == entity] if fmt != "csv" else []
+    orphans = {r: 0 for r, _ in refs}
+    checked = {r: 0 for r, _ in refs}
+    missing_refs = {r: 0 for r, _ in refs}
+    ids = IdsBuilder()
+    run = ids.current if ids_mode != "none" else None
+    tracker = _Since() if track_updated else None
+    rnd, kept = random.Random(seed), []
+    columns: dict[str, None] = {}
+    count = missing_ids = 0
+    limit = max_records if max_records is not None else -1
+    limited = None
+    is_valid = validating.validator.is_valid if validating else None
+    identity = mapper is None or fmt == "csv"
+    for item in _items(items, gz_problems):
+        if item.__class__ is ReadProblem:
+            acc.add(item)
+            if item.fatal:
+                break
+            continue
+        if count == limit:
+            limited = f"stopped after --export-max-records={max_records} records"
+            break
+        line, record = item
+        count += 1
+        if not identity:
+            record = mapper(record)
+        if is_valid is not None and not is_valid(record):
+            validating.failure(line, record)  # type: ignore[union-attr]
+        rid = record.get("id") if record.__class__ is dict else None
+        if rid.__class__ is str and rid:
+            h = hash(rid)
+            if run is not None:
+                run.append(h)
+                if len(run) >= RUN:
+                    ids.close_run()
+                    run = ids.current
+            if len(kept) < samples:
+                kept.append((line, rid, record))
+            elif samples and rnd.random() * count < samples:
+                kept[rnd.randrange(samples)] = (line, rid, record)
+            if tracker is not None:
+                tracker.add(h, record)
+        else:
+            missing_ids += 1
+        if count <= COLUMN_SAMPLE and record.__class__ is dict:
+            columns.update(dict.fromkeys(record))
+        for ref, target in refs:
+            _resolve(ref, target, record, orphans, checked, missing_refs)
+    since, expected = tracker.finish() if tracker is not None else (None, None)
+    return EntityScan(
+        entity=entity,
+        url=url,
+        format=fmt,
+        records=count,
+        validation=validating.summary(count) if validating else None,
+        ids=_finish_ids(ids, ids_mode),
+        missing_ids=missing_ids,
+        orphans=orphans,
+        ref_checked=checked,
+        missing_refs=missing_refs,
+        unresolved=tuple(r for r, t in targets.items() if r.entity == entity and (t is None or fmt == "csv")),
+        problems=tuple(acc.problems),
+        problem_count=acc.problem_count,
+        truncated=acc.truncated,
+        limited=limited,
+        samples=tuple(kept),
+        columns=tuple(columns),
+        since=since,
+        expected_since=expected,
+    )
+
+
+def _finish_ids(ids: IdsBuilder, mode: str) -> IdIndex:
+    """The id index as `mode` asks: whole, duplicates only, or empty."""
+    if mode == "none":
+        return IdIndex(array("q"), 0)
+    index = ids.finish()
+    return index if mode == "keep" else IdIndex(array("q"), index.duplicates)
+
+
+def _items(items: Iterator[Any], gz_problems: list[ReadProblem]) -> Iterator[Any]:
+    """The reader's items, then any gzip problem (it ends the body early, so it comes last)."""
+    yield from items
+    yield from gz_problems
+
+
+def _resolve(ref: Reference, target: IdIndex, record: Any, orphans: dict[Reference, int], checked: dict[Reference, int], missing: dict[Reference, int]) -> None:
+    """Look up each id `record` references through `ref` in `target`; count orphans and absent references."""
+    if record.__class__ is not dict:
+        return
+    name = ref.field.removesuffix("[]")
+    value = record.get(name)
+    values = value if ref.field.endswith("[]") and isinstance(value, list) else (value,) if not ref.field.endswith("[]") else None
+    if values is None:
+        missing[ref] += 1
+        return
+    for item in values:
+        if isinstance(item, str):
+            checked[ref] += 1
+            if hash(item) not in target:
+                orphans[ref] += 1
+        elif not (item is None and ref.nullable):
+            missing[ref] += 1
