@@ -22,7 +22,8 @@ Exit codes:
   0  conformant: every MUST passed (or was attested, or does not apply)
   1  not conformant: at least one MUST failed
   2  usage or bad input: missing file, unreadable spec, invalid profile or declaration
-  3  incomplete: the sandbox was unreachable or checks errored, so the verdict is unknown
+  3  incomplete: a MUST could not be decided (no sandbox given, sandbox unreachable, a check
+     errored), so the verdict is unknown
   4  internal error in interopcheck (please report it)
 """
 
@@ -88,7 +89,7 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--declaration", metavar="PATH", help="The supplier's declaration (entities, mapping, exports, attestations).")
 @live_options
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling and generated requests (recorded).")
-@click.option("--allow-remote-refs", is_flag=True, help="Fetch $refs that point at the network (refused by default).")
+@click.option("--allow-remote-refs", is_flag=True, help="Fetch $refs that point at the network (by default they are not fetched and the report says which parts went unvalidated).")
 @click.option("--max-spec-bytes", type=click.IntRange(min=1), default=50_000_000, show_default=True, help="Largest API description read.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True)
 @click.option("--format", "formats", default="json,md,html", show_default=True, help="Report formats: json, md, html, junit, sarif.")

@@ -49,10 +49,6 @@ class SpecReadError(InputError):
     """The API description cannot be read as one at all (not JSON/YAML, not OpenAPI, too big)."""
 
 
-class RemoteRefRefused(InputError):
-    """The API description `$ref`s a network URL and `--allow-remote-refs` was not given."""
-
-
 class ProfileError(InputError):
     """A profile or overlay that is invalid YAML, breaks its schema or names unknown things."""
 

@@ -24,11 +24,7 @@ def find_operation(ctx: CheckContext, ref: str | None) -> Operation | None:
     """The spec operation a declaration names by operationId or "GET /path"."""
     if not ref or ctx.index is None:
         return None
-    method, _, path = ref.partition(" ")
-    for op in ctx.index.operations:
-        if op.operation_id == ref or (path and op.method == method.lower() and op.path == path):
-            return op
-    return None
+    return ctx.index.find_operation(ref)
 
 
 def collection_path(ctx: CheckContext, mapping: EntityMapping) -> str | None:

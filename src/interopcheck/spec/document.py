@@ -12,8 +12,10 @@ class SpecDocument:
     """The root document as loaded, with any files it `$ref`s, and a line finder.
 
     `externals` maps the absolute URI of each other file that was `$ref`d (beside the spec)
-    to its parsed data. `line_of(pointer)` returns the 1-based line of a JSON pointer in the
-    root file, or None; it is lazy, so a spec without findings never pays for it.
+    to its parsed data. `remote_refs` lists, as (site, reference as written), every network
+    `$ref` that was not fetched: a site in the root file is a JSON pointer, a site in another
+    file is `<file URI>#<pointer>`. `line_of(pointer)` returns the 1-based line of a JSON
+    pointer in the root file, or None; it is lazy, so a spec without findings never pays for it.
     """
 
     data: Any
@@ -23,6 +25,7 @@ class SpecDocument:
     sha256: str
     size: int
     externals: dict[str, Any] = field(default_factory=dict)
+    remote_refs: tuple[tuple[str, str], ...] = ()
     line_finder: Callable[[str], int | None] | None = field(default=None, compare=False, repr=False)
 
     def line_of(self, pointer: str) -> int | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from interopcheck.model import Location
 from interopcheck.spec.document import SpecDocument
@@ -143,11 +144,39 @@ class SpecIndex:
         if ref.startswith("#"):
             return self.get(ref[1:])
         target, _, fragment = ref.partition("#")
-        for uri, data in self.document.externals.items():
-            if uri == target or uri.endswith("/" + target.lstrip("./")):
-                sub = SpecIndex(SpecDocument(data, uri, uri, "json", "", 0), self.version, (), {}, {})
-                return sub.get(fragment)
-        return None
+        externals = self.document.externals
+        # Resolve against the root's URI first (handles `../`); the suffix match is a fallback.
+        uri = urljoin(self.document.base_uri, target)
+        if uri not in externals:
+            uri = next((u for u in externals if u == target or u.endswith("/" + target.lstrip("./"))), "")
+        if uri not in externals:
+            return None
+        sub = SpecIndex(SpecDocument(externals[uri], uri, uri, "json", "", 0), self.version, (), {}, {})
+        return sub.get(fragment)
+
+    def find_operation(self, ref: str) -> Operation | None:
+        """The operation `ref` names: an operationId, or "METHOD /path" (method in any case).
+
+        An operationId that is itself written "METHOD /path" is still found when no operation
+        has that method and path. The lookup tables are built once, on first use.
+        """
+        tables = self._cache.get("operation_lookup")
+        if tables is None:
+            by_id: dict[str, Operation] = {}
+            by_key: dict[tuple[str, str], Operation] = {}
+            for op in self.operations:
+                if op.operation_id is not None:
+                    by_id.setdefault(op.operation_id, op)
+                by_key.setdefault((op.method, op.path), op)
+            tables = self._cache["operation_lookup"] = (by_id, by_key)
+        by_id, by_key = tables
+        wanted = ref.strip()
+        parts = wanted.split(None, 1)
+        if len(parts) == 2 and parts[0].lower() in HTTP_METHODS and parts[1].startswith("/"):
+            found = by_key.get((parts[0].lower(), parts[1].strip()))
+            if found is not None:
+                return found
+        return by_id.get(wanted)
 
     def schema_nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every schema object in the root document, once each, as (pointer, schema).

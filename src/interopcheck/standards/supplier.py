@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from interopcheck.spec.index import HTTP_METHODS, Operation, SpecIndex, join, unescape
+from interopcheck.spec.index import Operation, SpecIndex, join, unescape
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,8 @@ class Located:
 
 
 def find_operation(index: SpecIndex, ref: str) -> Operation | None:
-    """The operation `ref` names: "METHOD /path" (any method, so callers can say it is not GET) or an operationId."""
-    parts = ref.strip().split(None, 1)
-    if len(parts) == 2 and parts[0].lower() in HTTP_METHODS and parts[1].startswith("/"):
-        method, path = parts[0].lower(), parts[1].strip()
-        return next((op for op in index.operations if op.method == method and op.path == path), None)
-    return next((op for op in index.operations if op.operation_id == ref.strip()), None)
+    """The operation `ref` names (`SpecIndex.find_operation`; kept for `checks.data_mapping`)."""
+    return index.find_operation(ref)
 
 
 def _resolve(index: SpecIndex, located: Located) -> Located:

@@ -1,0 +1,195 @@
+"""Static checks on the description as a document: validity, version, info, operationIds, versioning, export.
+
+These answer HSG-API-02/03/04/07 and HSG-EXP-09 from the index alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+from interopcheck.checks.context import CheckContext
+from interopcheck.checks.registry import check
+from interopcheck.checks.results import Decision, errored, failed, passed
+from interopcheck.checks.spec_shapes import (
+    FAMILY,
+    MAX_FINDINGS,
+    Problem,
+    base_media,
+    decide,
+    is_bulk_media,
+    is_export_operation,
+    is_meta_operation,
+    is_success,
+    is_version_segment,
+    need_index,
+    normalise,
+    note,
+    segments,
+)
+from interopcheck.model import Finding, Location
+from interopcheck.spec.index import Operation, SpecIndex
+from interopcheck.spec.validate import remote_targets
+
+_VERSIONED_MEDIA = re.compile(r"(;\s*(version|v)\s*=)|(\.v\d+[+.])", re.IGNORECASE)
+
+
+@check("spec.valid-openapi", title="The description is valid OpenAPI", family=FAMILY, needs=("spec",))
+def valid_openapi(ctx: CheckContext) -> Decision:
+    """Fail listing every structural error the validator found; error when validation did not run.
+
+    Remote documents that were not fetched are no error: the summary says they were not validated."""
+    if ctx.validation is None:
+        return errored("the description could not be validated (no validation result)")
+    source = ctx.index.document.source if ctx.index is not None else None
+    engine = ctx.validation.engine
+    remote = ctx.validation.not_fetched
+    unfetched = (
+        f"; {len(remote)} remote document(s) $ref'd by the description were not fetched, so the parts"
+        " they hold were not validated (--allow-remote-refs fetches them)"
+        if remote
+        else ""
+    )
+    evidence = _not_fetched_evidence(ctx.index, remote)
+    if ctx.validation.valid:
+        return passed(f"valid OpenAPI {ctx.validation.version} ({engine}){unfetched}", evidence)
+    findings = [
+        Finding(issue.message, Location(issue.pointer, issue.line, source)) for issue in ctx.validation.errors
+    ]
+    count = len(findings)
+    summary = f"{count} structural error(s) against the OpenAPI {ctx.validation.version} schema ({engine})"
+    if count > MAX_FINDINGS:
+        summary += f" (first {MAX_FINDINGS} shown)"
+    return failed(summary + unfetched, findings[:MAX_FINDINGS], evidence)
+
+
+def _not_fetched_evidence(index: SpecIndex | None, remote: tuple[str, ...]) -> list[Finding]:
+    """One evidence finding per remote document not fetched, placed at its first `$ref` site."""
+    first: dict[str, str] = {}
+    if index is not None:
+        for site, _, uri in remote_targets(index.document):
+            first.setdefault(uri, site)
+    out = []
+    for uri in remote[:MAX_FINDINGS]:
+        site = first.get(uri)
+        location = None
+        if index is not None and site is not None:
+            doc_uri, hash_, pointer = site.partition("#")
+            location = Location(pointer, None, doc_uri) if hash_ else index.location(site)
+        out.append(Finding(f"not fetched, so not validated: {uri}", location, data={"uri": uri}))
+    return out
+
+
+@check("spec.openapi-3", title="The description is OpenAPI 3.x", family=FAMILY, needs=("spec",))
+def openapi_3(ctx: CheckContext) -> Decision:
+    """Pass for OpenAPI 3.0/3.1; Swagger 2.0 or an unknown version fails."""
+    index = need_index(ctx)
+    if index.major == 3:
+        return passed(f"OpenAPI {index.version}", [note(index, f"openapi: {index.version}", "/openapi")])
+    pointer = "/swagger" if index.major == 2 else "/openapi"
+    shown = index.version or "no version"
+    return decide(index, [Problem(f"the description declares {shown}, not OpenAPI 3.x", pointer)], ok="", bad="not OpenAPI 3 ({n} finding)")
+
+
+@check("spec.info-complete", title="info has a description, contact and licence", family=FAMILY, needs=("spec",))
+def info_complete(ctx: CheckContext) -> Decision:
+    """`info.description`, `info.contact` (name, email or url) and `info.license.name` are present."""
+    index = need_index(ctx)
+    info = index.get("/info")
+    if not isinstance(info, dict):
+        return decide(index, [Problem("the description has no info object", "")], ok="", bad="info missing")
+    problems = []
+    description = info.get("description")
+    if not isinstance(description, str) or not description.strip():
+        problems.append(Problem("info.description is missing or empty", "/info"))
+    contact = info.get("contact")
+    if not isinstance(contact, dict) or not any(isinstance(contact.get(k), str) and contact[k].strip() for k in ("name", "email", "url")):
+        problems.append(Problem("info.contact is missing or has no name, email or url", "/info/contact" if isinstance(contact, dict) else "/info"))
+    licence = info.get("license")
+    if not isinstance(licence, dict) or not isinstance(licence.get("name"), str) or not licence["name"].strip():
+        problems.append(Problem("info.license is missing or has no name", "/info/license" if isinstance(licence, dict) else "/info"))
+    return decide(index, problems, ok="info has a description, contact and licence", bad="info is incomplete ({n} missing)")
+
+
+@check("spec.unique-operation-ids", title="Every operation has a unique operationId", family=FAMILY, needs=("spec",))
+def unique_operation_ids(ctx: CheckContext) -> Decision:
+    """Every operation has an operationId and no two share one."""
+    index = need_index(ctx)
+    problems: list[Problem] = []
+    by_id: dict[str, list[Operation]] = defaultdict(list)
+    for op in index.operations:
+        if op.operation_id is None or not op.operation_id.strip():
+            problems.append(Problem(f"{op.key} has no operationId", op.pointer))
+        else:
+            by_id[op.operation_id].append(op)
+    for op_id, ops in by_id.items():
+        if len(ops) > 1:
+            others = ", ".join(o.key for o in ops)
+            problems += [Problem(f"operationId {op_id!r} of {op.key} is shared by {others}", op.pointer + "/operationId") for op in ops]
+    count = len(index.operations)
+    return decide(index, problems, ok=f"all {count} operations have unique operationIds", bad="{n} operation(s) lack a unique operationId")
+
+
+def _server_paths(index: SpecIndex) -> list[tuple[str, str]]:
+    """(URL path, pointer) of the document's base URLs: 3.x `servers`, 2.0 `basePath`."""
+    if index.major == 2:
+        base = index.get("/basePath")
+        return [(base, "/basePath")] if isinstance(base, str) else []
+    servers = index.get("/servers")
+    out = []
+    for i, server in enumerate(servers if isinstance(servers, list) else ()):
+        url = server.get("url") if isinstance(server, dict) else None
+        if isinstance(url, str):
+            out.append((urlsplit(url).path if "://" in url else url, f"/servers/{i}/url"))
+    return out
+
+
+def _versioned_by_header(op: Operation) -> bool:
+    """A version header parameter, or a versioned media type (`; version=1`, `vnd.x.v2+json`)."""
+    if any(p.location == "header" and "version" in normalise(p.name) for p in op.parameters):
+        return True
+    names = [mt.name for resp in op.responses if is_success(resp) for mt in resp.media_types]
+    return bool(names) and all(_VERSIONED_MEDIA.search(name) for name in names)
+
+
+@check("spec.api-version", title="The API version is in the path or a header", family=FAMILY, needs=("spec",))
+def api_version(ctx: CheckContext) -> Decision:
+    """Pass when every server URL (or basePath) has a version segment such as /v1, or else every
+    data operation has one in its path, a version header parameter or a versioned media type
+    (meta operations such as /openapi.json or /oauth/token are unversioned by nature)."""
+    index = need_index(ctx)
+    servers = _server_paths(index)
+    if servers and all(any(is_version_segment(s) for s in segments(path)) for path, _ in servers):
+        return passed("every server URL carries the API version", [note(index, f"server path {p}", ptr) for p, ptr in servers])
+    problems = [
+        Problem(f"{op.key} has no version segment (e.g. /v1) in its path or server URL, nor a version header", op.pointer)
+        for op in index.operations
+        if not is_meta_operation(op)
+        and not any(is_version_segment(s) for s in segments(op.path))
+        and not _versioned_by_header(op)
+    ]
+    if not index.operations:
+        problems.append(Problem("no operations and no versioned server URL", "/paths"))
+    return decide(index, problems, ok="every data operation carries the API version", bad="{n} operation(s) are not versioned")
+
+
+@check("spec.export-documented", title="Bulk export is documented in the description", family=FAMILY, needs=("spec",))
+def export_documented(ctx: CheckContext) -> Decision:
+    """Pass when an operation's 2xx offers NDJSON/CSV/zip or its path is an export (`$export`, `exports`)."""
+    index = need_index(ctx)
+    evidence = []
+    for op in index.operations:
+        bulk = sorted({base_media(mt.name) for r in op.responses if is_success(r) for mt in r.media_types if is_bulk_media(mt.name)})
+        if bulk:
+            evidence.append(note(index, f"{op.key} offers {', '.join(bulk)}", op.pointer))
+        elif is_export_operation(op):
+            evidence.append(note(index, f"{op.key} is an export endpoint", op.pointer))
+    if evidence:
+        return passed(f"{len(evidence)} export operation(s) documented", evidence[:MAX_FINDINGS])
+    return decide(
+        index,
+        [Problem("no operation offers a bulk export (NDJSON, CSV or zip) and no path is an export endpoint", "/paths")],
+        ok="",
+        bad="bulk export is not documented",
+    )

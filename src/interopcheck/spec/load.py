@@ -1,0 +1,485 @@
+"""Load an API description safely from a file or an http(s) URL, with the files it `$ref`s.
+
+Every way a description can be unusable (too big, not UTF-8, binary, not JSON/YAML, alias
+bombs, absurd nesting, duplicate keys, not OpenAPI at all) ends in one `SpecReadError` whose
+one-line message says what is wrong and how to mend it. JSON goes through orjson, never
+through YAML; YAML through libyaml's safe loader. Duplicate keys: YAML is always refused;
+JSON is checked up to `JSON_DUPLICATE_CHECK_BYTES` (a second, slower parse), and larger JSON
+keeps the last value of a repeated key, as JavaScript does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
+import orjson
+import yaml
+
+from interopcheck.errors import SpecReadError
+from interopcheck.spec.document import SpecDocument
+from interopcheck.spec.lines import YamlLineFinder, line_finder
+
+DEFAULT_MAX_BYTES = 50_000_000
+MAX_DEPTH = 500  # nesting refused beyond this (orjson itself stops at 1024)
+JSON_DUPLICATE_CHECK_BYTES = 5_000_000
+MAX_EXTERNAL_FILES = 500
+ALIAS_EXPANSION_FLOOR = 1_000_000  # expanded YAML nodes always allowed
+ALIAS_EXPANSION_FACTOR = 20  # beyond the floor: expanded nodes per node written
+MAX_HINT = "raise the limit with --max-spec-bytes"
+
+# A `$ref` whose target is not only a fragment: the cheap test for "has external refs".
+_EXTERNAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#,}]""")
+
+
+def load_spec(
+    source: str,
+    *,
+    allow_remote_refs: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = 30.0,
+) -> SpecDocument:
+    """Read, decode and parse the description at `source` (a path or an http(s) URL).
+
+    Files `$ref`d beside it are loaded into `externals`. Network `$ref`s (and every relative
+    `$ref` of a spec read from a URL) are fetched only when `allow_remote_refs`; otherwise they
+    are listed in `remote_refs`, which is not an error. Raises `SpecReadError` for anything
+    that makes the document unreadable as an OpenAPI description.
+    """
+    if _is_url(source):
+        raw = fetch(source, max_bytes=max_bytes, timeout=timeout)
+        base_uri = source
+    else:
+        path = Path(source)
+        raw = read_file(path, max_bytes=max_bytes, label=source)
+        base_uri = path.resolve().as_uri()
+    text = decode(raw, source)
+    fmt, data, yaml_root = _parse(text, source)
+    _require_openapi(data, source)
+    externals: dict[str, Any] = {}
+    remote_refs: tuple[tuple[str, str], ...] = ()
+    if _EXTERNAL_REF.search(text):
+        externals, remote_refs = _load_externals(
+            data, base_uri, source, allow_remote_refs=allow_remote_refs,
+            budget=max(0, max_bytes - len(raw)), timeout=timeout,
+        )
+    if fmt == "json":
+        finder = line_finder(text.encode("utf-8"), "json")
+    else:  # the loader's node tree: composing a large YAML file again would cost seconds
+        finder = YamlLineFinder(yaml_root if yaml_root is not None else text)
+    return SpecDocument(
+        data=data,
+        source=source,
+        base_uri=base_uri,
+        format=fmt,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+        externals=externals,
+        remote_refs=remote_refs,
+        line_finder=finder,
+    )
+
+
+def _is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def read_file(path: Path, *, max_bytes: int, label: str) -> bytes:
+    """The bytes of `path`, refused before reading when it is bigger than `max_bytes`."""
+    try:
+        if path.is_dir():
+            raise SpecReadError(f"{label}: is a directory, not an API description", hint="give the file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SpecReadError(f"{label}: {size:,} bytes is over the limit of {max_bytes:,}", hint=MAX_HINT)
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)  # a device or FIFO has no size to check first
+    except FileNotFoundError:
+        raise SpecReadError(f"{label}: no such file", hint="check the path") from None
+    except PermissionError:
+        raise SpecReadError(f"{label}: permission denied", hint="make the file readable") from None
+    except OSError as err:
+        raise SpecReadError(f"{label}: cannot be read: {err.strerror or err}") from None
+    if len(raw) > max_bytes:
+        raise SpecReadError(f"{label}: more than {max_bytes:,} bytes", hint=MAX_HINT)
+    return raw
+
+
+def fetch(url: str, *, max_bytes: int, timeout: float) -> bytes:
+    """GET `url` (streamed): 200 only, at most `max_bytes`, all within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    accept = "application/json, application/yaml;q=0.9, text/yaml;q=0.9, */*;q=0.5"
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5) as client:
+            with client.stream("GET", url, headers={"Accept": accept}) as response:
+                if response.status_code != 200:
+                    raise SpecReadError(
+                        f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip(),
+                        hint="check the URL; it must answer 200 with the document",
+                    )
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise SpecReadError(
+                        f"{url}: {int(declared):,} bytes is over the limit of {max_bytes:,}",
+                        hint=MAX_HINT,
+                    )
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise SpecReadError(f"{url}: more than {max_bytes:,} bytes", hint=MAX_HINT)
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("deadline passed")
+                return bytes(body)
+    except httpx.TimeoutException:
+        raise SpecReadError(
+            f"{url}: no complete answer within {timeout:g} s",
+            hint="check the URL or raise the timeout",
+        ) from None
+    except httpx.HTTPError as err:
+        raise SpecReadError(f"{url}: cannot be fetched: {err}", hint="check the URL and the network") from None
+
+
+def decode(raw: bytes, label: str) -> str:
+    """`raw` as text: UTF-8 (BOM stripped), or UTF-16/32 when a BOM says so."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        encoding = "utf-8"
+    elif raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        encoding = "utf-32"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise SpecReadError(
+            f"{label}: not {encoding.upper()} at byte {err.start}",
+            hint="save the file as UTF-8",
+        ) from None
+    if not text.strip():
+        raise SpecReadError(f"{label}: the file is empty", hint="give the OpenAPI document itself")
+    if "\x00" in text:
+        where = text.index("\x00")
+        raise SpecReadError(
+            f"{label}: binary data (a NUL character at {where}), not JSON or YAML",
+            hint="give the OpenAPI document as text",
+        )
+    return text
+
+
+def parse(text: str, label: str) -> tuple[str, Any]:
+    """("json" | "yaml", data): JSON when the first non-space character is `{` or `[`."""
+    fmt, data, _ = _parse(text, label)
+    return fmt, data
+
+
+def _parse(text: str, label: str) -> tuple[str, Any, yaml.Node | None]:
+    """As `parse`, plus the composed YAML node tree (kept for the line finder)."""
+    first = text.lstrip()[:1]
+    try:
+        if first in ("{", "["):
+            return "json", _parse_json(text, label), None
+        return ("yaml", *_parse_yaml(text, label))
+    except RecursionError:
+        raise SpecReadError(
+            f"{label}: nested too deeply to read",
+            hint=f"keep nesting under {MAX_DEPTH} levels",
+        ) from None
+    except MemoryError:
+        raise SpecReadError(f"{label}: too large to hold in memory", hint="split the document") from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _parse_json(text: str, label: str) -> Any:
+    body = text.encode("utf-8")
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as err:
+        if "depth limit" in str(err):
+            raise SpecReadError(
+                f"{label}: JSON nested more than 1024 levels deep",
+                hint=f"keep nesting under {MAX_DEPTH} levels",
+            ) from None
+        raise SpecReadError(f"{label}: invalid JSON: {err}", hint="fix the JSON syntax at that place") from None
+    if _depth(data) > MAX_DEPTH:
+        raise SpecReadError(
+            f"{label}: nested more than {MAX_DEPTH} levels deep",
+            hint="flatten the document with $ref components",
+        )
+    if len(body) <= JSON_DUPLICATE_CHECK_BYTES:
+        try:
+            json.loads(text, object_pairs_hook=_no_duplicates)
+        except _DuplicateKey as dup:
+            raise SpecReadError(
+                f"{label}: duplicate key {dup.key!r} in a JSON object: ambiguous document",
+                hint="keep one of the two",
+            ) from None
+        except (RecursionError, ValueError):
+            pass  # orjson read it; the stdlib's own limits are not the document's fault
+    return data
+
+
+def _depth(data: Any) -> int:
+    """How deeply `data` nests (1 for a scalar or an empty container), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, dict):
+            stack += [(v, level + 1) for v in node.values() if isinstance(v, (dict, list))]
+        elif isinstance(node, list):
+            stack += [(v, level + 1) for v in node if isinstance(v, (dict, list))]
+    return deepest
+
+
+class _SpecLoader(yaml.CSafeLoader):  # type: ignore[misc]
+    """libyaml's safe loader that refuses duplicate keys, keeps timestamps as text and
+    makes every key a string (YAML's `200:` is the int 200; OpenAPI means "200")."""
+
+    label = ""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        """The mapping of `node`, refused when a key repeats (a merge `<<` may override)."""
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = key_node.start_mark.line + 1
+            if key_node.value in seen:
+                raise SpecReadError(
+                    f"{self.label}: duplicate key {key_node.value!r} at line {line} "
+                    f"(first at line {seen[key_node.value]}): ambiguous document",
+                    hint="keep one of the two",
+                )
+            seen[key_node.value] = line
+        self.flatten_mapping(node)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = str(key_node.value)
+            else:
+                raise SpecReadError(
+                    f"{self.label}: a complex (non-scalar) key at line {key_node.start_mark.line + 1}",
+                    hint="OpenAPI keys are strings",
+                )
+            out[key] = self.construct_object(value_node, deep=deep)
+        return out
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_yaml_str)
+
+
+def _parse_yaml(text: str, label: str) -> tuple[Any, yaml.Node]:
+    loader = _SpecLoader(text)
+    loader.label = label
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise SpecReadError(f"{label}: the file holds no YAML document", hint="give the OpenAPI document itself")
+        _check_expansion(node, label)
+        return loader.construct_document(node), node
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        what = ", ".join(part for part in (err.context, err.problem) if part) or "unreadable"
+        raise SpecReadError(f"{label}: invalid YAML{where}: {what}", hint="fix the syntax there") from None
+    except yaml.YAMLError as err:
+        raise SpecReadError(f"{label}: invalid YAML: {str(err).splitlines()[0]}", hint="fix the syntax") from None
+    finally:
+        loader.dispose()
+
+
+def _node_children(node: yaml.Node) -> Iterator[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            yield key_node
+            yield value_node
+    elif isinstance(node, yaml.SequenceNode):
+        yield from node.value
+
+
+def _check_expansion(root: yaml.Node, label: str) -> None:
+    """Refuse nesting beyond MAX_DEPTH; when a collection node is shared (an alias), measure
+    what the aliases expand to (`_check_aliases`). Scalars are skipped: an alias to a
+    scalar cannot expand."""
+    seen: set[int] = set()
+    shared = False
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, level = pop()
+        if level > MAX_DEPTH:
+            raise SpecReadError(
+                f"{label}: nested more than {MAX_DEPTH} levels deep",
+                hint="flatten the document with $ref components",
+            )
+        if id(node) in seen:
+            shared = True
+            continue
+        seen.add(id(node))
+        if node.__class__ is yaml.MappingNode:
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not yaml.ScalarNode:
+                    push((key_node, level + 1))
+                if value_node.__class__ is not yaml.ScalarNode:
+                    push((value_node, level + 1))
+        elif node.__class__ is yaml.SequenceNode:
+            for item in node.value:
+                if item.__class__ is not yaml.ScalarNode:
+                    push((item, level + 1))
+    if shared:
+        _check_aliases(root, label)
+
+
+def _check_aliases(root: yaml.Node, label: str) -> None:
+    """Refuse recursive aliases, alias bombs and nesting beyond MAX_DEPTH, before constructing.
+
+    Aliases share nodes, so sizes are memoised per node: the walk is linear in the nodes
+    written while it measures the nodes the document expands to.
+    """
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    state: dict[int, int] = {}  # 1: on the current path, 2: measured
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        nid = id(node)
+        if leaving:
+            kids = [id(k) for k in _node_children(node)]
+            size[nid] = 1 + sum(size[k] for k in kids)
+            height[nid] = 1 + max((height[k] for k in kids), default=0)
+            state[nid] = 2
+            if height[nid] > MAX_DEPTH:
+                raise SpecReadError(
+                    f"{label}: nested more than {MAX_DEPTH} levels deep",
+                    hint="flatten the document with $ref components",
+                )
+            limit = max(ALIAS_EXPANSION_FLOOR, ALIAS_EXPANSION_FACTOR * len(state))
+            if size[nid] > limit:
+                raise SpecReadError(
+                    f"{label}: YAML aliases expand beyond {limit:,} nodes, an alias bomb",
+                    hint="write the repeated parts out or use $ref",
+                )
+            continue
+        if state.get(nid) == 2:
+            continue
+        if state.get(nid) == 1:
+            raise SpecReadError(
+                f"{label}: a YAML alias refers to itself (line {node.start_mark.line + 1})",
+                hint="remove the recursive alias",
+            )
+        state[nid] = 1
+        stack.append((node, True))
+        stack += [(kid, False) for kid in _node_children(node) if state.get(id(kid)) != 2]
+
+
+def _require_openapi(data: Any, label: str) -> None:
+    if not isinstance(data, dict):
+        kind = {list: "list", str: "string"}.get(type(data), type(data).__name__)
+        raise SpecReadError(
+            f"{label}: the top level is a {kind}, not a mapping",
+            hint="an OpenAPI document is a mapping with an `openapi` key",
+        )
+    if "swaggerVersion" in data:
+        raise SpecReadError(
+            f"{label}: Swagger {data.get('swaggerVersion')} is not supported",
+            hint="convert it to OpenAPI 3 first, for example with swagger2openapi",
+        )
+    if "openapi" not in data and "swagger" not in data:
+        raise SpecReadError(
+            f"{label}: not an OpenAPI description (no `openapi` or `swagger` key)",
+            hint="give the OpenAPI 3.x or Swagger 2.0 document",
+        )
+
+
+def iter_refs(data: Any) -> Iterator[tuple[str, str]]:
+    """Every `$ref` string in `data`, as (pointer of the object holding it, reference)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                yield pointer, ref
+            stack += [(f"{pointer}/{_esc(k)}", v) for k, v in node.items() if isinstance(v, (dict, list))]
+        elif isinstance(node, list):
+            stack += [(f"{pointer}/{i}", v) for i, v in enumerate(node) if isinstance(v, (dict, list))]
+
+
+def _esc(token: str) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def ref_target(base_uri: str, ref: str) -> str:
+    """The absolute URI (fragment dropped) of the document `ref` points into, from `base_uri`."""
+    target = ref.partition("#")[0]
+    return urljoin(base_uri, target) if target else base_uri.partition("#")[0]
+
+
+def _load_externals(
+    root: Any, base_uri: str, label: str, *, allow_remote_refs: bool, budget: int, timeout: float
+) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
+    """Load every document reachable by non-fragment `$ref`s, breadth first, under `budget` bytes.
+
+    Returns (externals, remote refs not fetched): network `$ref`s are only recorded, as
+    (site, reference), unless `allow_remote_refs`.
+    """
+    externals: dict[str, Any] = {}
+    not_fetched: list[tuple[str, str]] = []
+    queue: list[tuple[str, Any]] = [(base_uri, root)]
+    root_uri = base_uri.partition("#")[0]
+    while queue:
+        doc_uri, data = queue.pop(0)
+        for pointer, ref in iter_refs(data):
+            if ref.startswith("#"):
+                continue
+            uri = ref_target(doc_uri, ref)
+            if uri == root_uri or uri in externals:
+                continue
+            scheme = urlsplit(uri).scheme.lower()
+            if scheme in ("http", "https"):
+                if not allow_remote_refs:
+                    not_fetched.append((pointer if doc_uri == root_uri else f"{doc_uri}#{pointer}", ref))
+                    continue
+                raw = fetch(uri, max_bytes=budget, timeout=timeout)
+            elif scheme == "file":
+                path = Path(unquote(urlsplit(uri).path))
+                if not path.is_file():
+                    continue  # a dangling reference: reported by validation, not a read error
+                raw = read_file(path, max_bytes=budget, label=str(path))
+            else:
+                continue  # urn: and the like: left to validation
+            if len(externals) >= MAX_EXTERNAL_FILES:
+                raise SpecReadError(
+                    f"{label}: more than {MAX_EXTERNAL_FILES} referenced files",
+                    hint="bundle the description into one file",
+                )
+            budget -= len(raw)
+            _, parsed = parse(decode(raw, uri), uri)
+            externals[uri] = parsed
+            queue.append((uri, parsed))
+    return externals, tuple(not_fetched)
