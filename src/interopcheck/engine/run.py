@@ -140,9 +140,12 @@ def _run_checks(
     wanted = dict.fromkeys(c for r in profile.requirements for c in r.checks)
     ordered = sorted((known[c] for c in wanted), key=_stage)
     results: dict[str, CheckResult] = {}
-    for spec in ordered:
-        say(f"check {spec.id}")
-        results[spec.id] = trim(registry.run_check(spec, ctx))
+    stage_names = ("static checks", "live checks", "export checks")
+    for stage in sorted({_stage(s) for s in ordered}):
+        batch = [s for s in ordered if _stage(s) == stage]
+        say(f"{stage_names[stage]}: {len(batch)}")
+        for spec in batch:
+            results[spec.id] = trim(registry.run_check(spec, ctx))
     return results
 
 
