@@ -1,0 +1,169 @@
+"""Bulk export endpoints: NDJSON and CSV per entity, `since` extracts, the data dictionary, async jobs.
+
+Exports stream straight from SQLite in batches (never built in memory). The asynchronous job
+follows FHIR bulk data: kick-off with `Prefer: respond-async` -> 202 + Content-Location, a poll
+answers 202 + Retry-After once, then a 200 manifest listing the per-entity NDJSON files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from interopcheck.entities import ENTITIES
+from interopcheck.sandbox.faults import apply_record_faults, record_faults
+from interopcheck.sandbox.fields import FIELDS, data_dictionary
+from interopcheck.sandbox.web import SandboxState, json_response, parse_since, problem, state_of, unauthorised
+
+NDJSON_TYPE = "application/x-ndjson"
+CSV_TYPE = "text/csv; charset=utf-8; header=present"
+CHUNK_ROWS = 500
+MAX_JOBS = 1000
+
+
+def export_rows(state: SandboxState, entity: str, since: str | None) -> Iterator[dict[str, Any] | str]:
+    """The rows an export of `entity` sends: JSON text, or a dict when a record fault rewrote it."""
+    faults = record_faults(state.faults)
+    stop = state.store.count(entity, since) // 2 if "export-truncated" in state.faults else None
+    duplicates = "export-duplicates" in state.faults
+    for n, (seq, text) in enumerate(state.store.stream(entity, since)):
+        if stop is not None and n >= stop:
+            return
+        row: dict[str, Any] | str = apply_record_faults(faults, entity, seq, orjson.loads(text)) if faults else text
+        yield row
+        if duplicates and seq % 20 == 1:
+            yield row
+
+
+def ndjson_chunks(rows: Iterator[dict[str, Any] | str]) -> Iterator[bytes]:
+    """NDJSON bytes, a few hundred lines per chunk."""
+    lines: list[bytes] = []
+    for row in rows:
+        lines.append(row.encode() if isinstance(row, str) else orjson.dumps(row))
+        if len(lines) >= CHUNK_ROWS:
+            yield b"\n".join(lines) + b"\n"
+            lines.clear()
+    if lines:
+        yield b"\n".join(lines) + b"\n"
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: empty for null, true/false, numbers as text, nested values as JSON text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return orjson.dumps(value).decode()
+    return str(value)
+
+
+def csv_chunks(entity: str, rows: Iterator[dict[str, Any] | str]) -> Iterator[bytes]:
+    """CSV bytes (RFC 4180 quoting, CRLF), header row first, columns as in the data dictionary."""
+    columns = [f.name for f in FIELDS[entity]]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for n, row in enumerate(rows, 1):
+        record = orjson.loads(row) if isinstance(row, str) else row
+        writer.writerow([csv_cell(record.get(c)) for c in columns])
+        if n % CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+async def export_file(request: Request) -> Response:
+    """GET /v1/exports/{entity}.ndjson|.csv and /v1/exports/data-dictionary.json."""
+    state = state_of(request)
+    if denied := unauthorised(request):
+        return denied
+    name = request.path_params["file"]
+    if name == "data-dictionary.json":
+        return json_response(data_dictionary())
+    entity, _, fmt = name.rpartition(".")
+    if entity not in ENTITIES or fmt not in ("ndjson", "csv"):
+        return problem(state, 404, "Not Found", "No such export file.", instance=request.url.path)
+    raw = request.query_params.get("since")
+    try:
+        since = parse_since(raw) if raw is not None else None
+    except ValueError as exc:
+        return problem(state, 400, "Bad Request", str(exc), instance=request.url.path)
+    rows = export_rows(state, entity, since)
+    if fmt == "ndjson":
+        return StreamingResponse(ndjson_chunks(rows), media_type=NDJSON_TYPE)
+    return StreamingResponse(csv_chunks(entity, rows), media_type=CSV_TYPE)
+
+
+async def kickoff(request: Request) -> Response:
+    """GET /v1/$export: start an asynchronous export job (needs `Prefer: respond-async`)."""
+    state = state_of(request)
+    if denied := unauthorised(request):
+        return denied
+    if request.headers.get("prefer", "").strip().lower() != "respond-async":
+        return problem(state, 400, "Bad Request", "Send the header Prefer: respond-async.", instance=request.url.path)
+    types_raw = request.query_params.get("_type")
+    types = [t.strip() for t in types_raw.split(",")] if types_raw else list(ENTITIES)
+    unknown = [t for t in types if t not in ENTITIES]
+    raw_since = request.query_params.get("_since")
+    try:
+        if unknown:
+            raise ValueError(f"unknown _type {', '.join(map(repr, unknown))}; known: {', '.join(ENTITIES)}")
+        since = parse_since(raw_since) if raw_since is not None else None
+    except ValueError as exc:
+        return problem(state, 400, "Bad Request", str(exc), instance=request.url.path)
+    job_id = secrets.token_hex(8)
+    job = {
+        "types": list(dict.fromkeys(types)), "since": since, "raw_since": raw_since, "polls": 0,
+        "request": str(request.url), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    with state.lock:
+        if len(state.jobs) >= MAX_JOBS:
+            state.jobs.pop(next(iter(state.jobs)))
+        state.jobs[job_id] = job
+    location = str(request.url_for("export_job", id=job_id))
+    return json_response({"status": "accepted", "job": location}, 202, {"Content-Location": location})
+
+
+async def export_job(request: Request) -> Response:
+    """GET /v1/export-jobs/{id}: 202 with Retry-After on the first poll, then the 200 manifest."""
+    state = state_of(request)
+    if denied := unauthorised(request):
+        return denied
+    with state.lock:
+        job = state.jobs.get(request.path_params["id"])
+        if job is not None:
+            job["polls"] += 1
+    if job is None:
+        return problem(state, 404, "Not Found", "No export job has this id.", instance=request.url.path)
+    if job["polls"] == 1:
+        return json_response({"status": "in-progress"}, 202, {"Retry-After": "1"})
+    base = str(request.base_url).rstrip("/")
+    output = []
+    for entity in job["types"]:
+        url = f"{base}/v1/exports/{entity}.ndjson"
+        if job["raw_since"] is not None:
+            url += "?" + urlencode({"since": job["raw_since"]})
+        output.append({"type": entity, "url": url, "count": state.store.count(entity, job["since"])})
+    manifest = {"transactionTime": job["time"], "request": job["request"], "requiresAccessToken": True, "output": output, "error": []}
+    return json_response(manifest)
+
+
+def routes() -> list[Route]:
+    """The export routes, mounted by `app.build_app`."""
+    return [
+        Route("/v1/exports/{file}", export_file, methods=["GET"]),
+        Route("/v1/$export", kickoff, methods=["GET"]),
+        Route("/v1/export-jobs/{id}", export_job, methods=["GET"], name="export_job"),
+    ]

@@ -1,0 +1,218 @@
+"""The sandbox's field table: every standard field of every entity, with type, format and meaning.
+
+One table drives three things that must agree: the JSON Schemas in the served OpenAPI document,
+the CSV export's columns and the data dictionary (`/v1/exports/data-dictionary.json`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from interopcheck.sandbox.codelists import codelist
+
+STANDARDS_BASE = "https://standards.interopcheck.org/entities"
+UPRN_PATTERN = "^[1-9][0-9]{0,11}$"
+USRN_PATTERN = "^[1-9][0-9]{0,7}$"
+POSTCODE_PATTERN = (
+    "^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One top-level field (and CSV column) of an entity's standard record."""
+
+    name: str
+    type: str  # string, integer, number, boolean, date, date-time, object, array
+    description: str
+    required: bool = True
+    nullable: bool = False
+    codelist: str | None = None
+    schema: dict[str, Any] | None = None  # explicit JSON Schema for objects, arrays and patterns
+
+    def json_schema(self) -> dict[str, Any]:
+        """The field's JSON Schema (OpenAPI 3.1 dialect)."""
+        if self.schema is not None:
+            base = dict(self.schema)
+        elif self.type in ("date", "date-time"):
+            base = {"type": "string", "format": self.type}
+        else:
+            base = {"type": self.type}
+        if self.codelist:
+            base["enum"] = list(codelist(self.codelist))
+        if self.nullable:
+            if "enum" in base:
+                return {"anyOf": [base, {"type": "null"}], "description": self.description}
+            base["type"] = [base["type"], "null"]
+        base["description"] = self.description
+        return base
+
+
+def _s(**kw: Any) -> dict[str, Any]:
+    """A string schema with extra keywords."""
+    return {"type": "string", **kw}
+
+
+_DATE = {"type": "string", "format": "date"}
+_DATETIME = {"type": "string", "format": "date-time"}
+_ID = _s(minLength=1)
+
+
+def _obj(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """A strict object schema."""
+    return {"type": "object", "properties": props, "required": required, "additionalProperties": False}
+
+
+_ADDRESS = _obj(
+    {
+        "saon": {"type": ["string", "null"]},
+        "paon": _s(minLength=1),
+        "street": _s(minLength=1),
+        "locality": {"type": ["string", "null"]},
+        "town": _s(minLength=1),
+        "postcode": _s(pattern=POSTCODE_PATTERN),
+        "uprn": _s(pattern=UPRN_PATTERN),
+        "usrn": _s(pattern=USRN_PATTERN),
+    },
+    ["paon", "street", "town", "postcode"],
+)
+
+
+def _common(entity: str) -> list[Field]:
+    """The id and updated_at fields every entity has."""
+    return [
+        Field("id", "string", f"Identifier of the {entity} record, unique within the entity.", schema=_ID),
+        Field("updated_at", "date-time", "When the record last changed (RFC 3339, UTC)."),
+    ]
+
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "property": (
+        *_common("property"),
+        Field("uprn", "string", "Unique Property Reference Number (1-12 digits, no leading zero).", schema=_s(pattern=UPRN_PATTERN)),
+        Field("address", "object", "BS 7666 address (saon, paon, street, locality, town, postcode, uprn, usrn).", schema=_ADDRESS),
+        Field("usrn", "string", "Unique Street Reference Number of the property's street.", required=False, schema=_s(pattern=USRN_PATTERN)),
+        Field(
+            "local_authority", "object", "The local authority: GSS code and name.",
+            schema=_obj({"gss_code": _s(pattern="^[ENSW][0-9]{8}$"), "name": _s(minLength=1)}, ["gss_code", "name"]),
+        ),
+        Field("property_type", "string", "Type of unit (CORE lettings code list).", codelist="property-type"),
+        Field("tenure_type", "string", "Tenure of the property (code list).", codelist="tenure-type"),
+        Field("bedrooms", "integer", "Number of bedrooms.", schema={"type": "integer", "minimum": 0}),
+    ),
+    "person": (
+        *_common("person"),
+        Field("given_name", "string", "Given name.", schema=_s(minLength=1)),
+        Field("family_name", "string", "Family name.", schema=_s(minLength=1)),
+        Field("date_of_birth", "date", "Date of birth (ISO 8601 date)."),
+        Field("email", "string", "Email address.", required=False, schema=_s(format="email")),
+        Field("phone", "string", "Telephone number.", required=False, schema=_s(pattern="^\\+?[0-9 ()-]{7,20}$")),
+    ),
+    "tenancy": (
+        *_common("tenancy"),
+        Field("property_id", "string", "The let property (property id).", schema=_ID),
+        Field("tenant_ids", "array", "The tenants (person ids, at least one).", schema={"type": "array", "minItems": 1, "items": _ID}),
+        Field("tenancy_type", "string", "Tenancy type (CORE code list).", codelist="tenancy-type"),
+        Field("start_date", "date", "Start of the tenancy."),
+        Field("end_date", "date", "End of the tenancy, null while it runs.", nullable=True, schema=_DATE),
+        Field("status", "string", "Tenancy status (code list).", codelist="tenancy-status"),
+    ),
+    "rent-account": (
+        *_common("rent account"),
+        Field("tenancy_id", "string", "The tenancy the account belongs to (tenancy id).", schema=_ID),
+        Field("currency", "string", "ISO 4217 currency, always GBP.", schema={"type": "string", "const": "GBP"}),
+        Field("weekly_rent", "number", "Weekly rent charged, in pounds."),
+        Field("balance", "number", "Account balance, in pounds (positive means arrears)."),
+        Field("opened_date", "date", "When the account was opened."),
+    ),
+    "rent-transaction": (
+        *_common("rent transaction"),
+        Field("rent_account_id", "string", "The rent account (rent-account id).", schema=_ID),
+        Field("date", "date", "Date of the transaction."),
+        Field("amount", "number", "Amount in pounds (charges positive, payments negative)."),
+        Field("transaction_type", "string", "Transaction type (code list).", codelist="rent-transaction-type"),
+    ),
+    "repair": (
+        *_common("repair"),
+        Field("property_id", "string", "The property repaired (property id).", schema=_ID),
+        Field("priority", "integer", "HACT priority 1 (emergency) to 5 (planned).", codelist="repair-priority"),
+        Field("status", "string", "Current status (code list).", codelist="repair-status"),
+        Field(
+            "status_history", "array", "Every status the repair has had, with when.",
+            schema={"type": "array", "items": _obj({"status": {"type": "string", "enum": list(codelist("repair-status"))}, "at": _DATETIME}, ["status", "at"])},
+        ),
+        Field("description", "string", "What needs repairing."),
+        Field("raised_at", "date-time", "When the repair was reported."),
+        Field("damp_and_mould", "boolean", "Whether the repair concerns damp or mould.", required=False),
+    ),
+    "asb-case": (
+        *_common("anti-social behaviour case"),
+        Field("property_id", "string", "The property concerned (property id), or null.", nullable=True),
+        Field("category", "string", "ASB category (code list).", codelist="asb-category"),
+        Field("status", "string", "Case status (code list).", codelist="asb-status"),
+        Field("opened_date", "date", "When the case was opened."),
+        Field("closed_date", "date", "When the case was closed, null while open.", nullable=True, schema=_DATE),
+    ),
+    "homelessness-case": (
+        *_common("homelessness case"),
+        Field("applicant_id", "string", "The applicant (person id).", schema=_ID),
+        Field("stage", "string", "H-CLIC duty stage.", codelist="homelessness-stage"),
+        Field(
+            "household", "object", "Household size: adults and children.",
+            schema=_obj({"adults": {"type": "integer", "minimum": 1}, "children": {"type": "integer", "minimum": 0}}, ["adults", "children"]),
+        ),
+        Field("reason_for_loss_of_settled_home", "string", "H-CLIC reason for loss of last settled home.", codelist="hclic-reason-for-loss"),
+        Field("approach_date", "date", "When the applicant approached the council."),
+        Field("outcome", "string", "H-CLIC duty outcome, null while the duty runs.", nullable=True, codelist="hclic-outcome"),
+    ),
+    "leasehold": (
+        *_common("leasehold"),
+        Field("property_id", "string", "The leasehold property (property id).", schema=_ID),
+        Field("leaseholder_id", "string", "The leaseholder (person id).", schema=_ID),
+        Field("lease_start_date", "date", "Start of the lease."),
+        Field("lease_term_years", "integer", "Term of the lease in years.", schema={"type": "integer", "minimum": 1}),
+        Field("ground_rent", "number", "Annual ground rent in pounds.", schema={"type": "number", "minimum": 0}),
+        Field(
+            "service_charges", "array", "Service charges per period.",
+            schema={"type": "array", "items": _obj({"period_start": _DATE, "period_end": _DATE, "amount": {"type": "number"}}, ["period_start", "period_end", "amount"])},
+        ),
+    ),
+}
+
+
+def record_schema(entity: str) -> dict[str, Any]:
+    """The strict JSON Schema of one record of `entity` (no unknown fields)."""
+    fields = FIELDS[entity]
+    return {
+        "type": "object",
+        "description": f"A {entity} record in the housing standard's shape ({STANDARDS_BASE}/{entity}.json).",
+        "properties": {f.name: f.json_schema() for f in fields},
+        "required": [f.name for f in fields if f.required],
+        "additionalProperties": False,
+    }
+
+
+def data_dictionary() -> dict[str, Any]:
+    """The data dictionary of the export: every column of every entity, with its standard pointer."""
+    return {
+        "version": "1.0",
+        "entities": {
+            entity: {
+                "standard": f"{STANDARDS_BASE}/{entity}.json",
+                "columns": [
+                    {
+                        "name": f.name,
+                        "type": f.type,
+                        "description": f.description,
+                        "required": f.required,
+                        "nullable": f.nullable,
+                        "standard": f"/{f.name}",
+                        **({"codelist": f.codelist} if f.codelist else {}),
+                    }
+                    for f in fields
+                ],
+            }
+            for entity, fields in FIELDS.items()
+        },
+    }

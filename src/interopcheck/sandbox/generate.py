@@ -1,0 +1,307 @@
+"""Deterministic synthetic housing data, streamed into SQLite in batches.
+
+`generate(target, records=N, seed=S)` fills one table per entity with (seq, id, updated_at, json):
+the JSON text is served and exported as is, so pages and exports stream rows straight out. Records
+are built one at a time and inserted with `executemany` in batches, so memory stays flat from a
+few hundred to millions of records. The same seed always gives the same records.
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from interopcheck.entities import ENTITIES
+from interopcheck.sandbox import codelists as cl
+
+#: Records of each entity per property (the issue's proportions).
+RATIOS: dict[str, float] = {
+    "property": 1.0,
+    "person": 1.3,
+    "tenancy": 0.85,
+    "rent-account": 0.85,  # one per tenancy
+    "rent-transaction": 1.7,  # two per rent account
+    "repair": 0.5,
+    "asb-case": 0.05,
+    "homelessness-case": 0.05,
+    "leasehold": 0.1,
+}
+
+#: Id prefix of each entity's records.
+PREFIXES: dict[str, str] = {
+    "property": "PRP", "person": "PER", "tenancy": "TEN", "rent-account": "RAC", "rent-transaction": "RTX",
+    "repair": "REP", "asb-case": "ASB", "homelessness-case": "HML", "leasehold": "LSH",
+}
+
+_UPDATED_FROM = calendar.timegm((2024, 1, 1, 0, 0, 0))
+_UPDATED_SPAN = calendar.timegm((2026, 11, 1, 0, 0, 0)) - _UPDATED_FROM
+_DAY0 = date(2000, 1, 1).toordinal()
+
+
+def table_name(entity: str) -> str:
+    """The SQLite table of `entity` (hyphens are not valid in bare SQL names)."""
+    return entity.replace("-", "_")
+
+
+def record_id(entity: str, index: int) -> str:
+    """The id of the `index`-th (0-based) record of `entity`."""
+    return f"{PREFIXES[entity]}-{index + 1:07d}"
+
+
+def entity_counts(records: int) -> dict[str, int]:
+    """How many records of each entity `records` properties bring (at least one each when records > 0)."""
+    if records <= 0:
+        return {e: 0 for e in ENTITIES}
+    counts = {e: max(1, round(records * r)) for e, r in RATIOS.items()}
+    counts["rent-account"] = counts["tenancy"]
+    counts["rent-transaction"] = 2 * counts["rent-account"]
+    return counts
+
+
+def _stamp(seconds: int) -> str:
+    """Epoch seconds as an RFC 3339 UTC stamp."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def _day(rng: random.Random, first_year: int, last_year: int) -> str:
+    """A random ISO date between two years."""
+    start = date(first_year, 1, 1).toordinal()
+    return date.fromordinal(start + rng.randrange(date(last_year, 12, 31).toordinal() - start)).isoformat()
+
+
+def _postcode(rng: random.Random, outward: tuple[str, str]) -> str:
+    """A plausible postcode in one of a borough's real outward codes."""
+    letters = cl.INWARD_LETTERS
+    return f"{rng.choice(outward)} {rng.randrange(10)}{rng.choice(letters)}{rng.choice(letters)}"
+
+
+class _Builders:
+    """Record builders for one seed and size; each takes (rng, index) and returns a standard record."""
+
+    def __init__(self, seed: int, counts: dict[str, int]) -> None:
+        """Builders for `seed` and the dataset's `counts` (for references)."""
+        self.seed = seed
+        self.counts = counts
+        self.uprn_base = 100_000_000_000 + (seed % 1000) * 100_000_000
+
+    def _updated(self, rng: random.Random) -> str:
+        """A random updated_at between 2024-01-01 and 2026-10-31."""
+        return _stamp(_UPDATED_FROM + rng.randrange(_UPDATED_SPAN))
+
+    def _ref(self, entity: str, rng: random.Random) -> str:
+        """The id of a random existing record of `entity`."""
+        return record_id(entity, rng.randrange(self.counts[entity]))
+
+    def property(self, rng: random.Random, i: int) -> dict[str, Any]:
+        """A property with a BS 7666 London address, UPRN, USRN and borough."""
+        gss, name, outward = cl.BOROUGHS[rng.randrange(len(cl.BOROUGHS))]
+        borough = int(gss[-2:])
+        street = rng.randrange(400)
+        usrn = str(20_000_000 + borough * 100_000 + street)
+        uprn = str(self.uprn_base + i)
+        flat = rng.random() < 0.45
+        address = {
+            "saon": f"Flat {rng.randrange(1, 40)}" if flat else None,
+            "paon": str(rng.randrange(1, 250)),
+            "street": f"{cl.STREET_STEMS[street % len(cl.STREET_STEMS)]} {cl.STREET_KINDS[street % len(cl.STREET_KINDS)]}",
+            "locality": rng.choice(cl.LOCALITIES),
+            "town": "London",
+            "postcode": _postcode(rng, outward),
+            "uprn": uprn,
+            "usrn": usrn,
+        }
+        return {
+            "id": record_id("property", i),
+            "updated_at": self._updated(rng),
+            "uprn": uprn,
+            "address": address,
+            "usrn": usrn,
+            "local_authority": {"gss_code": gss, "name": name},
+            "property_type": "flat" if flat else rng.choice(cl.codelist("property-type")),
+            "tenure_type": rng.choice(cl.codelist("tenure-type")),
+            "bedrooms": rng.randrange(0, 6),
+        }
+
+    def person(self, rng: random.Random, i: int) -> dict[str, Any]:
+        """A fictitious person (invented names, example.test email, drama phone range)."""
+        given, family = rng.choice(cl.GIVEN_NAMES), rng.choice(cl.FAMILY_NAMES)
+        return {
+            "id": record_id("person", i),
+            "updated_at": self._updated(rng),
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": _day(rng, 1940, 2006),
+            "email": f"{given}.{family}.{i + 1}@example.test".lower(),
+            "phone": f"020 7946 0{rng.randrange(1000):03d}",  # Ofcom's range reserved for fiction
+        }
+
+    def tenancy(self, rng: random.Random, i: int) -> dict[str, Any]:
+        """A tenancy of one property with one or two tenants."""
+        prop = (i * self.counts["property"]) // max(1, self.counts["tenancy"])
+        tenants = sorted({self._ref("person", rng) for _ in range(1 + (rng.random() < 0.3))})
+        start = _day(rng, 2005, 2025)
+        ended = rng.random() < 0.15
+        return {
+            "id": record_id("tenancy", i),
+            "updated_at": self._updated(rng),
+            "property_id": record_id("property", prop),
+            "tenant_ids": tenants,
+            "tenancy_type": rng.choice(cl.codelist("tenancy-type")),
+            "start_date": start,
+            "end_date": date.fromordinal(date.fromisoformat(start).toordinal() + rng.randrange(30, 3000)).isoformat() if ended else None,
+            "status": "ended" if ended else rng.choice(("active", "active", "active", "notice-served")),
+        }
+
+    def rent_account(self, rng: random.Random, i: int) -> dict[str, Any]:
+        """The rent account of tenancy `i`."""
+        return {
+            "id": record_id("rent-account", i),
+            "updated_at": self._updated(rng),
+            "tenancy_id": record_id("tenancy", i),
+            "currency": "GBP",
+            "weekly_rent": round(rng.uniform(85.0, 260.0), 2),
+            "balance": round(rng.uniform(-400.0, 1200.0), 2),
+            "opened_date": _day(rng, 2005, 2025),
+        }
+
+    def rent_transaction(self, rng: random.Random, i: int) -> dict[str, Any]:
+        """One of the two transactions of rent account `i // 2`."""
+        kind = rng.choice(cl.codelist("rent-transaction-type"))
+        amount = round(rng.uniform(20.0, 300.0), 2)
+        return {
+            "id": record_id("rent-transaction", i),
+            "updated_at": self._updated(rng),
+            "rent_account_id": record_id("rent-account", i // 2),
+            "date": _day(rng, 2024, 2026),
+            "amount": amount if kind in ("rent-charge", "service-charge") else -amount,
+            "transaction_type": kind,
+        }
+
+    def repair(self, rng: random.Random, i: int) -> dict[str, Any]:
+        """A repair with its status history."""
+        statuses = cl.codelist("repair-status")
+        raised = _UPDATED_FROM + rng.randrange(_UPDATED_SPAN - 86_400 * 30)
+        steps = rng.randrange(1, 4)
+        history = [{"status": statuses[min(s, len(statuses) - 1)], "at": _stamp(raised + s * 86_400 * 3)} for s in range(steps)]
+        description = rng.choice(cl.REPAIR_DESCRIPTIONS)
+        return {
+            "id": record_id("repair", i),
+            "updated_at": max(self._updated(rng), history[-1]["at"]),
+            "property_id": self._ref("property", rng),
+            "priority": rng.choice(cl.codelist("repair-priority")),
+            "status": history[-1]["status"],
+            "status_history": history,
+            "description": description,
+            "raised_at": _stamp(raised),
+            "damp_and_mould": "amp" in description or "ould" in description,
+        }
+
+    def asb_case(self, rng: random.Random, i: int) -> dict[str, Any]:
+        """An anti-social behaviour case (sometimes not tied to a property)."""
+        status = rng.choice(cl.codelist("asb-status"))
+        opened = _day(rng, 2022, 2026)
+        closed = date.fromordinal(date.fromisoformat(opened).toordinal() + rng.randrange(1, 200)).isoformat()
+        return {
+            "id": record_id("asb-case", i),
+            "updated_at": self._updated(rng),
+            "property_id": self._ref("property", rng) if rng.random() < 0.9 else None,
+            "category": rng.choice(cl.codelist("asb-category")),
+            "status": status,
+            "opened_date": opened,
+            "closed_date": closed if status == "closed" else None,
+        }
+
+    def homelessness_case(self, rng: random.Random, i: int) -> dict[str, Any]:
+        """An H-CLIC homelessness case."""
+        stage = rng.choice(cl.codelist("homelessness-stage"))
+        return {
+            "id": record_id("homelessness-case", i),
+            "updated_at": self._updated(rng),
+            "applicant_id": self._ref("person", rng),
+            "stage": stage,
+            "household": {"adults": rng.randrange(1, 3), "children": rng.randrange(0, 4)},
+            "reason_for_loss_of_settled_home": rng.choice(cl.codelist("hclic-reason-for-loss")),
+            "approach_date": _day(rng, 2023, 2026),
+            "outcome": rng.choice(cl.codelist("hclic-outcome")) if rng.random() < 0.6 else None,
+        }
+
+    def leasehold(self, rng: random.Random, i: int) -> dict[str, Any]:
+        """A lease with its service charges."""
+        charges = []
+        for year in range(2024, 2024 + rng.randrange(1, 3)):
+            charges.append({"period_start": f"{year}-04-01", "period_end": f"{year + 1}-03-31", "amount": round(rng.uniform(600.0, 3500.0), 2)})
+        return {
+            "id": record_id("leasehold", i),
+            "updated_at": self._updated(rng),
+            "property_id": self._ref("property", rng),
+            "leaseholder_id": self._ref("person", rng),
+            "lease_start_date": _day(rng, 1985, 2020),
+            "lease_term_years": rng.choice((99, 125, 999)),
+            "ground_rent": float(rng.choice((0, 10, 50, 250))),
+            "service_charges": charges,
+        }
+
+    def builder(self, entity: str) -> Callable[[random.Random, int], dict[str, Any]]:
+        """The builder method of `entity`."""
+        return getattr(self, entity.replace("-", "_"))
+
+
+def iter_records(entity: str, *, records: int = 300, seed: int = 1) -> Iterator[dict[str, Any]]:
+    """Yield every record of `entity` for `records` properties and `seed`, one at a time."""
+    counts = entity_counts(records)
+    build = _Builders(seed, counts).builder(entity)
+    rng = random.Random(seed * 100 + ENTITIES.index(entity))
+    for i in range(counts[entity]):
+        yield build(rng, i)
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Create the entity tables (seq is the cursor order; updated_at is indexed for filters)."""
+    for entity in ENTITIES:
+        t = table_name(entity)
+        conn.execute(f"DROP TABLE IF EXISTS {t}")
+        conn.execute(f"CREATE TABLE {t} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, updated_at TEXT NOT NULL, json TEXT NOT NULL)")
+    conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+def _index(conn: sqlite3.Connection) -> None:
+    """Create the id and updated_at indexes (after loading: faster than during)."""
+    for entity in ENTITIES:
+        t = table_name(entity)
+        conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {t}_id ON {t}(id)")
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {t}_updated ON {t}(updated_at)")
+
+
+def generate(target: sqlite3.Connection | str | Path, *, records: int = 300, seed: int = 1, batch_size: int = 5000) -> dict[str, int]:
+    """Fill `target` (a connection, a file path or ":memory:") with the synthetic dataset; return the counts."""
+    conn = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(str(target))
+    try:
+        conn.execute("PRAGMA synchronous=OFF")
+        create_schema(conn)
+        for entity in ENTITIES:
+            sql = f"INSERT INTO {table_name(entity)} (id, updated_at, json) VALUES (?, ?, ?)"
+            batch: list[tuple[str, str, str]] = []
+            for rec in iter_records(entity, records=records, seed=seed):
+                batch.append((rec["id"], rec["updated_at"], orjson.dumps(rec).decode()))
+                if len(batch) >= batch_size:
+                    conn.executemany(sql, batch)
+                    batch.clear()
+            if batch:
+                conn.executemany(sql, batch)
+        _index(conn)
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (("records", str(records)), ("seed", str(seed)))
+        )
+        conn.commit()
+    finally:
+        if not isinstance(target, sqlite3.Connection):
+            conn.close()
+    return entity_counts(records)
