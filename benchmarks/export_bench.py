@@ -69,6 +69,7 @@ def check(info: dict[str, Any]) -> None:
 
     from interopcheck.checks.context import CheckContext, RunOptions
     from interopcheck.checks.registry import all_checks, run_check
+    from interopcheck.export.runner import plan_checks
     from interopcheck.export.scan import EntityScan
     from interopcheck.spec.index import build_index
     from interopcheck.spec.load import load_spec
@@ -83,6 +84,7 @@ def check(info: dict[str, Any]) -> None:
     timings: dict[str, float] = {}
     statuses: dict[str, str] = {}
     start = time.perf_counter()
+    plan_checks(ctx, checks)  # what a run tells the export runner: which checks it will call (inside the timing)
     for check_id, spec in checks.items():
         t0 = time.perf_counter()
         result = run_check(spec, ctx)
@@ -237,11 +239,16 @@ def verdicts(results: list[dict[str, Any]]) -> list[str]:
         growth = (results[-1]["rss"] - results[0]["rss"]) / results[0]["rss"]
         out.append(f"- RSS within {TARGET_FLAT:.0%} between {results[0]['size']:,} and {results[-1]['size']:,}: {mark(abs(growth) <= TARGET_FLAT)} ({growth:+.0%}).")
     out += [
-        "- The all-checks rate includes export.csv-valid (every record again as CSV, Python's csv module) and",
-        "  export.async-job (every entity downloaded again from the job's manifest), by design of those checks.",
-        "- Memory that grows with the data: the sorted 8-byte id hashes of the entities other entities reference",
-        "  (property, person, tenancy, rent-account: about 4 million ids, 32 MB, at 1M properties) kept for",
-        "  referential integrity, plus the merge of their sorted runs. Everything else is bounded.",
+        "- The all-checks rate includes export.csv-valid (every CSV row parsed, strict RFC 4180, field count against the",
+        "  header; read on a background thread while the NDJSON records are scanned) and export.async-job (every job file",
+        "  downloaded whole, its NDJSON lines counted, not re-parsed). Both are bounded by the sandbox, not the checker: the",
+        "  sandbox writes its CSVs with Python's csv writer, one row at a time (about 96,000 rows/s: 640,000 rows took 6.7 s",
+        "  to download without any parsing at 100,000 properties), so serving the CSVs alone takes longer than the",
+        "  150,000 rec/s budget for all the checks.",
+        "- The core column is no longer comparable with earlier runs: when a run plans export.csv-valid, the CSV scans run",
+        "  alongside the core checks (sharing the sandbox and this process), so their time now falls inside the core checks'.",
+        "- Memory: id hashes (uniqueness, references, the incremental comparison) are spilled to unnamed temporary files in",
+        "  64 hash-range buckets and compared one bucket at a time; in memory only a 65,536-hash run and one bucket.",
         "- Baseline: python-jsonschema Draft 2020-12 with the format checker, the first records of every entity's",
         "  NDJSON export (same client, same download), one record at a time.",
     ]

@@ -15,7 +15,7 @@ from .conftest import SECRET_ENV, CliResult, check_args, run_cli
 pytestmark = pytest.mark.acceptance
 
 SATISFIED = {"pass", "attested", "not_applicable"}
-FAST = ("--max-examples", "3", "--sample", "20")
+FAST = ("--max-examples", "1", "--sample", "20")
 
 
 def test_good_sandbox_passes_every_must(good_run: CliResult) -> None:

@@ -266,3 +266,18 @@ def test_csv_only_entities_still_get_their_ids_checked(sandbox: FakeSandbox) -> 
     ctx = make_ctx(sandbox, sandbox.declaration(exports=exports))
     assert run(ctx, "export.unique-ids").status is Status.PASS
     assert run(ctx, "export.referential-integrity").status is Status.SKIP  # CSV cells are not typed references
+
+
+def test_planned_run_overlaps_downloads_with_the_same_outcomes(sandbox: FakeSandbox) -> None:
+    from interopcheck.export.runner import plan_checks
+
+    sandbox.overrides["/v1/exports/person.csv"] = b'id,updated_at,given_name\r\nper-0,2026-01-01T10:00:00Z,"unterminated\r\n'
+    plain = {cid: run(make_ctx(sandbox), cid).status for cid in EXPORT_IDS}
+    ctx = make_ctx(sandbox)
+    plan_checks(ctx, EXPORT_IDS)
+    planned = {cid: run(ctx, cid) for cid in EXPORT_IDS}
+    assert {cid: r.status for cid, r in planned.items()} == plain
+    assert planned["export.csv-valid"].status is Status.FAIL and "export.background" in ctx.cache
+    assert "counted by line" in planned["export.async-job"].summary
+    csv_gets = [u for u in ctx.live.client.requests if u.endswith(".csv")]  # type: ignore[union-attr]
+    assert len(csv_gets) == len(set(csv_gets)) == len(ENTITIES)  # each CSV downloaded once

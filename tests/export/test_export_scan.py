@@ -69,12 +69,12 @@ def test_samples_are_deterministic_and_bounded() -> None:
 
 
 def test_ids_merged_from_many_sorted_runs(monkeypatch) -> None:
-    from interopcheck.export import reconcile
+    from interopcheck.export import idspill
 
-    monkeypatch.setattr(reconcile, "RUN", 7)
+    monkeypatch.setattr(idspill, "RUN", 7)
     values = [(i * 7919) % 101 for i in range(100)] + [5, 5]
     index = build_index(values)
-    assert list(index.hashes) == sorted(values) and index.duplicates == 2 + (100 - len(set(values[:100])))
+    assert list(index) == sorted(values) and index.duplicates == 2 + (100 - len(set(values[:100])))
 
 
 def test_incremental_cut_off_and_expected_ids() -> None:

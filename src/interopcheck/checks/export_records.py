@@ -123,7 +123,7 @@ def export_csv_valid(ctx: CheckContext) -> Decision:
     evidence: list[Finding] = []
     skips: list[str] = []
     dictionary, why = _dictionary(ctx)
-    seen = 0
+    seen = rows = 0
     for entity in ENTITIES:
         if choose_export(ctx, entity, ("csv",)) is None:
             continue
@@ -145,6 +145,7 @@ def export_csv_valid(ctx: CheckContext) -> Decision:
             findings.append(Finding(f"{entity}: the CSV has {result.records} rows but the {other.format} export {other.records} records"))
         if result.limited:
             skips.append(f"{entity}: {result.limited}")
+        rows += result.records
         evidence.append(Finding(f"{entity}: {result.records} CSV rows, columns {', '.join(result.columns)}", exchange=result.exchange))
     if not seen:
         return failed("no CSV export is declared", [Finding("the declaration lists no export with format csv")])
@@ -153,7 +154,7 @@ def export_csv_valid(ctx: CheckContext) -> Decision:
     if skips:
         return skipped("; ".join(skips))
     note = "" if dictionary is not None else f" (columns not compared: {why})"
-    return passed(f"{seen} CSV exports are well formed{note}", evidence)
+    return passed(f"{seen} CSV exports are well formed: all {rows} rows UTF-8, RFC 4180 quoting, as many fields as the header{note}", evidence)
 
 
 @check("export.data-dictionary", title="A data dictionary names every exported column", family="export", needs=NEEDS)

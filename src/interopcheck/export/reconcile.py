@@ -1,18 +1,20 @@
 """Reconciling an export with itself and with the API: unique ids, references, counts, round-trips, incremental.
 
-Ids are kept as 64-bit hashes in `array('q')`, sorted in runs and merged at the end, so a million
-records cost 8 bytes an id, not a Python string (or int) each. Hashes are only compared within one run.
+Ids are kept as 64-bit hashes spilled to disk in hash-range buckets (`export.idspill`), so memory
+stays flat as exports grow. Hashes are only compared within one run (Python's string hash is per process).
 """
 
 from __future__ import annotations
 
-import bisect
-import heapq
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from interopcheck.export.idspill import RUN, SpillIndex as IdIndex, spill_index
+from interopcheck.export.idspill import SpillBuilder as IdsBuilder
+
+__all__ = ["RUN", "IdIndex", "IdsBuilder", "build_index"]
 
 
 def id_hash(value: str) -> int:
@@ -20,63 +22,9 @@ def id_hash(value: str) -> int:
     return hash(value)
 
 
-RUN = 1 << 18  # ids sorted in runs of this size, so sorting never makes a Python list of every id
-
-
-@dataclass(frozen=True)
-class IdIndex:
-    """The sorted id hashes of an entity's export, with its duplicates counted."""
-
-    hashes: array  # array('q'), sorted, duplicates kept
-    duplicates: int  # records whose id was already seen
-
-    def __contains__(self, value: int) -> bool:
-        at = bisect.bisect_left(self.hashes, value)
-        return at < len(self.hashes) and self.hashes[at] == value
-
-    def __len__(self) -> int:
-        return len(self.hashes)
-
-
-class IdsBuilder:
-    """Collects id hashes in sorted runs and merges them at the end (8 bytes an id, twice at most)."""
-
-    def __init__(self) -> None:
-        self.runs: list[array] = []
-        self.current = array("q")
-
-    def append(self, value: int) -> None:
-        """Add one id hash."""
-        self.current.append(value)
-        if len(self.current) >= RUN:
-            self.close_run()
-
-    def close_run(self) -> None:
-        """Sort the current run and start a new one (callers appending to `current` directly call this at RUN)."""
-        self.runs.append(array("q", sorted(self.current)))
-        self.current = array("q")
-
-    def finish(self) -> IdIndex:
-        """The merged, sorted index with its duplicate count."""
-        self.close_run()
-        runs, self.runs = self.runs, []
-        merged = runs[0] if len(runs) == 1 else array("q", heapq.merge(*runs))
-        del runs
-        dups = 0
-        prev = None
-        for value in merged:
-            if value == prev:
-                dups += 1
-            prev = value
-        return IdIndex(merged, dups)
-
-
 def build_index(hashes: Iterable[int]) -> IdIndex:
-    """An IdIndex of `hashes` (for tests and small sets)."""
-    builder = IdsBuilder()
-    for value in hashes:
-        builder.append(value)
-    return builder.finish()
+    """An IdIndex (spilled to disk) of `hashes`, its duplicates counted (for tests and small sets)."""
+    return spill_index(hashes)
 
 
 def sorted_difference(left: array, right: array) -> tuple[int, int]:

@@ -7,12 +7,13 @@ read `ctx.cache`. A zip archive is downloaded once (spooled to disk) and serves 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from interopcheck.declaration import ExportDecl
-from interopcheck.entities import REFERENCES, Reference
+from interopcheck.entities import ENTITIES, REFERENCES, Reference
 from interopcheck.errors import CheckSkipped
 from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export
 from interopcheck.export.readers import (
@@ -24,6 +25,7 @@ from interopcheck.export.readers import (
     spool,
     zip_entries,
 )
+from interopcheck.export.csvscan import scan_csv
 from interopcheck.export.reconcile import IdIndex
 from interopcheck.export.scan import EntityScan, scan_records
 from interopcheck.export.validate import mapper_for
@@ -70,8 +72,47 @@ def entity_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan 
         return ScanFailure(entity, "undeclared", f"no {fmt or 'record'} export of {entity} is declared")
     key = f"export.scan:{decl.entity}:{decl.format}:{decl.url}"
     if key not in ctx.cache:
-        ctx.cache[key] = _scan(ctx, decl)
+        start_background(ctx)
+        pending = ctx.cache.get("export.background", {}).get(key)
+        ctx.cache[key] = pending.result() if pending is not None else _scan(ctx, decl)
     return ctx.cache[key]
+
+
+def plan_checks(ctx: Any, check_ids: Iterable[str]) -> None:
+    """Tell the runner which export checks this run will call, so their downloads may start early.
+
+    With `export.csv-valid` planned, the form-only CSV scans run in a background thread while the
+    record exports are scanned; with `export.async-job`, the job is kicked off and polled alongside. Unplanned, nothing starts early (no download or job a run did not ask for).
+    """
+    ctx.cache["export.planned"] = frozenset(check_ids)
+
+
+def start_background(ctx: Any) -> None:
+    """Start the planned background work once per run (the sandbox serves it while this process scans)."""
+    planned = ctx.cache.get("export.planned")
+    if not planned or "export.background" in ctx.cache or ctx.live is None or ctx.declaration is None:
+        return
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="export-background")
+    futures: dict[str, Future[Any]] = {}
+    ctx.cache["export.background"] = futures
+    if "export.csv-valid" in planned:
+        decls = [d for e in ENTITIES if (d := choose_export(ctx, e, ("csv",))) is not None and _ids_mode(ctx, d, None) == "none"]
+        chain: Future[Any] | None = None
+        for decl in decls:  # one after another on one thread: the CSVs take turns, the record scan keeps its share
+            chain = pool.submit(_after, chain, _scan, ctx, decl)
+            futures[f"export.scan:{decl.entity}:{decl.format}:{decl.url}"] = chain
+    if "export.async-job" in planned and (ctx.declaration.export_job or {}).get("kickoff"):
+        from interopcheck.export.jobcheck import start_job
+
+        futures["export.async-job"] = pool.submit(start_job, ctx)  # kick-off and polling; the files are read by the check
+    pool.shutdown(wait=False)
+
+
+def _after(previous: Future[Any] | None, fn: Any, *args: Any) -> Any:
+    """Run `fn(*args)` once `previous` is done (its outcome is its own future's business)."""
+    if previous is not None:
+        previous.exception()
+    return fn(*args)
 
 
 def require_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan:
@@ -84,6 +125,8 @@ def require_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan
 
 def _scan(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, track: bool | None = None) -> EntityScan | ScanFailure:
     limits = Limits.from_options(ctx.options)
+    if decl.format == "csv" and track is None and _ids_mode(ctx, decl, None) == "none":
+        return _scan_csv_form(ctx, decl, limits)
     validator = ctx.standards.validator(decl.entity) if ctx.standards is not None and decl.format != "csv" else None
     kwargs: dict[str, Any] = {
         "validator": validator,
@@ -102,6 +145,21 @@ def _scan(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, trac
             return _scan_zip(ctx, decl, limits, kwargs)
         with open_export(ctx.live.client, decl.url, limits, params) as download:
             scan = scan_records(decl.entity, decl.format, download.chunks, **kwargs)
+            if download.broken is not None:
+                scan = _with_problem(scan, download.broken)
+            return _replace(scan, bytes_read=download.bytes_read, exchange=download.exchange)
+    except LimitReached as exc:
+        return ScanFailure(decl.entity, "limit", exc.reason)
+    except ExportUnavailable as exc:
+        return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+
+
+def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | ScanFailure:
+    """Every row of a CSV whose records the entity's record export supplies: form only (see `export.csvscan`)."""
+    try:
+        with open_export(ctx.live.client, decl.url, limits) as download:
+            scan = scan_csv(decl.entity, download.chunks, max_records=limits.max_records,
+                            max_decompressed=limits.max_bytes or MAX_DECOMPRESSED_BYTES, url=decl.url)
             if download.broken is not None:
                 scan = _with_problem(scan, download.broken)
             return _replace(scan, bytes_read=download.bytes_read, exchange=download.exchange)

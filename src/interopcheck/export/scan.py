@@ -8,13 +8,13 @@ API round-trip. The checks then read the frozen `EntityScan` from `ctx.cache` in
 from __future__ import annotations
 
 import random
-from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from interopcheck.entities import Reference
 from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, read_records, with_gzip
+from interopcheck.export.idspill import spill_index
 from interopcheck.export.reconcile import RUN, IdIndex, IdsBuilder, epoch_seconds, pick_since, rfc3339
 from interopcheck.export.validate import RecordValidator, Validating, ValidationSummary
 
@@ -45,7 +45,7 @@ class EntityScan:
     samples: tuple[tuple[int, str, Any], ...]  # (line, id, standard record) for the round-trip
     columns: tuple[str, ...]  # CSV header, or the top-level fields seen in the first records
     since: int | None = None  # incremental cut-off T (epoch seconds), when tracked
-    expected_since: array | None = None  # sorted id hashes of records with updated_at >= T
+    expected_since: IdIndex | None = None  # id hashes (spilled) of records with updated_at >= T
     bytes_read: int = 0
     exchange: Any = None
 
@@ -73,7 +73,7 @@ class _Since:
         self.pending: list[tuple[int, int]] = []
         self.since: int | None = None
         self.since_text: str | None = None
-        self.expected = array("q")
+        self.expected = IdsBuilder()
 
     def add(self, h: int, record: Any) -> None:
         """Note one record's id hash and update time."""
@@ -97,16 +97,16 @@ class _Since:
         self.since = pick_since(t for _, t in self.pending)
         if self.since is not None:
             self.since_text = rfc3339(self.since)[:19]
-            self.expected.extend(h for h, t in self.pending if t >= self.since)
+            self.expected.extend([h for h, t in self.pending if t >= self.since])
         self.pending = []
 
-    def finish(self) -> tuple[int | None, array | None]:
-        """(T, sorted id hashes of the records at or after T), or (None, None) without update times."""
+    def finish(self) -> tuple[int | None, IdIndex | None]:
+        """(T, the id hashes of the records at or after T), or (None, None) without update times."""
         if self.since is None:
             self._fix()
         if self.since is None:
             return None, None
-        return self.since, array("q", sorted(self.expected))
+        return self.since, self.expected.finish(duplicates=False)
 
 
 def scan_records(
@@ -142,6 +142,7 @@ def scan_records(
     orphans = {r: 0 for r, _ in refs}
     checked = {r: 0 for r, _ in refs}
     missing_refs = {r: 0 for r, _ in refs}
+    ref_ids = {r: IdsBuilder() for r, _ in refs}
     ids = IdsBuilder()
     run = ids.current if ids_mode != "none" else None
     tracker = _Since() if track_updated else None
@@ -185,8 +186,12 @@ def scan_records(
             missing_ids += 1
         if count <= COLUMN_SAMPLE and record.__class__ is dict:
             columns.update(dict.fromkeys(record))
-        for ref, target in refs:
-            _resolve(ref, target, record, orphans, checked, missing_refs)
+        for ref, _ in refs:
+            _collect(ref, record, ref_ids[ref], checked, missing_refs)
+    for ref, target in refs:
+        found = ref_ids.pop(ref).finish(duplicates=False)
+        orphans[ref] = found.missing_from(target)
+        found.close()
     since, expected = tracker.finish() if tracker is not None else (None, None)
     return EntityScan(
         entity=entity,
@@ -214,9 +219,14 @@ def scan_records(
 def _finish_ids(ids: IdsBuilder, mode: str) -> IdIndex:
     """The id index as `mode` asks: whole, duplicates only, or empty."""
     if mode == "none":
-        return IdIndex(array("q"), 0)
+        return spill_index(())
     index = ids.finish()
-    return index if mode == "keep" else IdIndex(array("q"), index.duplicates)
+    if mode == "keep":
+        return index
+    counted = spill_index(())
+    counted.duplicates = index.duplicates
+    index.close()
+    return counted
 
 
 def _items(items: Iterator[Any], gz_problems: list[ReadProblem]) -> Iterator[Any]:
@@ -225,8 +235,8 @@ def _items(items: Iterator[Any], gz_problems: list[ReadProblem]) -> Iterator[Any
     yield from gz_problems
 
 
-def _resolve(ref: Reference, target: IdIndex, record: Any, orphans: dict[Reference, int], checked: dict[Reference, int], missing: dict[Reference, int]) -> None:
-    """Look up each id `record` references through `ref` in `target`; count orphans and absent references."""
+def _collect(ref: Reference, record: Any, found: IdsBuilder, checked: dict[Reference, int], missing: dict[Reference, int]) -> None:
+    """Keep the hash of each id `record` references through `ref` (resolved after the pass); count absent references."""
     if record.__class__ is not dict:
         return
     name = ref.field.removesuffix("[]")
@@ -238,7 +248,6 @@ def _resolve(ref: Reference, target: IdIndex, record: Any, orphans: dict[Referen
     for item in values:
         if isinstance(item, str):
             checked[ref] += 1
-            if hash(item) not in target:
-                orphans[ref] += 1
+            found.append(hash(item))
         elif not (item is None and ref.nullable):
             missing[ref] += 1
