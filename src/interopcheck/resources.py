@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_DATA = Path(__file__).resolve().parent / "data"
+_PACKAGE = Path(__file__).resolve().parent
+_DATA = _PACKAGE / "data"
 
 
 def standards_dir() -> Path:
@@ -19,3 +20,11 @@ def standards_dir() -> Path:
 def profiles_dir() -> Path:
     """The folder of the bundled profiles (one sub-folder per profile)."""
     return _DATA / "profiles"
+
+
+def display_path(path: str | Path) -> str:
+    """`path` as a report shows it: a bundled file as `interopcheck/...`, so reports do not depend on where it is installed."""
+    try:
+        return "interopcheck/" + Path(path).resolve().relative_to(_PACKAGE).as_posix()
+    except (OSError, ValueError):
+        return str(path)

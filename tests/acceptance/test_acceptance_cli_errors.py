@@ -57,7 +57,8 @@ def test_usage_errors_exit_2_with_one_line(args: list[str], fragment: str, tmp_p
 
 
 def _any_valid_spec() -> Path:
-    return ROOT.parent / "shared" / "corpus" / "openreferral" / "oruk-uk-profile-openapi30.json"
+    """A small valid document kept in the project (the tests never rely on ../shared being there)."""
+    return ROOT / "tests" / "cases" / "static" / "spec.info-complete" / "pass" / "complete.yaml"
 
 
 def test_existing_report_stays_whole_when_a_later_run_fails(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import orjson
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.index import build_index, join, unescape
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "openreferral"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "openreferral"
 
 
 def _index(data: dict) -> object:

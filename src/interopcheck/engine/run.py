@@ -21,6 +21,7 @@ from interopcheck.engine.evidence import trim
 from interopcheck.errors import LiveError
 from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo
 from interopcheck.profile.load import Profile, load_profile, validate_check_ids
+from interopcheck.resources import display_path
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.index import build_index
 from interopcheck.spec.load import load_spec
@@ -103,7 +104,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
             base_url=getattr(request.live, "base_url", None),
             seed=request.options.seed,
             writes_allowed=request.options.allow_writes,
-            declaration_source=declaration.source if declaration else None,
+            declaration_source=display_path(declaration.source) if declaration else None,
             declaration_sha256=declaration.sha256 if declaration else None,
             options=_recorded_options(request),
         ),
