@@ -7,6 +7,7 @@ Regenerate with `make examples` when a change to the reports is intended.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -32,7 +33,8 @@ _VOLATILE = [
 
 
 def normalise(text: str) -> str:
-    """`text` with run-to-run noise blanked out."""
+    """`text` with run-to-run noise blanked out (HTML entities decoded first, so `&#34;` reads as a quote)."""
+    text = html.unescape(text)
     for pattern, replacement in _VOLATILE:
         text = pattern.sub(replacement, text)
     return text
