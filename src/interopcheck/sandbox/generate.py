@@ -1,7 +1,8 @@
 """Deterministic synthetic housing data, streamed into SQLite in batches.
 
-`generate(target, records=N, seed=S)` fills one table per entity with (seq, id, updated_at, json):
-the JSON text is served and exported as is, so pages and exports stream rows straight out. Records
+`generate(target, records=N, seed=S)` fills one table per entity with (seq, id, updated_at, json, csv):
+the JSON text and the CSV line are served and exported as they are, so pages and exports stream rows
+straight out. Records
 are built one at a time and inserted with `executemany` in batches, so memory stays flat from a
 few hundred to millions of records. The same seed always gives the same records.
 """
@@ -21,6 +22,10 @@ import orjson
 
 from interopcheck.entities import ENTITIES
 from interopcheck.sandbox import codelists as cl
+from interopcheck.sandbox.csvline import CsvLines
+
+#: The table layout; a cached database file of another layout is generated again.
+LAYOUT = "2"
 
 #: Records of each entity per property (the issue's proportions).
 RATIOS: dict[str, float] = {
@@ -268,7 +273,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     for entity in ENTITIES:
         t = table_name(entity)
         conn.execute(f"DROP TABLE IF EXISTS {t}")
-        conn.execute(f"CREATE TABLE {t} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, updated_at TEXT NOT NULL, json TEXT NOT NULL)")
+        conn.execute(f"CREATE TABLE {t} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, updated_at TEXT NOT NULL, json TEXT NOT NULL, csv TEXT NOT NULL)")
     conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
@@ -287,10 +292,11 @@ def generate(target: sqlite3.Connection | str | Path, *, records: int = 300, see
         conn.execute("PRAGMA synchronous=OFF")
         create_schema(conn)
         for entity in ENTITIES:
-            sql = f"INSERT INTO {table_name(entity)} (id, updated_at, json) VALUES (?, ?, ?)"
-            batch: list[tuple[str, str, str]] = []
+            sql = f"INSERT INTO {table_name(entity)} (id, updated_at, json, csv) VALUES (?, ?, ?, ?)"
+            batch: list[tuple[str, str, str, str]] = []
+            line = CsvLines(entity).line
             for rec in iter_records(entity, records=records, seed=seed):
-                batch.append((rec["id"], rec["updated_at"], orjson.dumps(rec).decode()))
+                batch.append((rec["id"], rec["updated_at"], orjson.dumps(rec).decode(), line(rec)))
                 if len(batch) >= batch_size:
                     conn.executemany(sql, batch)
                     batch.clear()
@@ -298,7 +304,7 @@ def generate(target: sqlite3.Connection | str | Path, *, records: int = 300, see
                 conn.executemany(sql, batch)
         _index(conn)
         conn.executemany(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (("records", str(records)), ("seed", str(seed)))
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (("records", str(records)), ("seed", str(seed)), ("layout", LAYOUT))
         )
         conn.commit()
     finally:

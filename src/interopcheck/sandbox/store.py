@@ -12,7 +12,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from interopcheck.sandbox.generate import PREFIXES, generate, table_name
+import orjson
+
+from interopcheck.sandbox.csvline import CsvLines
+from interopcheck.sandbox.generate import LAYOUT, PREFIXES, generate, table_name
+
+#: The stored text columns an export can stream.
+TEXT_COLUMNS = ("json", "csv")
 
 
 class Store:
@@ -58,7 +64,7 @@ class Store:
             meta = dict(self._keeper.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error:
             return False
-        return meta.get("records") == str(records) and meta.get("seed") == str(seed)
+        return meta.get("records") == str(records) and meta.get("seed") == str(seed) and meta.get("layout") == LAYOUT
 
     def count(self, entity: str, since: str | None = None) -> int:
         """How many records of `entity` there are (changed at or after `since`, when given)."""
@@ -96,14 +102,32 @@ class Store:
         finally:
             conn.close()
 
+    def texts(self, entity: str, column: str, since: str | None = None, *, limit: int | None = None, batch: int = 2000) -> Iterator[list[str]]:
+        """The stored `column` text ("json" or "csv") of every row in order, `batch` rows a list, at most `limit` rows.
+
+        The fast path of an export: rows are fetched as 1-tuples on a private connection and never parsed.
+        """
+        if column not in TEXT_COLUMNS:
+            raise ValueError(f"unknown text column {column!r}")
+        conn = self._connect()
+        try:
+            t = table_name(entity)
+            where, args = ("", ()) if since is None else (" WHERE updated_at >= ?", (since,))
+            cur = conn.execute(f"SELECT {column} FROM {t}{where} ORDER BY seq LIMIT ?", (*args, -1 if limit is None else limit))
+            while rows := cur.fetchmany(batch):
+                yield [row[0] for row in rows]
+        finally:
+            conn.close()
+
     def insert(self, entity: str, build: Callable[[str], tuple[str, str, str]]) -> tuple[int, str]:
-        """Insert the record `build(new_id)` returns (as JSON text); returns its (seq, json)."""
+        """Insert the record `build(new_id)` returns (as JSON text), with its CSV line; returns its (seq, json)."""
         t = table_name(entity)
         with self._write_lock:
             conn = self.conn
             seq = (conn.execute(f"SELECT coalesce(max(seq), 0) FROM {t}").fetchone()[0]) + 1
             record_id, updated_at, text = build(f"{PREFIXES[entity]}-N{seq:07d}")
-            conn.execute(f"INSERT INTO {t} (seq, id, updated_at, json) VALUES (?, ?, ?, ?)", (seq, record_id, updated_at, text))
+            line = CsvLines(entity).line(orjson.loads(text))
+            conn.execute(f"INSERT INTO {t} (seq, id, updated_at, json, csv) VALUES (?, ?, ?, ?, ?)", (seq, record_id, updated_at, text, line))
             conn.commit()
         return seq, text
 
