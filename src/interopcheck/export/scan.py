@@ -139,10 +139,7 @@ def scan_records(
     validating = Validating(entity, validator, keep_failures) if validator is not None and fmt != "csv" else None
     targets = targets or {}
     refs = [(r, t) for r, t in targets.items() if t is not None and r.entity == entity] if fmt != "csv" else []
-    orphans = {r: 0 for r, _ in refs}
-    checked = {r: 0 for r, _ in refs}
-    missing_refs = {r: 0 for r, _ in refs}
-    ref_ids = {r: IdsBuilder() for r, _ in refs}
+    tallies = [_RefTally(r) for r, _ in refs]
     ids = IdsBuilder()
     run = ids.current if ids_mode != "none" else None
     tracker = _Since() if track_updated else None
@@ -186,11 +183,12 @@ def scan_records(
             missing_ids += 1
         if count <= COLUMN_SAMPLE and record.__class__ is dict:
             columns.update(dict.fromkeys(record))
-        for ref, _ in refs:
-            _collect(ref, record, ref_ids[ref], checked, missing_refs)
-    for ref, target in refs:
-        found = ref_ids.pop(ref).finish(duplicates=False)
-        orphans[ref] = found.missing_from(target)
+        for tally in tallies:
+            tally.collect(record)
+    orphans, checked, missing_refs = {}, {}, {}
+    for tally, (ref, target) in zip(tallies, refs, strict=True):
+        found = tally.found.finish(duplicates=False)
+        orphans[ref], checked[ref], missing_refs[ref] = found.missing_from(target), found.count, tally.missing
         found.close()
     since, expected = tracker.finish() if tracker is not None else (None, None)
     return EntityScan(
@@ -235,19 +233,37 @@ def _items(items: Iterator[Any], gz_problems: list[ReadProblem]) -> Iterator[Any
     yield from gz_problems
 
 
-def _collect(ref: Reference, record: Any, found: IdsBuilder, checked: dict[Reference, int], missing: dict[Reference, int]) -> None:
-    """Keep the hash of each id `record` references through `ref` (resolved after the pass); count absent references."""
-    if record.__class__ is not dict:
-        return
-    name = ref.field.removesuffix("[]")
-    value = record.get(name)
-    values = value if ref.field.endswith("[]") and isinstance(value, list) else (value,) if not ref.field.endswith("[]") else None
-    if values is None:
-        missing[ref] += 1
-        return
-    for item in values:
-        if isinstance(item, str):
-            checked[ref] += 1
-            found.append(hash(item))
-        elif not (item is None and ref.nullable):
-            missing[ref] += 1
+class _RefTally:
+    """The ids one reference field of the records points at (hashes, resolved after the pass) and the absent ones.
+
+    Built once per reference so the per-record work is a method call, not dict lookups keyed by the Reference.
+    """
+
+    __slots__ = ("name", "many", "nullable", "found", "missing")
+
+    def __init__(self, ref: Reference) -> None:
+        self.name = ref.field.removesuffix("[]")
+        self.many = ref.field.endswith("[]")
+        self.nullable = ref.nullable
+        self.found = IdsBuilder()
+        self.missing = 0
+
+    def collect(self, record: Any) -> None:
+        """Keep the hash of each id `record` references; count a reference that is absent or not a string."""
+        if record.__class__ is not dict:
+            return
+        value = record.get(self.name)
+        if self.many:
+            if value.__class__ is not list:
+                self.missing += 1
+                return
+            for item in value:
+                self._one(item)
+        else:
+            self._one(value)
+
+    def _one(self, item: Any) -> None:
+        if item.__class__ is str:
+            self.found.append(hash(item))
+        elif not (item is None and self.nullable):
+            self.missing += 1
