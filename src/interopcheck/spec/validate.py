@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from interopcheck.spec.locate import locate, tidy
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.load import iter_refs, ref_target
 
@@ -341,6 +342,7 @@ def validate_spec(document: SpecDocument) -> SpecValidation:
     stubs_served = any(not _in_root(site) for site, _, _ in remote)
     checked = _stubbed(data, root_sites) if root_sites else data
     engine, found = _run_validators(checked, family, document)
+    placed: set[str] = set()
     for message, pointer in found:
         kind, _, text = message.partition(":")
         if kind == "ValidationAbortedError" and (dangling or stubs_served):
@@ -350,6 +352,8 @@ def validate_spec(document: SpecDocument) -> SpecValidation:
         if any(pointer == s or pointer.startswith(s + "/") for s in root_sites):
             continue  # an artefact of the stub that replaced a dangling or not-fetched $ref
         exists, _ = _get(data, pointer)
-        # Keyword validators report paths relative to the schema they checked: no place known.
-        add(_short(text), pointer if exists else "", locate=exists)
+        if not exists:  # keyword validators report paths relative to the schema they checked
+            pointer = locate(data, pointer, text, placed) or ""
+            exists = bool(pointer)
+        add(_short(tidy(text)), pointer, locate=exists)
     return SpecValidation(version, tuple(issues), engine, not_fetched)
