@@ -7,7 +7,7 @@ next to what was demonstrated.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,10 +133,13 @@ class Declaration:
     data_dictionary: str | None = None
     attestations: dict[str, Attestation] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # JSON pointer -> line in `source`
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, source: str = "<memory>", sha256: str = "") -> Declaration:
-        """Build a declaration from already schema-validated data."""
+    def from_dict(
+        cls, data: dict[str, Any], *, source: str = "<memory>", sha256: str = "", lines: dict[str, int] | None = None
+    ) -> Declaration:
+        """Build a declaration from already schema-validated data (`lines`: pointer -> line, when read from a file)."""
         if not isinstance(data, dict):
             raise DeclarationError(f"{source}: a declaration must be a mapping at the top level")
         entities = {}
@@ -173,7 +176,18 @@ class Declaration:
             data_dictionary=data.get("data_dictionary"),
             attestations=attestations,
             raw=data,
+            lines=dict(lines or {}),
         )
+
+    def line_of(self, path: Sequence[str | int]) -> int | None:
+        """The line in `source` of the entry at `path` (keys and indexes), or of its nearest parent; None if not from a file."""
+        pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+        while True:
+            if pointer in self.lines:
+                return self.lines[pointer]
+            if not pointer:
+                return None
+            pointer = pointer.rsplit("/", 1)[0]
 
     def exports_of(self, entity: str) -> tuple[ExportDecl, ...]:
         """The declared exports of `entity`."""
@@ -193,7 +207,7 @@ def load_declaration(path: str | Path, *, schema: str | Path | None = None) -> D
     """
     doc = read_yaml(Path(path), DeclarationError)
     validate_doc(doc, Path(schema) if schema else declaration_schema_path(), DeclarationError, "declaration")
-    seen: dict[str, int | None] = {}
+    seen: dict[str, int] = {}
     for i, att in enumerate(doc.data.get("attestations") or ()):
         line = doc.line_of(["attestations", i, "requirement"])
         if att["requirement"] in seen:
@@ -202,4 +216,4 @@ def load_declaration(path: str | Path, *, schema: str | Path | None = None) -> D
                 hint="keep one attestation per requirement",
             )
         seen[att["requirement"]] = line
-    return Declaration.from_dict(doc.data, source=str(path), sha256=doc.sha256)
+    return Declaration.from_dict(doc.data, source=str(path), sha256=doc.sha256, lines=doc.pointer_lines())

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import interopcheck.checks.data_codelists  # noqa: F401 - registers the checks
+import interopcheck.checks.data_declaration  # noqa: F401 - registers the checks
 import interopcheck.checks.data_mapping  # noqa: F401 - registers the checks
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import _REGISTRY, run_check

@@ -1,8 +1,8 @@
-"""Declaration-wide data checks: supplier code lists within the standard's, and the declaration fits the standards.
+"""`data.code-lists`: supplier code lists within the standard's.
 
-`data.code-lists`: where a mapped field's standard has a code list and the supplier's schema
-declares an enum, every supplier value must be a standard value. `data.declaration-valid`:
-the declaration names only known entities, standard fields and export formats.
+Where a mapped field's standard has a code list and the supplier's schema declares an enum,
+every supplier value must be a standard value. (`data.declaration-valid`, the declaration's own
+consistency, is in `data_declaration.py`.)
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from interopcheck.entities import ENTITIES
 from interopcheck.model import Finding
 from interopcheck.standards import supplier_type
 from interopcheck.standards.supplier import descend
-
-EXPORT_FORMATS = frozenset({"ndjson", "json", "csv", "zip"})
-
 
 def _key(value: object) -> tuple[bool, object]:
     """A comparison key that keeps True apart from 1 (JSON booleans are not numbers)."""
@@ -64,30 +61,3 @@ def code_lists(ctx: CheckContext) -> Decision:
     return from_findings(findings, ok=ok, bad="{n} supplier code list(s) go beyond the standard's",
                          evidence=[Finding(ok, data=figures)])
 
-
-@check("data.declaration-valid", title="The declaration names only known entities, standard fields and formats", family="data", needs=("declaration",))
-def declaration_valid(ctx: CheckContext) -> Decision:
-    """Entities, mapped standard pointers and export entries of the declaration exist in the standards."""
-    assert ctx.declaration is not None
-    standards = standards_of(ctx)
-    findings: list[Finding] = []
-    for entity, mapping in ctx.declaration.entities.items():
-        if entity not in ENTITIES:
-            findings.append(Finding(f"entity {entity!r} is not a standard entity", data={"entity": entity}))
-            continue
-        if not mapping.identity and not mapping.fields:
-            findings.append(Finding(f"{entity} has neither `mapping: identity` nor any `fields`", data={"entity": entity}))
-        known = standards.fields(entity)
-        for std_ptr, sup_ptr in mapping.fields.items():
-            if std_ptr not in known:
-                findings.append(Finding(f"{entity}: {std_ptr} is not a field of the standard", data={"entity": entity, "field": std_ptr}))
-            if not (isinstance(sup_ptr, str) and (sup_ptr == "" or sup_ptr.startswith("/"))):
-                findings.append(Finding(f"{entity}: supplier pointer {sup_ptr!r} for {std_ptr} is not a JSON pointer", data={"entity": entity, "field": std_ptr}))
-    for export in ctx.declaration.exports:
-        if export.entity not in ENTITIES:
-            findings.append(Finding(f"export of unknown entity {export.entity!r}", data={"entity": export.entity, "url": export.url}))
-        if export.format not in EXPORT_FORMATS:
-            findings.append(Finding(f"export format {export.format!r} is not one of {sorted(EXPORT_FORMATS)}", data={"entity": export.entity, "url": export.url}))
-    n = len(ctx.declaration.entities)
-    return from_findings(findings, ok=f"the declaration's {n} entity mapping(s) and {len(ctx.declaration.exports)} export(s) fit the standards",
-                         bad="{n} problem(s) in the declaration")

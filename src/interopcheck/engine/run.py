@@ -81,6 +81,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     validation = validate_spec(document)
     ctx = CheckContext(index=index, validation=validation, declaration=declaration, options=request.options)
     ctx.standards = _standards()
+    ctx.cache["profile"] = profile  # data.declaration-valid compares the attestations and the profile id with it
 
     if request.live is not None:
         ctx.live, ctx.live_error = _open_live(request.live, ctx, say)

@@ -36,16 +36,35 @@ class YamlDoc:
     node: yaml.Node | None
     sha256: str
 
-    def line_of(self, path: Sequence[str | int]) -> int | None:
-        """The 1-based line of the node at `path` (keys and indexes), or of its nearest parent."""
+    def line_of(self, path: Sequence[str | int]) -> int:
+        """The 1-based line of the node at `path` (keys and indexes), or of its nearest parent.
+
+        An empty file (no node at all) is reported at line 1.
+        """
         node = self.node
-        line = node.start_mark.line + 1 if node is not None else None
+        line = node.start_mark.line + 1 if node is not None else 1
         for part in path:
             child = _child(node, part)
             if child is None:
                 break
             node, line = child, child.start_mark.line + 1
         return line
+
+    def pointer_lines(self) -> dict[str, int]:
+        """Every node's JSON pointer -> 1-based line (a mapping entry at the line of its key)."""
+        out: dict[str, int] = {}
+        stack: list[tuple[str, yaml.Node, int]] = [("", self.node, 1)] if self.node is not None else []
+        while stack:
+            pointer, node, line = stack.pop()
+            out[pointer] = line
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    token = str(key.value).replace("~", "~0").replace("/", "~1")
+                    stack.append((f"{pointer}/{token}", value, key.start_mark.line + 1))
+            elif isinstance(node, yaml.SequenceNode):
+                for i, item in enumerate(node.value):
+                    stack.append((f"{pointer}/{i}", item, item.start_mark.line + 1))
+        return out
 
 
 def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
@@ -116,9 +135,10 @@ def validate_doc(doc: YamlDoc, schema_path: Path, error: type[InputError], what:
     """Raise `error` for the first schema violation of `doc`: file, line, JSON pointer and the fix."""
     validator = schema_validator(str(schema_path))
     if not isinstance(doc.data, dict):
+        found = "is empty" if doc.data is None else "holds a list" if isinstance(doc.data, list) else "holds a single value"
         raise error(
-            f"{doc.path}:{doc.line_of(())}: a {what} must be a YAML mapping at the top level",
-            hint="start the file with keys such as 'id:' and 'version:'",
+            f"{doc.path}:{doc.line_of(())}: a {what} must be a YAML mapping at the top level; this file {found}",
+            hint=_top_level_hint(validator.schema),
         )
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if not errors:
@@ -131,6 +151,16 @@ def validate_doc(doc: YamlDoc, schema_path: Path, error: type[InputError], what:
         f"{doc.path}:{doc.line_of(location)}: {what} invalid at {pointer}: {_message(first)}{more}",
         hint=fix_for(first),
     )
+
+
+def _top_level_hint(schema: dict[str, Any]) -> str:
+    """The fix for a file that is not a mapping: start it with the schema's own required keys."""
+    keys = [k for k in schema.get("required") or () if isinstance(k, str)] or sorted(schema.get("properties") or {})[:2]
+    if not keys:
+        return "write the file as a YAML mapping of keys to values"
+    named = [f"'{k}:'" for k in keys]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"start the file with keys such as {listed}"
 
 
 def _most_specific(err: ValidationError) -> ValidationError:
