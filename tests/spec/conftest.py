@@ -27,6 +27,7 @@ class SpecServer(ThreadingHTTPServer):
         self.stop = threading.Event()
         self.hits: list[str] = []
         self.spec_json = SPEC_JSON
+        self.routes: dict[str, bytes] = {}  # extra documents a test serves, by path
 
     @property
     def url(self) -> str:
@@ -48,7 +49,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         self.server.hits.append(self.path)
-        if self.path == "/spec.json":
+        if self.path in self.server.routes:
+            self._send(200, self.server.routes[self.path])
+        elif self.path == "/spec.json":
             self._send(200, SPEC_JSON)
         elif self.path == "/remote.yaml":
             self._send(200, REMOTE_SPEC)

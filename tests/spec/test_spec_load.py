@@ -110,14 +110,25 @@ def test_external_files_are_loaded_recursively_by_absolute_uri() -> None:
     assert doc.externals[(schemas / "common.yaml").resolve().as_uri()]["Address"]["type"] == "object"
 
 
-def test_parent_directory_refs_are_loaded(tmp_path: Path) -> None:
+def test_parent_directory_refs_within_the_spec_folder_are_loaded(tmp_path: Path) -> None:
+    write(tmp_path, "common.json", json.dumps({"S": {"type": "string"}}))
+    (tmp_path / "schemas").mkdir()
+    write(tmp_path / "schemas", "s.yaml", "S: {$ref: '../common.json#/S'}\n")  # up from a subfolder, still inside
+    path = write(tmp_path, "openapi.yaml", MINIMAL + "components:\n  schemas:\n    S: {$ref: 'schemas/s.yaml#/S'}\n")
+    doc = load_spec(str(path))
+    assert set(doc.externals) == {(tmp_path / "schemas" / "s.yaml").resolve().as_uri(), (tmp_path / "common.json").resolve().as_uri()}
+    index = build_index(doc)
+    assert index.resolve(index.get("/components/schemas/S")) == {"type": "string"}
+
+
+def test_parent_directory_refs_out_of_the_spec_folder_are_not_read(tmp_path: Path) -> None:
     write(tmp_path, "common.json", json.dumps({"S": {"type": "string"}}))
     (tmp_path / "api").mkdir()
     path = write(tmp_path / "api", "openapi.yaml", MINIMAL + "components:\n  schemas:\n    S: {$ref: '../common.json#/S'}\n")
     doc = load_spec(str(path))
-    assert list(doc.externals) == [(tmp_path / "common.json").resolve().as_uri()]
-    index = build_index(doc)
-    assert index.resolve(index.get("/components/schemas/S")) == {"type": "string"}
+    assert doc.externals == {} and doc.remote_refs == ()
+    validation = validate_spec(doc)
+    assert not validation.valid and [e.pointer for e in validation.errors] == ["/components/schemas/S"]
 
 
 def test_remote_ref_is_recorded_not_fetched_and_not_an_error(spec_server: Any, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 import orjson
@@ -26,6 +26,7 @@ import yaml
 from interopcheck.errors import SpecReadError
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.lines import YamlLineFinder, line_finder
+from interopcheck.spec.refs import local_ref, spec_folder
 
 DEFAULT_MAX_BYTES = 50_000_000
 MAX_DEPTH = 500  # nesting refused beyond this (orjson itself stops at 1024)
@@ -48,9 +49,10 @@ def load_spec(
 ) -> SpecDocument:
     """Read, decode and parse the description at `source` (a path or an http(s) URL).
 
-    Files `$ref`d beside it are loaded into `externals`. Network `$ref`s (and every relative
-    `$ref` of a spec read from a URL) are fetched only when `allow_remote_refs`; otherwise they
-    are listed in `remote_refs`, which is not an error. Raises `SpecReadError` for anything
+    Files `$ref`d inside its folder tree are loaded into `externals`; other local files are never
+    read (`refs.py`). Network `$ref`s (and every relative `$ref` of a spec read from a URL) are
+    fetched only when `allow_remote_refs`; otherwise they are listed in `remote_refs`, which is
+    not an error. Raises `SpecReadError` for anything
     that makes the document unreadable as an OpenAPI description.
     """
     if _is_url(source):
@@ -446,12 +448,14 @@ def _load_externals(
     """Load every document reachable by non-fragment `$ref`s, breadth first, under `budget` bytes.
 
     Returns (externals, remote refs not fetched): network `$ref`s are only recorded, as
-    (site, reference), unless `allow_remote_refs`.
+    (site, reference), unless `allow_remote_refs`. Local files outside the spec's folder tree,
+    and any local file `$ref`d by a document fetched by URL, are never read.
     """
     externals: dict[str, Any] = {}
     not_fetched: list[tuple[str, str]] = []
     queue: list[tuple[str, Any]] = [(base_uri, root)]
     root_uri = base_uri.partition("#")[0]
+    folder = spec_folder(root_uri)
     while queue:
         doc_uri, data = queue.pop(0)
         for pointer, ref in iter_refs(data):
@@ -466,10 +470,10 @@ def _load_externals(
                     not_fetched.append((pointer if doc_uri == root_uri else f"{doc_uri}#{pointer}", ref))
                     continue
                 raw = fetch(uri, max_bytes=budget, timeout=timeout)
-            elif scheme == "file":
-                path = Path(unquote(urlsplit(uri).path))
-                if not path.is_file():
-                    continue  # a dangling reference: reported by validation, not a read error
+            elif scheme == "file":  # only inside the spec's folder tree, never from a URL (refs.py)
+                path = local_ref(uri, doc_uri, folder).path
+                if path is None or not path.is_file():
+                    continue  # refused or dangling: reported by validation, not a read error
                 raw = read_file(path, max_bytes=budget, label=str(path))
             else:
                 continue  # urn: and the like: left to validation

@@ -20,6 +20,7 @@ import orjson
 from interopcheck.spec.locate import locate, tidy
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.load import iter_refs, ref_target
+from interopcheck.spec.refs import REFUSALS, refusal
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 MAX_MESSAGE = 300
@@ -124,7 +125,8 @@ def dangling_refs(document: SpecDocument) -> list[tuple[str, str, str]]:
             if target_uri not in docs:
                 if (where, ref) in remote:
                     continue
-                out.append((where, ref, "the file it names does not exist or was not loaded"))
+                why = refusal(root_uri, doc_uri, target_uri) or "the file it names does not exist or was not loaded"
+                out.append((where, ref, why))
                 continue
             fragment = ref.partition("#")[2]
             if fragment and not fragment.startswith("/"):
@@ -277,8 +279,11 @@ def _engine_name(dist: str) -> str:
         return dist
 
 
-def _run_validators(data: Any, family: str, document: SpecDocument) -> tuple[str, list[tuple[str, str]]]:
-    """(engine, [(message, pointer)]): rs first, pure Python when rs is missing or breaks.
+def _run_validators(
+    data: Any, family: str, document: SpecDocument, *, rs_allowed: bool = True
+) -> tuple[str, list[tuple[str, str]]]:
+    """(engine, [(message, pointer)]): rs first (unless not `rs_allowed`), pure Python when rs
+    is missing or breaks.
 
     An aborted validation (a reference cycle the engine cannot follow, a malformed path
     template) becomes one issue plus the JSON Schema pass's errors.
@@ -287,7 +292,8 @@ def _run_validators(data: Any, family: str, document: SpecDocument) -> tuple[str
     try:
         import openapi_spec_validator_rs  # noqa: F401
 
-        engines.append((_engine_name("openapi-spec-validator-rs"), _rs_errors))
+        if rs_allowed:
+            engines.append((_engine_name("openapi-spec-validator-rs"), _rs_errors))
     except ImportError:
         pass
     engines.append((_engine_name("openapi-spec-validator"), _py_errors))
@@ -341,7 +347,9 @@ def validate_spec(document: SpecDocument) -> SpecValidation:
     # A stub served for another file's remote `$ref` can make an engine stop (a parameter with no name).
     stubs_served = any(not _in_root(site) for site, _, _ in remote)
     checked = _stubbed(data, root_sites) if root_sites else data
-    engine, found = _run_validators(checked, family, document)
+    # rs reads `file:` documents from disk itself: not when another file $refs one that load_spec refused.
+    refused_elsewhere = any(not _in_root(site) and why in REFUSALS for site, _, why in dangling)
+    engine, found = _run_validators(checked, family, document, rs_allowed=not refused_elsewhere)
     placed: set[str] = set()
     for message, pointer in found:
         kind, _, text = message.partition(":")
