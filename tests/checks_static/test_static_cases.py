@@ -15,7 +15,7 @@ from interopcheck.declaration import Declaration
 from interopcheck.model import CheckResult, Status
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.index import build_index
-from interopcheck.spec.load import iter_refs
+from interopcheck.spec.load import iter_refs, load_spec
 from interopcheck.spec.validate import SpecIssue, SpecValidation
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "static"
@@ -41,11 +41,23 @@ def _expectations(path: Path) -> dict[str, Any]:
     return (yaml.safe_load(sidecar.read_text()) or {}) if sidecar.exists() else {}
 
 
+def _beside(ref: str) -> bool:
+    """A `$ref` into a file beside the case (not a fragment, not the network)."""
+    return not ref.startswith("#") and not ref.lower().startswith(("http://", "https://"))
+
+
 def run_case(check_id: str, path: Path, expect: dict[str, Any]) -> CheckResult:
-    """Index the case document as the spec stage would and run one registered check on it."""
+    """Index the case document as the spec stage would and run one registered check on it.
+
+    A case that `$ref`s files beside it (kept in a sub-folder, so they are not cases) is read
+    by the loader, which resolves those files into the document's externals.
+    """
     data = yaml.safe_load(path.read_text())
-    remote = tuple((site, ref) for site, ref in iter_refs(data) if ref.lower().startswith(("http://", "https://")))
-    document = SpecDocument(data, source=str(path), base_uri=path.as_uri(), format="yaml", sha256="", size=0, remote_refs=remote)
+    if any(_beside(ref) for _, ref in iter_refs(data)):
+        document = load_spec(str(path))
+    else:
+        remote = tuple((site, ref) for site, ref in iter_refs(data) if ref.lower().startswith(("http://", "https://")))
+        document = SpecDocument(data, source=str(path), base_uri=path.as_uri(), format="yaml", sha256="", size=0, remote_refs=remote)
     index = build_index(document)
     not_fetched = tuple(expect.get("not_fetched", ()))
     validation: SpecValidation | None = SpecValidation(index.version, (), "test", not_fetched)
@@ -77,8 +89,11 @@ def test_case(check_id: str, kind: str, path: Path) -> None:
         assert text in result.summary, (text, result.summary)
     for text in expect.get("evidence", ()):
         assert any(text in e.message for e in result.evidence), (text, [e.message for e in result.evidence])
-    for finding in result.findings:
-        assert finding.location is not None and finding.location.file == str(path)
+    for text in expect.get("files", ()):
+        assert any(f.location is not None and str(f.location.file).endswith(text) for f in result.findings), text
+    for finding in result.findings:  # in the case itself, or in a file it $refs beside it
+        assert finding.location is not None and finding.location.file is not None
+        assert finding.location.file == str(path) or Path(finding.location.file).is_relative_to(path.parent)
 
 
 def test_every_static_id_is_registered_with_pass_and_fail_cases() -> None:

@@ -76,3 +76,55 @@ def test_real_openreferral_documents_index() -> None:
         assert index.major == 3
         assert len(index.operations) >= 5
         assert all(op.responses for op in index.operations)
+
+
+def _with_externals(root: dict, externals: dict[str, object], remote: tuple = ()) -> object:
+    return build_index(SpecDocument(root, "specs/api.json", "file:///w/specs/api.json", "json", "", 0, externals=externals, remote_refs=remote))
+
+
+def test_refs_in_files_beside_the_spec_resolve_against_those_files() -> None:
+    common = {"Repair": {"type": "object", "properties": {"raised": {"$ref": "#/Stamp"}, "owner": {"$ref": "people/person.yaml"}}}, "Stamp": {"type": "string", "format": "date-time"}}
+    person = {"type": "object", "properties": {"born_date": {"type": "string"}}}
+    root = {
+        "openapi": "3.1.0",
+        "paths": {"/v1/repairs": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "schemas/common.yaml#/Repair"}}}}}}}},
+        "components": {"schemas": {"Stamp": {"type": "integer"}}},
+    }
+    index = _with_externals(root, {"file:///w/specs/schemas/common.yaml": common, "file:///w/specs/schemas/people/person.yaml": person})
+    repair = index.resolve({"$ref": "schemas/common.yaml#/Repair"})
+    assert repair is common["Repair"]
+    # `#/Stamp` written in common.yaml is common.yaml's Stamp, not the root's
+    assert index.resolve(repair["properties"]["raised"]) == {"type": "string", "format": "date-time"}
+    # and a relative ref in it resolves against its own folder
+    assert index.resolve(repair["properties"]["owner"]) is person
+    found = index.target(repair["properties"]["owner"])
+    assert (found.uri, found.pointer) == ("file:///w/specs/schemas/people/person.yaml", "")
+    pointers = {p for p, _ in index.schema_nodes()}
+    assert "file:///w/specs/schemas/common.yaml#/Repair" in pointers
+    assert "file:///w/specs/schemas/people/person.yaml#/properties/born_date" in pointers
+    where = index.location("file:///w/specs/schemas/people/person.yaml#/properties/born_date")
+    assert (where.file, where.pointer, where.line) == ("specs/schemas/people/person.yaml", "/properties/born_date", None)
+    assert index.location("/components").file == "specs/api.json"
+
+
+def test_network_refs_not_fetched_are_told_from_dangling_ones() -> None:
+    root = {"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"A": {"$ref": "https://schemas.example.test/a.json#/A"}, "B": {"$ref": "#/nowhere"}, "C": {"$ref": "#anchor"}}}}
+    index = _index(root)
+    remote = index.target(index.get("/components/schemas/A"))
+    assert remote.node is None and remote.unfetched == "https://schemas.example.test/a.json" and remote.pointer == "/A"
+    dangling = index.target(index.get("/components/schemas/B"))
+    assert dangling.node is None and dangling.unfetched == ""
+    assert index.resolve(index.get("/components/schemas/C")) is None  # a plain-name fragment is not a pointer
+
+
+def test_parameters_record_where_they_are_defined() -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "paths": {"/v1/a": {"get": {"parameters": [{"$ref": "#/components/parameters/Since"}, {"name": "q", "in": "query"}], "responses": {}}}},
+        "components": {"parameters": {"Since": {"name": "updated_since", "in": "query", "schema": {"type": "string"}}}},
+    }
+    (op,) = _index(spec).operations
+    assert [(p.name, p.defined_at) for p in op.parameters] == [
+        ("updated_since", "/components/parameters/Since"),
+        ("q", "/paths/~1v1~1a/get/parameters/1"),
+    ]

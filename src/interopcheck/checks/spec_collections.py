@@ -5,6 +5,8 @@ operations (HSG-API-13/15, HSG-DATA-10).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, not_applicable, passed, skipped
@@ -12,6 +14,7 @@ from interopcheck.checks.spec_shapes import (
     FAMILY,
     Collection,
     Problem,
+    Unread,
     collections,
     decide,
     find_operation,
@@ -20,7 +23,9 @@ from interopcheck.checks.spec_shapes import (
     note,
     object_properties,
     query_names,
+    unread_collections,
 )
+from interopcheck.model import Finding, Status
 from interopcheck.spec.index import Operation, SpecIndex
 
 #: Normalised query-parameter names that page through a collection.
@@ -60,42 +65,92 @@ def _paging_params(op: Operation) -> list[str]:
     return [name for key, name in query_names(op).items() if key in _PAGING_PARAMS or key.startswith("page")]
 
 
-@check("spec.pagination", title="Collections are paginated", family=FAMILY, needs=("spec",))
-def pagination(ctx: CheckContext) -> Decision:
-    """Every collection GET has paging query parameters or a next link (or `Link` header) in its response."""
+def _since_params(op: Operation) -> list[str]:
+    """The query parameters of `op` that filter by modification time (`updated_since`, `since`)."""
+    return [name for key, name in query_names(op).items() if key == "since" or _SINCE_PARAM.match(key)]
+
+
+def _decide_collections(
+    ctx: CheckContext,
+    judge: Callable[[Collection], str | None],
+    fallback: Callable[[Operation], str | None],
+    *,
+    ok: str,
+    what: str,
+    bad: str,
+) -> Decision:
+    """Pass, fail or skip over every collection: `judge` says how a known collection meets the
+    check (None: it does not); a collection path whose shape could not be read is decided by
+    `fallback` from its parameters alone, or left undecided, which is a skip, never a pass."""
     index = need_index(ctx)
     found = collections(ctx)
-    if not found:
+    unread = unread_collections(ctx)
+    if not found and not unread:
         return not_applicable("no collection GET operations were found in the description")
-    problems = []
-    evidence = []
+    problems: list[Problem] = []
+    evidence: list[Finding] = []
+    undecided: list[Unread] = []
     for coll in found:
-        params = _paging_params(coll.op)
-        link = _has_next_link(index, coll)
-        if params or link:
-            how = ", ".join(params) if params else f"next link {link}"
-            evidence.append(note(index, f"{coll.op.key} pages by {how}", coll.op.pointer))
+        how = judge(coll)
+        if how is None:
+            problems.append(Problem(bad.format(op=coll.op.key), coll.op.pointer))
         else:
-            problems.append(Problem(f"{coll.op.key} is a collection with no paging parameter and no next link", coll.op.pointer))
-    return decide(index, problems, ok=f"all {len(found)} collections are paginated", bad="{n} collection(s) are not paginated", evidence=evidence[:50])
+            evidence.append(note(index, f"{coll.op.key} {how}", coll.op.pointer))
+    for item in unread:
+        how = fallback(item.op)
+        if how is None:
+            undecided.append(item)
+        else:
+            evidence.append(note(index, f"{item.op.key} {how} (its response shape was not read: {item.reason})", item.op.pointer))
+    evidence += [note(index, f"{u.op.key} looks like a collection but was not decided: {u.reason}", u.op.pointer) for u in undecided]
+    open_ = f"; {len(undecided)} collection path(s) could not be decided" if undecided else ""
+    if problems:
+        return decide(index, problems, ok="", bad="{n} collection(s) " + what + open_, evidence=evidence[:50])
+    count = len(found) + len(unread) - len(undecided)
+    if undecided:
+        shown = "; ".join(f"{u.op.key}: {u.reason}" for u in undecided[:5]) + ("; ..." if len(undecided) > 5 else "")
+        reason = f"{len(undecided)} collection path(s) could not be decided: {shown}"
+        return Decision(Status.SKIP, reason + (f"; the other {count} {ok}" if count else ""), (), tuple(evidence[:50]))
+    return passed(f"all {count} collections {ok}", evidence[:50])
+
+
+@check("spec.pagination", title="Collections are paginated", family=FAMILY, needs=("spec",))
+def pagination(ctx: CheckContext) -> Decision:
+    """Every collection GET has paging query parameters or a next link (or `Link` header) in its
+    response; a collection path whose response schema was not fetched or not declared, and that
+    has no paging parameter, is undecided (skip)."""
+    index = need_index(ctx)
+
+    def judge(coll: Collection) -> str | None:
+        params = _paging_params(coll.op)
+        link = None if params else _has_next_link(index, coll)
+        return f"pages by {', '.join(params)}" if params else (f"pages by next link {link}" if link else None)
+
+    def fallback(op: Operation) -> str | None:
+        params = _paging_params(op)
+        return f"pages by {', '.join(params)}" if params else None
+
+    return _decide_collections(
+        ctx, judge, fallback,
+        ok="are paginated", what="are not paginated", bad="{op} is a collection with no paging parameter and no next link",
+    )
 
 
 @check("spec.modified-since-filter", title="Collections filter by modification time", family=FAMILY, needs=("spec",))
 def modified_since_filter(ctx: CheckContext) -> Decision:
-    """Every collection GET has a modification-time query parameter (`updated_since`, `since`, `_since`, `updatedAfter`)."""
-    index = need_index(ctx)
-    found = collections(ctx)
-    if not found:
-        return not_applicable("no collection GET operations were found in the description")
-    problems = []
-    evidence = []
-    for coll in found:
-        params = [name for key, name in query_names(coll.op).items() if key == "since" or _SINCE_PARAM.match(key)]
-        if params:
-            evidence.append(note(index, f"{coll.op.key} filters by {', '.join(params)}", coll.op.pointer))
-        else:
-            problems.append(Problem(f"{coll.op.key} has no modification-time filter (e.g. updated_since)", coll.op.pointer))
-    return decide(index, problems, ok=f"all {len(found)} collections filter by modification time", bad="{n} collection(s) cannot be filtered by modification time", evidence=evidence[:50])
+    """Every collection GET has a modification-time query parameter (`updated_since`, `since`,
+    `_since`, `updatedAfter`); a collection path whose response schema was not fetched or not
+    declared, and that has no such parameter, is undecided (skip)."""
+
+    def by_params(op: Operation) -> str | None:
+        params = _since_params(op)
+        return f"filters by {', '.join(params)}" if params else None
+
+    return _decide_collections(
+        ctx, lambda coll: by_params(coll.op), by_params,
+        ok="filter by modification time", what="cannot be filtered by modification time",
+        bad="{op} has no modification-time filter (e.g. updated_since)",
+    )
 
 
 @check("spec.write-operations", title="Declared write operations exist", family=FAMILY, needs=("spec", "declaration"))

@@ -94,7 +94,9 @@ def openapi_3(ctx: CheckContext) -> Decision:
 
 @check("spec.info-complete", title="info has a description, contact and licence", family=FAMILY, needs=("spec",))
 def info_complete(ctx: CheckContext) -> Decision:
-    """`info.description`, `info.contact` (name, email or url) and `info.license.name` are present."""
+    """`info.description`, `info.contact` (name, email or url) and `info.license.name` are present
+    and none is template text (`YOUR ... HERE`, `REQUIRED -- ...`, TODO, TBD, example.com);
+    contact and licence URLs are absolute http(s) URLs and the contact email is an address."""
     index = need_index(ctx)
     info = index.get("/info")
     if not isinstance(info, dict):
@@ -103,13 +105,85 @@ def info_complete(ctx: CheckContext) -> Decision:
     description = info.get("description")
     if not isinstance(description, str) or not description.strip():
         problems.append(Problem("info.description is missing or empty", "/info"))
+    else:
+        problems += _text_problems("description", description, "/info/description", prose=True)
     contact = info.get("contact")
     if not isinstance(contact, dict) or not any(isinstance(contact.get(k), str) and contact[k].strip() for k in ("name", "email", "url")):
         problems.append(Problem("info.contact is missing or has no name, email or url", "/info/contact" if isinstance(contact, dict) else "/info"))
+    else:
+        problems += _member_problems("contact", contact, ("name", "email", "url"))
     licence = info.get("license")
     if not isinstance(licence, dict) or not isinstance(licence.get("name"), str) or not licence["name"].strip():
         problems.append(Problem("info.license is missing or has no name", "/info/license" if isinstance(licence, dict) else "/info"))
-    return decide(index, problems, ok="info has a description, contact and licence", bad="info is incomplete ({n} missing)")
+    else:
+        problems += _member_problems("license", licence, ("name", "url"))
+    return decide(index, problems, ok="info has a description, contact and licence", bad="info is incomplete ({n} missing or placeholder)")
+
+
+#: Template text: `YOUR CONTACT NAME HERE`, `DESCRIPTION HERE`, `TODO`, `TBD`, `CHANGE ME`.
+_CAPS_PLACEHOLDER = re.compile(r"\bYOUR\b|\b[A-Z][A-Z0-9 _'/-]* HERE\b|\b(TODO|TBD|TBC|FIXME|PLACEHOLDER)\b")
+_ANY_CASE_PLACEHOLDER = re.compile(r"\bchange[ _-]?me\b|\blorem ipsum\b|^\s*<[^>]*>\s*$|^\s*\{[^}]*\}\s*$", re.IGNORECASE)
+_PLACEHOLDER_WHOLE = frozenset({"todo", "tbd", "tbc", "fixme", "placeholder", "n/a", "na", "none", "null", "string", "xxx", "-", "..."})
+#: Domains reserved for documentation (RFC 2606): example.com/.net/.org and the .example TLD.
+_EXAMPLE_HOST = re.compile(r"(^|\.)example\.(com|net|org)$|(^|\.)example$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s.]+)$")
+
+
+def _placeholder(text: str, *, prose: bool = False) -> bool:
+    """Whether `text` is template text left in place. In prose (a description) only a leading
+    REQUIRED/TODO/TBD or a wholly upper-case template counts: a later REQUIRED is RFC 2119 wording."""
+    stripped = text.strip()
+    low = stripped.lower()
+    if low in _PLACEHOLDER_WHOLE or low.rstrip(".:") in _PLACEHOLDER_WHOLE or _ANY_CASE_PLACEHOLDER.search(stripped):
+        return True
+    if re.match(r"^\W*(REQUIRED|TODO|TBD|TBC|FIXME)\b", stripped):
+        return True
+    if prose:
+        return stripped.upper() == stripped and bool(_CAPS_PLACEHOLDER.search(stripped))
+    return bool(_CAPS_PLACEHOLDER.search(stripped) or re.search(r"\bREQUIRED\b", stripped))
+
+
+def _text_problems(name: str, text: str, pointer: str, *, prose: bool = False) -> list[Problem]:
+    """A problem when `text` (info.<name>) is a placeholder."""
+    if _placeholder(text, prose=prose):
+        return [Problem(f"info.{name} is placeholder text ({_shown(text)})", pointer)]
+    return []
+
+
+def _member_problems(parent: str, node: dict[str, object], keys: tuple[str, ...]) -> list[Problem]:
+    """Placeholder text, non-URL urls and non-address emails among `info.<parent>.<key>`."""
+    problems = []
+    for key in keys:
+        value = node.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        name, pointer = f"{parent}.{key}", f"/info/{parent}/{key}"
+        if _placeholder(value):
+            problems += _text_problems(name, value, pointer)
+        elif key == "url" and not _absolute_http(value):
+            problems.append(Problem(f"info.{name} is not an absolute http(s) URL ({_shown(value)})", pointer))
+        elif key == "url" and _EXAMPLE_HOST.search(urlsplit(value.strip()).hostname or ""):
+            problems.append(Problem(f"info.{name} is an example.com placeholder ({_shown(value)})", pointer))
+        elif key == "email" and (match := _EMAIL.match(value.strip())) is None:
+            problems.append(Problem(f"info.{name} is not an email address ({_shown(value)})", pointer))
+        elif key == "email" and match is not None and _EXAMPLE_HOST.search(match.group(1)):
+            problems.append(Problem(f"info.{name} is an example.com placeholder ({_shown(value)})", pointer))
+    return problems
+
+
+def _absolute_http(value: str) -> bool:
+    """An absolute http or https URL with a host and no spaces."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in value.strip())
+
+
+def _shown(text: str) -> str:
+    """`text` quoted for a message, cut to 60 characters."""
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 @check("spec.unique-operation-ids", title="Every operation has a unique operationId", family=FAMILY, needs=("spec",))

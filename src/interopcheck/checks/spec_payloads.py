@@ -9,7 +9,7 @@ from typing import Any
 
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import check
-from interopcheck.checks.results import Decision, not_applicable
+from interopcheck.checks.results import Decision, not_applicable, skipped
 from interopcheck.checks.spec_shapes import (
     FAMILY,
     Problem,
@@ -23,11 +23,13 @@ from interopcheck.checks.spec_shapes import (
     is_meta_operation,
     is_success,
     need_index,
+    normalise,
     object_properties,
     success_json_schemas,
     types_of,
+    unread_uri,
 )
-from interopcheck.spec.index import SpecIndex, join
+from interopcheck.spec.index import Operation, Parameter, SpecIndex, join
 
 _DATE_FORMATS = frozenset({"date", "date-time"})
 #: Names of date-like properties: whole names, snake_case and camelCase forms.
@@ -42,6 +44,12 @@ _NOT_TIME_STEMS = frozenset(
         "plug", "carried", "looked", "aimed", "is", "log", "sign", "opt",
     }
 )
+#: Normalised parameter names that filter by a date or time: `modified_after`, `createdBefore`, `updated_since`.
+_DATE_PARAM = re.compile(
+    r"^(filter)?(created|modified|updated|changed|deleted|lastmodified|lastupdated|lastchanged)(at|on|date|time|datetime)?"
+    r"(since|until|after|before|from|to|gt|gte|lt|lte|min|max|start|end)$"
+)
+_DATE_PARAM_WHOLE = frozenset({"since", "until", "datefrom", "dateto", "fromdate", "todate", "startdate", "enddate"})
 _PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
 
 
@@ -70,17 +78,52 @@ def json_media_types(ctx: CheckContext) -> Decision:
     return decide(index, problems, ok="every body and 2xx response offers JSON", bad="{n} body/response(s) without a JSON media type")
 
 
+#: 2xx statuses that may rightly carry no body (created, accepted, no content, reset content).
+_BODYLESS = frozenset({"201", "202", "204", "205"})
+
+
 @check("spec.object-responses", title="2xx JSON responses are objects", family=FAMILY, needs=("spec",))
 def object_responses(ctx: CheckContext) -> Decision:
-    """2xx JSON response schemas resolve to objects, not top-level arrays (an envelope can grow)."""
+    """2xx JSON response schemas resolve to objects, not top-level arrays (an envelope can grow);
+    a data GET's 2xx response that declares no body (or JSON without a schema) fails, and a
+    schema behind a network `$ref` that was not fetched leaves the check undecided (skip)."""
     index = need_index(ctx)
-    problems = [
-        Problem(f"{op.key} returns a top-level JSON array", pointer)
-        for op in index.operations
-        for pointer, schema in success_json_schemas(op)
-        if is_array_schema(index, schema)
-    ]
-    return decide(index, problems, ok="every 2xx JSON response is an object", bad="{n} response(s) are top-level arrays")
+    problems = []
+    unread: list[str] = []
+    for op in index.operations:
+        for pointer, schema in success_json_schemas(op):
+            if is_array_schema(index, schema):
+                problems.append(Problem(f"{op.key} returns a top-level JSON array", pointer))
+            elif hidden := unread_uri(index, schema):
+                unread.append(f"{op.key} ({hidden})")
+        if op.method == "get" and not is_meta_operation(op) and not is_export_operation(op):
+            problems += _undocumented_bodies(op)
+    if problems:
+        left = f"; {len(unread)} more could not be read (not fetched)" if unread else ""
+        return decide(index, problems, ok="", bad="{n} response(s) are top-level arrays or declare no body" + left)
+    if unread:
+        shown = ", ".join(unread[:5]) + (", ..." if len(unread) > 5 else "")
+        return skipped(
+            f"{len(unread)} 2xx response schema(s) are behind network $refs that were not fetched, so whether they"
+            f" are objects is unknown: {shown} (--allow-remote-refs fetches them)"
+        )
+    return decide(index, problems, ok="every 2xx JSON response is an object", bad="")
+
+
+def _undocumented_bodies(op: Operation) -> list[Problem]:
+    """Problems for the 2xx responses of a data GET that document no body (or JSON without a schema)."""
+    out = []
+    for resp in op.responses:
+        if not is_success(resp) or resp.status in _BODYLESS:
+            continue
+        if not resp.media_types:
+            out.append(Problem(f"{op.key} response {resp.status} declares no body, so its data is not documented as a JSON object", resp.pointer))
+        out += [
+            Problem(f"{op.key} response {resp.status} offers {mt.name} without a schema, so it is not documented as a JSON object", mt.pointer)
+            for mt in resp.media_types
+            if is_json_media(mt.name) and mt.schema is None
+        ]
+    return out
 
 
 def is_date_name(name: str) -> bool:
@@ -115,10 +158,28 @@ def _string_variants(index: SpecIndex, schema: Any) -> list[dict[str, Any]]:
     return out
 
 
+def is_date_parameter(name: str) -> bool:
+    """Whether a query or path parameter name asks for a date or time (`modified_after`,
+    `updated_since`, `since`, `createdBefore`, `start_date`); a bare `after`/`before` is a cursor."""
+    key = normalise(name)
+    return is_date_name(name) or key in _DATE_PARAM_WHOLE or bool(_DATE_PARAM.match(key))
+
+
+def _bad_format(variants: list[dict[str, Any]]) -> str | None:
+    """How the first string variant without format date/date-time is declared, or None if all have one."""
+    bad = [v for v in variants if v.get("format") not in _DATE_FORMATS]
+    if not bad:
+        return None
+    shown = bad[0].get("format")
+    return f"format {shown!r}" if shown else "no format"
+
+
 @check("spec.date-formats", title="Date properties declare format date or date-time", family=FAMILY, needs=("spec",))
 def date_formats(ctx: CheckContext) -> Decision:
-    """String properties with date-like names (`*_date`, `*_at`, `dob`, `*Date`, `*At`, `*_on`)
-    declare `format: date` or `date-time`; not applicable when there is no such string property to check."""
+    """String properties with date-like names (`*_date`, `*_at`, `dob`, `*Date`, `*At`, `*_on`),
+    in the document or the files beside it that it `$ref`s, and date-like query and path
+    parameters (`modified_after`, `updated_since`) declare `format: date` or `date-time`; not
+    applicable when there is no such string property or parameter to check."""
     index = need_index(ctx)
     problems = []
     seen = checked = 0
@@ -132,20 +193,55 @@ def date_formats(ctx: CheckContext) -> Decision:
             seen += 1
             variants = _string_variants(index, prop)
             checked += bool(variants)
-            bad = [v for v in variants if v.get("format") not in _DATE_FORMATS]
-            if bad:
-                shown = bad[0].get("format")
-                detail = f"format {shown!r}" if shown else "no format"
-                problems.append(Problem(f"property {name!r} of schema {pointer} is a date-like string with {detail}", join(pointer, "properties", name)))
+            detail = _bad_format(variants)
+            if detail:
+                shown = pointer
+                if pointer and not pointer.startswith("/"):  # in a file beside the spec
+                    where = index.location(pointer)
+                    shown = f"{where.pointer} in {where.file}"
+                problems.append(Problem(f"property {name!r} of schema {shown} is a date-like string with {detail}", join(pointer, "properties", name)))
+    params_seen, params_checked, param_problems = _date_parameters(index)
+    seen, checked, problems = seen + params_seen, checked + params_checked, problems + param_problems
     if not seen:
-        return not_applicable("no date-like properties found in the document's schemas")
+        return not_applicable("no date-like properties or parameters found in the document's schemas" + _unfetched_note(index))
     if not checked:
         return not_applicable(
-            f"no date-like string properties found in the document's schemas ({seen} date-like"
-            " properties are not strings or have schemas that could not be resolved)"
+            f"no date-like string properties or parameters found in the document's schemas ({seen} date-like"
+            " properties or parameters are not strings or have schemas that could not be resolved)" + _unfetched_note(index)
         )
-    ok = f"all {checked} date-like string properties declare a date format"
-    return decide(index, problems, ok=ok, bad="{n} date-like string properties lack format date or date-time")
+    ok = f"all {checked} date-like string properties and parameters declare a date format"
+    return decide(index, problems, ok=ok, bad="{n} date-like string properties or parameters lack format date or date-time")
+
+
+def _date_parameters(index: SpecIndex) -> tuple[int, int, list[Problem]]:
+    """(date-like parameters seen, string ones checked, problems), once per parameter definition."""
+    users: dict[str, list[str]] = {}
+    params: dict[str, Parameter] = {}
+    for op in index.operations:
+        for param in op.parameters:
+            if param.location in ("query", "path") and is_date_parameter(param.name):
+                key = param.defined_at or param.pointer
+                params.setdefault(key, param)
+                users.setdefault(key, []).append(op.key)
+    checked = 0
+    problems = []
+    for key, param in params.items():
+        variants = _string_variants(index, param.schema)
+        checked += bool(variants)
+        detail = _bad_format(variants)
+        if detail:
+            node = index.deref("#" + key if key.startswith("/") else key)
+            where = join(key, "schema") if isinstance(node, dict) and "schema" in node else key
+            used = ", ".join(users[key][:3]) + (", ..." if len(users[key]) > 3 else "")
+            message = f"{param.location} parameter {param.name!r} ({used}) is a date-like string with {detail}"
+            problems.append(Problem(message + " (expected date or date-time)", where))
+    return len(params), checked, problems
+
+
+def _unfetched_note(index: SpecIndex) -> str:
+    """`; N network documents ... were not fetched` when the description `$ref`s any it did not fetch."""
+    remote = {ref.partition("#")[0] for _, ref in index.document.remote_refs}
+    return f" ({len(remote)} network document(s) it $refs were not fetched, so their schemas were not checked)" if remote else ""
 
 
 @check("spec.error-responses", title="Operations document 4xx and 5xx responses", family=FAMILY, needs=("spec",))

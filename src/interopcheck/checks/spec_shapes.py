@@ -194,6 +194,80 @@ def success_json_schemas(op: Operation) -> list[tuple[str, Any]]:
     ]
 
 
+def unread_uri(index: SpecIndex, schema: Any, depth: int = 4) -> str:
+    """The network document whose not being fetched hides what `schema` is (object or array), or "".
+
+    That is the `$ref` chain at its top, or, for a schema that declares no type, properties
+    or items of its own, one of its allOf/anyOf/oneOf members.
+    """
+    target = index.target(schema)
+    node = target.node
+    if target.unfetched or not isinstance(node, dict) or depth <= 0:
+        return target.unfetched
+    if types_of(node) or "properties" in node or "items" in node:
+        return ""
+    for key in ("allOf", "anyOf", "oneOf"):
+        for member in node.get(key) or ():
+            found = unread_uri(index, member, depth - 1)
+            if found:
+                return found
+    return ""
+
+
+_IRREGULAR_PLURALS = frozenset({"people", "children"})
+
+
+def is_collection_path(op: Operation) -> bool:
+    """A data GET on a plural path with no path parameter at the end (`GET /v1/repairs`)."""
+    segs = segments(op.path)
+    if op.method != "get" or not segs or segs[-1].startswith("{") or is_meta_operation(op) or is_export_operation(op):
+        return False
+    last = segs[-1].lower().split(".")[0]
+    return last in _IRREGULAR_PLURALS or (last.endswith("s") and not last.endswith(("ss", "us", "is")))
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A collection path whose response shape could not be read, and why (not fetched, or not declared)."""
+
+    op: Operation
+    reason: str
+
+
+def unread_collections(ctx: CheckContext) -> list[Unread]:
+    """Collection paths (`is_collection_path`) that `collections()` could not decide either way,
+    because their 2xx schema is not fetched or not declared. Computed once per run."""
+    cached = ctx.cache.get("spec.unread-collections")
+    if cached is not None:
+        return cached
+    index = need_index(ctx)
+    known = {c.op.pointer for c in collections(ctx)}
+    found: list[Unread] = []
+    for op in index.operations:
+        if op.pointer in known or not is_collection_path(op):
+            continue
+        schemas = success_json_schemas(op)
+        if not schemas:
+            offered = [mt for resp in op.responses if is_success(resp) for mt in resp.media_types]
+            if not offered or any(is_json_media(mt.name) for mt in offered):  # JSON without a schema, or nothing
+                found.append(Unread(op, "its 2xx response declares no body schema"))
+            continue
+        hidden = sorted({uri for _, schema in schemas if (uri := _collection_unread(index, schema))})
+        if hidden:
+            found.append(Unread(op, f"its 2xx schema is in {', '.join(hidden)}, which was not fetched (--allow-remote-refs fetches it)"))
+    ctx.cache["spec.unread-collections"] = found
+    return found
+
+
+def _collection_unread(index: SpecIndex, schema: Any) -> str:
+    """`unread_uri`, or for a readable envelope the first member property that is not fetched."""
+    hidden = unread_uri(index, schema)
+    if hidden:
+        return hidden
+    props = object_properties(index, schema) or {}
+    return next((uri for p in props.values() if (uri := unread_uri(index, p))), "")
+
+
 @dataclass(frozen=True)
 class Collection:
     """A collection GET: where its list schema is, and whether it answers with a bare array."""

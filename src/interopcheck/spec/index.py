@@ -3,15 +3,18 @@
 Built in one walk: operations with their merged parameters, responses, media types and
 schemas; named component schemas; every `$ref` site and its target. Checks ask the index,
 they do not re-walk `document.data`. `resolve()` follows `$ref`s (local and beside-the-spec
-files) with cycle protection, so recursive schemas simply work.
+files) with cycle protection, so recursive schemas simply work. A `$ref` written inside a
+file beside the spec is resolved against that file (its `#/...` means that file), and a
+place in such a file is named `<file URI>#<pointer>`, as `SpecDocument.remote_refs` does.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from interopcheck.model import Location
 from interopcheck.spec.document import SpecDocument
@@ -63,6 +66,24 @@ class Parameter:
     required: bool
     pointer: str
     schema: Any
+    defined_at: str = ""  # where the parameter object is written: its `$ref` target, else `pointer`
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a `$ref` chain ends: the node (None if dangling), its document URI and pointer.
+
+    `unfetched` is the URI of the network document the chain stopped at because it was not
+    fetched (empty when the chain ended for any other reason, or did not stop).
+    """
+
+    node: Any
+    uri: str
+    pointer: str
+    unfetched: str = ""
+
+
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -110,49 +131,80 @@ class SpecIndex:
         except ValueError:
             return 0
 
-    def location(self, pointer: str) -> Location:
-        """A Location for `pointer` with its line number when known."""
-        return Location(pointer=pointer, line=self.document.line_of(pointer), file=self.document.source)
-
     def get(self, pointer: str) -> Any:
         """The node at `pointer` in the root document, or None."""
-        node = self.data
-        if pointer in ("", "#"):
-            return node
-        for raw in pointer.lstrip("#").split("/")[1:]:
-            token = unescape(raw)
-            if isinstance(node, dict):
-                node = node.get(token)
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return None
-        return node
+        return _at(self.data, pointer)
+
+    @property
+    def root_uri(self) -> str:
+        """The root document's URI, without a fragment."""
+        return self.document.base_uri.partition("#")[0]
+
+    def site(self, uri: str, pointer: str) -> str:
+        """How a place is named: a JSON pointer in the root, `<file URI>#<pointer>` elsewhere."""
+        return pointer if uri == self.root_uri else f"{uri}#{pointer}"
+
+    def base_of(self, node: Any) -> str:
+        """The URI of the document `node` was read from (the root's unless it is in another file)."""
+        if not self.document.externals or not isinstance(node, (dict, list)):
+            return self.root_uri
+        bases = self._cache.get("bases")
+        if bases is None:
+            bases = self._cache["bases"] = _bases(self.document.externals)
+        return bases.get(id(node), self.root_uri)
 
     def resolve(self, node: Any, max_hops: int = 64) -> Any:
         """`node` with any `$ref` chain at its top followed; a dangling ref gives None."""
-        hops = 0
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            hops += 1
-            if hops > max_hops:
-                return None
-            node = self.deref(node["$ref"])
-        return node
+        return self.target(node, max_hops=max_hops).node
+
+    def target(self, node: Any, base: str | None = None, max_hops: int = 64) -> Target:
+        """Follow the `$ref` chain at the top of `node` (written in document `base`, found when
+        not given); each `$ref` is resolved against the file it is written in."""
+        uri, pointer = base or self.base_of(node), ""
+        for _ in range(max_hops + 1):
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                return Target(node, uri, pointer)
+            uri, pointer, data = self._document(node["$ref"], uri)
+            if data is _MISSING:
+                remote = urlsplit(uri).scheme.lower() in ("http", "https")
+                return Target(None, uri, pointer, uri if remote else "")
+            node = _at(data, pointer)
+        return Target(None, uri, pointer)  # more than `max_hops` hops: a cycle
 
     def deref(self, ref: str) -> Any:
-        """The target of a `$ref` string: local (`#/...`) or a file beside the spec."""
-        if ref.startswith("#"):
-            return self.get(ref[1:])
+        """The target of a `$ref` string written in the root: local (`#/...`) or a file beside the spec."""
+        return self.target({"$ref": ref}, base=self.root_uri).node
+
+    def _document(self, ref: str, base: str) -> tuple[str, str, Any]:
+        """(document URI, fragment, document data or _MISSING) for `ref` written in document `base`."""
         target, _, fragment = ref.partition("#")
-        externals = self.document.externals
-        # Resolve against the root's URI first (handles `../`); the suffix match is a fallback.
-        uri = urljoin(self.document.base_uri, target)
-        if uri not in externals:
-            uri = next((u for u in externals if u == target or u.endswith("/" + target.lstrip("./"))), "")
-        if uri not in externals:
-            return None
-        sub = SpecIndex(SpecDocument(externals[uri], uri, uri, "json", "", 0), self.version, (), {}, {})
-        return sub.get(fragment)
+        if not target:
+            uri = base
+        else:
+            uri = urljoin(base, target)
+            externals = self.document.externals
+            if uri != self.root_uri and uri not in externals:  # the suffix match is a fallback
+                uri = next((u for u in externals if u == target or u.endswith("/" + target.lstrip("./"))), uri)
+        if uri == self.root_uri:
+            return uri, fragment, self.data
+        return uri, fragment, self.document.externals.get(uri, _MISSING)
+
+    def location(self, pointer: str) -> Location:
+        """A Location for `pointer` with its line number when known; for `<file URI>#<pointer>`
+        (a place in a file beside the spec) the file is named as the spec is, without a line."""
+        if pointer == "" or pointer.startswith("/") or "#" not in pointer:
+            return Location(pointer=pointer, line=self.document.line_of(pointer), file=self.document.source)
+        uri, _, inner = pointer.partition("#")
+        return Location(pointer=inner, line=None, file=self._display(uri))
+
+    def _display(self, uri: str) -> str:
+        """A file beside the spec named as the spec is (a relative source gives a relative path)."""
+        parts = urlsplit(uri)
+        root = urlsplit(self.root_uri)
+        if parts.scheme != "file" or root.scheme != "file" or "://" in self.document.source:
+            return uri
+        rel = os.path.relpath(unquote(parts.path), os.path.dirname(unquote(root.path)))
+        return os.path.normpath(os.path.join(os.path.dirname(self.document.source), rel))
 
     def find_operation(self, ref: str) -> Operation | None:
         """The operation `ref` names: an operationId, or "METHOD /path" (method in any case).
@@ -179,11 +231,13 @@ class SpecIndex:
         return by_id.get(wanted)
 
     def schema_nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every schema object in the root document, once each, as (pointer, schema).
+        """Every schema object of the description, once each, as (pointer, schema).
 
         Walks component schemas and the inline schemas of parameters, bodies and responses,
         descending through properties, items, allOf/anyOf/oneOf and additionalProperties.
-        `$ref`s are not followed (their targets are visited where they are defined).
+        A `$ref` within the root is not followed (its target is visited where it is defined);
+        one into a file beside the spec is, and that file's schemas are named
+        `<file URI>#<pointer>`. Network documents that were not fetched are not walked.
         """
         cached = self._cache.get("schema_nodes")
         if cached is None:
@@ -194,6 +248,40 @@ class SpecIndex:
 
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_SINGLE = ("items", "additionalProperties", "not", "contains")
+
+
+def _at(data: Any, pointer: str) -> Any:
+    """The node at JSON pointer `pointer` (with or without `#`) in `data`, or None."""
+    node = data
+    pointer = pointer[1:] if pointer.startswith("#") else pointer
+    if pointer == "":
+        return node
+    if not pointer.startswith("/"):
+        return None  # a plain-name fragment (`#anchor`) is not a JSON pointer
+    for raw in pointer.split("/")[1:]:
+        token = unescape(raw)
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+def _bases(externals: dict[str, Any]) -> dict[int, str]:
+    """id() of every object and array of each file beside the spec -> that file's URI."""
+    out: dict[int, str] = {}
+    for uri, data in externals.items():
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if id(node) in out:
+                continue
+            out[id(node)] = uri
+            children = node.values() if isinstance(node, dict) else node
+            stack += [c for c in children if isinstance(c, (dict, list))]
+    return out
 
 
 def _walk_schemas(index: SpecIndex) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -207,9 +295,14 @@ def _walk_schemas(index: SpecIndex) -> Iterator[tuple[str, dict[str, Any]]]:
     stack = list(reversed(roots))
     while stack:
         pointer, schema = stack.pop()
-        if not isinstance(schema, dict) or pointer in seen or "$ref" in schema:
+        if not isinstance(schema, dict) or pointer in seen:
             continue
         seen.add(pointer)
+        if "$ref" in schema:
+            target = index.target(schema)
+            if target.uri != index.root_uri and isinstance(target.node, dict):
+                stack.append((index.site(target.uri, target.pointer), target.node))
+            continue
         yield pointer, schema
         props = schema.get("properties")
         if isinstance(props, dict):
@@ -301,9 +394,11 @@ def _parameters(index: SpecIndex, raw: Any, pointer: str) -> list[Parameter]:
         return []
     out = []
     for i, item in enumerate(raw):
-        param = index.resolve(item)
+        found = index.target(item)
+        param = found.node
         if not isinstance(param, dict) or not isinstance(param.get("name"), str):
             continue
+        is_ref = isinstance(item, dict) and "$ref" in item
         schema = param.get("schema")
         if schema is None and "type" in param:  # Swagger 2.0 non-body parameter
             schema = {k: v for k, v in param.items() if k in ("type", "format", "items", "enum")}
@@ -314,6 +409,7 @@ def _parameters(index: SpecIndex, raw: Any, pointer: str) -> list[Parameter]:
                 required=bool(param.get("required", False)),
                 pointer=join(pointer, i),
                 schema=schema,
+                defined_at=index.site(found.uri, found.pointer) if is_ref else join(pointer, i),
             )
         )
     return out
