@@ -55,6 +55,31 @@ def test_fault_fails_its_check(live_ctx: LiveCtx, fault: str, check_id: str, exp
     assert all(f.exchange is not None for f in result.findings if "page" in f.message or "GET" in f.message)
 
 
+def test_auth_required_tries_item_operations_with_a_walked_id(live_ctx: LiveCtx) -> None:
+    good = live_ctx()
+    assert run(good, "live.pagination").status == Status.PASS  # caches the walks, so a real id is used
+    result = run(good, "live.auth-required")
+    assert result.status == Status.PASS, result.summary
+    assert "1 of them item operations" in result.summary
+    assert any("GET /v1/properties/p1 (a property id from its collection) without credentials -> 401" in f.message for f in result.evidence)
+
+
+def test_auth_required_fails_when_items_are_served_without_a_token(live_ctx: LiveCtx) -> None:
+    ctx = live_ctx("open-items")
+    run(ctx, "live.pagination")
+    result = run(ctx, "live.auth-required")
+    assert result.status == Status.FAIL, result.summary
+    messages = [f.message for f in result.findings]
+    assert messages == ["GET /v1/properties/p1 (a property id from its collection) without credentials answered HTTP 200: the item is served"]
+    assert result.findings[0].exchange is not None and result.findings[0].exchange.response.status == 200
+
+
+def test_auth_required_uses_a_made_up_id_without_a_walk(live_ctx: LiveCtx) -> None:
+    result = run(live_ctx(), "live.auth-required")
+    assert result.status == Status.PASS, result.summary
+    assert any("/v1/properties/1 (a made-up property id" in f.message for f in result.evidence)
+
+
 def test_records_report_n_of_m_and_do_not_stop_at_first(live_ctx: LiveCtx) -> None:
     ctx = live_ctx("schema-drift", "missing-uprn")
     result = run(ctx, "live.records.property")

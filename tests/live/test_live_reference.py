@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -37,8 +38,13 @@ def reference() -> Iterator[Any]:
     """`reference(*faults, only=None)` opens a CheckContext on a running reference sandbox."""
     opened: list[tuple[Any, CheckContext]] = []
 
-    def make(*faults: str, only: tuple[str, ...] | None = None, records: int = 60, options: RunOptions | None = None) -> CheckContext:
-        server = server_module.SandboxServer(server_module.SandboxConfig(records=records, faults=faults)).start()
+    def make(
+        *faults: str, only: tuple[str, ...] | None = None, records: int = 60, options: RunOptions | None = None, wrap: Callable[..., Any] | None = None
+    ) -> CheckContext:
+        server = server_module.SandboxServer(server_module.SandboxConfig(records=records, faults=faults))
+        if wrap is not None:
+            server.app = wrap(server.app, server.state)
+        server.start()
         spec = httpx.get(server.spec_url, timeout=10).json()
         index = build_index(SpecDocument(spec, server.spec_url, server.spec_url, "json", "0" * 64, 1))
         raw = yaml.safe_load(server.declaration_path.read_text())
@@ -101,3 +107,27 @@ def test_each_reference_fault_fails_its_live_check(reference: Any, fault: str, e
 def test_reference_run_result_is_json_serialisable(reference: Any) -> None:
     results = _run(reference(only=("property",)), "live.pagination", "live.auth-required")
     assert all(dataclasses.asdict(r)["status"] == "pass" for r in results.values())
+
+
+_ITEM_PATH = re.compile(r"^/v1/(?!exports/)[a-z-]+/[^/]+$")
+
+
+def _open_items(app: Any, state: Any) -> Any:
+    """The reference sandbox with its item endpoints open: an unauthenticated item request is let in with a fresh token."""
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and _ITEM_PATH.match(scope["path"]) and not any(k == b"authorization" for k, _ in scope["headers"]):
+            scope = {**scope, "headers": [*scope["headers"], (b"authorization", f"Bearer {state.issue_token()}".encode())]}
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+def test_reference_sandbox_with_open_items_fails_auth_required(reference: Any) -> None:
+    ctx = reference(only=("property", "person"), wrap=_open_items)
+    results = _run(ctx, "live.pagination", "live.auth-required")
+    assert results["live.pagination"].status == Status.PASS
+    auth = results["live.auth-required"]
+    assert auth.status == Status.FAIL, auth.summary
+    assert len(auth.findings) == 2 and all("answered HTTP 200: the item is served" in f.message for f in auth.findings)
+    assert all("id from its collection" in f.message for f in auth.findings)

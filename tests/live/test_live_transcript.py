@@ -59,3 +59,15 @@ def test_whole_live_run_leaks_no_secret(live_ctx: Callable[..., CheckContext], t
         for secret in secrets:
             assert secret not in text, f"a secret leaked into {name}"
     assert "Bearer [REDACTED]" in outputs["har"]
+
+
+def test_transcript_holds_what_the_readme_says(live_ctx: Callable[..., CheckContext]) -> None:
+    ctx = live_ctx("schema-drift")
+    for cid, spec in all_checks().items():
+        if cid.startswith("live."):
+            run_check(spec, ctx)
+    entries = to_har(ctx.live.exchanges)["log"]["entries"]
+    assert entries[0]["request"]["url"].endswith("/")  # the start-up probe
+    assert not [e for e in entries if e["request"]["method"] == "POST" or "/oauth/token" in e["request"]["url"]]  # no token requests
+    from_schemathesis = [e for e in entries if any(h["name"].lower() == "x-schemathesis-testcaseid" for h in e["request"]["headers"])]
+    assert from_schemathesis and len(from_schemathesis) < 10  # only the exchanges behind reported failures

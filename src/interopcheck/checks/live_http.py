@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.live_walk import (
     declared_collections,
+    declared_items,
     finding_from_error,
     public_get_operations,
     require_live,
@@ -59,38 +60,61 @@ def _leaks_data(body: Any, records_pointer: str | None) -> bool:
     return False
 
 
+def _unauthenticated(live: Any, path: str) -> tuple[LiveResponse | None, Any, Finding | None]:
+    """GET `path` without credentials: (response, JSON body or None, finding when the request failed)."""
+    try:
+        resp = live.client.get(path, auth=False)
+    except LiveError as exc:
+        return None, None, finding_from_error(f"GET {path} without credentials", exc)
+    body: Any = None
+    if resp.content:
+        try:
+            body = resp.json()
+        except LiveError:
+            body = None
+    return resp, body, None
+
+
 @check("live.auth-required", title="No data without authentication", family="live", needs=("live", "spec"))
 def auth_required(ctx: CheckContext) -> Decision:
-    """Every declared collection and a sample of the spec's GET operations refuse an unauthenticated request."""
+    """Every declared collection and item operation, and a sample of the spec's GETs, refuse an unauthenticated request."""
     live = require_live(ctx)
     targets: dict[str, str | None] = {path: mapping.records_pointer for _, mapping, path in declared_collections(ctx)}
     for op in public_get_operations(ctx):
         if op.security == ():  # declared public with `security: []`
             continue
         targets.setdefault(op.path, None)
-    if not targets:
-        return skipped("no declared collection and no GET operation without path parameters to try")
+    items = [item for item in declared_items(ctx) if item.operation.security != () and item.path not in targets]
+    if not targets and not items:
+        return skipped("no declared collection or item operation and no GET operation without path parameters to try")
     findings, evidence = [], []
     for path, pointer in targets.items():
-        try:
-            resp = live.client.get(path, auth=False)
-        except LiveError as exc:
-            findings.append(finding_from_error(f"GET {path} without credentials", exc))
-            continue
-        body: Any = None
-        if resp.content:
-            try:
-                body = resp.json()
-            except LiveError:
-                body = None
-        if resp.status not in (401, 403):
+        resp, body, error = _unauthenticated(live, path)
+        if resp is None:
+            findings.append(error)
+        elif resp.status not in (401, 403):
             findings.append(Finding(f"GET {path} without credentials answered HTTP {resp.status}, not 401/403", exchange=resp.exchange))
         elif _leaks_data(body, pointer):
             findings.append(Finding(f"GET {path} refused with HTTP {resp.status} but its body carries records", exchange=resp.exchange))
         else:
             evidence.append(Finding(f"GET {path} without credentials -> {resp.status}", exchange=resp.exchange))
+    for item in items:
+        which = f"a {item.entity} id from its collection" if item.real_id else f"a made-up {item.entity} id: no walk of its collection was cached"
+        resp, body, error = _unauthenticated(live, item.path)
+        if resp is None:
+            findings.append(error)
+        elif 200 <= resp.status < 300:
+            findings.append(Finding(f"GET {item.path} ({which}) without credentials answered HTTP {resp.status}: the item is served", exchange=resp.exchange))
+        elif _leaks_data(body, None) or (item.real_id and isinstance(body, dict) and str(pointer_get(body, item.mapping.id_field)) == item.record_id):
+            findings.append(Finding(f"GET {item.path} ({which}) answered HTTP {resp.status} without credentials but its body carries the record", exchange=resp.exchange))
+        else:
+            evidence.append(Finding(f"GET {item.path} ({which}) without credentials -> {resp.status}, no data", exchange=resp.exchange))
+    tried = len(targets) + len(items)
     return from_findings(
-        findings, ok=f"all {len(targets)} operations tried refused unauthenticated requests", bad="{n} operations served or misanswered unauthenticated requests", evidence=evidence
+        findings,
+        ok=f"all {tried} operations tried ({len(items)} of them item operations) refused unauthenticated requests",
+        bad="{n} operations served or misanswered unauthenticated requests",
+        evidence=evidence,
     )
 
 

@@ -7,9 +7,10 @@ Not a check family itself (it registers nothing); the live checks share its resu
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from interopcheck.checks.context import CheckContext
 from interopcheck.declaration import MISSING, EntityMapping, pointer_get
@@ -46,6 +47,44 @@ def declared_collections(ctx: CheckContext) -> list[tuple[str, EntityMapping, st
         path = collection_path(ctx, mapping)
         if path is not None and "{" not in path:
             out.append((entity, mapping, path))
+    return out
+
+
+#: The id put into an item path when no walk of the entity's collection is cached to take a real one from.
+PLACEHOLDER_ID = "1"
+_PATH_PARAM = re.compile(r"\{[^}/]+\}")
+
+
+@dataclass(frozen=True)
+class ItemTarget:
+    """A declared item operation with its path filled in: a real id from a cached walk, else a placeholder."""
+
+    entity: str
+    mapping: EntityMapping
+    operation: Operation
+    path: str
+    record_id: str
+    real_id: bool
+
+
+def declared_items(ctx: CheckContext) -> list[ItemTarget]:
+    """For every declared entity with a GET item operation in the spec, that operation's path with an id in it."""
+    if ctx.declaration is None:
+        return []
+    out = []
+    for entity, mapping in ctx.declaration.entities.items():
+        op = find_operation(ctx, mapping.item)
+        if op is None or op.method != "get":
+            continue
+        record_id, real = PLACEHOLDER_ID, False
+        cached = ctx.cache.get(f"live.walk.{entity}")
+        for record in getattr(cached, "records", ())[:20]:
+            rid = pointer_get(record, mapping.id_field)
+            if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid):
+                record_id, real = str(rid), True
+                break
+        path = _PATH_PARAM.sub(lambda _m: quote(record_id, safe=""), op.path)
+        out.append(ItemTarget(entity, mapping, op, path, record_id, real))
     return out
 
 

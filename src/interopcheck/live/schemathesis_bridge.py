@@ -3,6 +3,11 @@
 The configuration is built explicitly (`schemathesis.Config()`), never discovered, so a
 `schemathesis.toml` in the working directory cannot change what an evaluation runs. Each
 check failure becomes a `Finding` carrying the request, response and a redacted curl line.
+
+A run has two passes: the enumerating phases (examples, coverage) in full, then fuzzing with
+`max_examples` per operation, fewer when the requests the planned time allows at the rate cap
+would not hold them. Ctrl-C (which schemathesis catches and reports as an `Interrupted`
+event) is raised again as KeyboardInterrupt: an interrupted run never yields a result.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ CHECKS = (
     "response_headers_conformance",
     "response_schema_conformance",
 )
-PHASES = ["examples", "coverage", "fuzzing"]
+ENUMERATING_PHASES = ["examples", "coverage"]
+FUZZING_PHASES = ["fuzzing"]
+PHASES = ENUMERATING_PHASES + FUZZING_PHASES
 EVIDENCE_CAP = 64 * 1024
 MAX_FINDINGS = 100
 
@@ -38,9 +45,11 @@ class ConformanceRun:
     operations_errored: tuple[str, ...]
     requests: int
     seed: int
-    stop_reason: str
+    stop_reason: str  # completed, max_time (our time cap cut it), server_unavailable, ...
     errors: tuple[str, ...] = ()
     methods: tuple[str, ...] = field(default=())
+    max_examples: int = 0  # examples per operation asked for
+    fuzz_examples: int = 0  # examples per operation the fuzzing pass ran with (0: it did not run)
 
 
 def _rate_limit(rate: float) -> str:
@@ -59,8 +68,9 @@ def _config(
     timeout: float,
     rate: float,
     ca_bundle: str | None,
+    phases: list[str] | None = None,
 ) -> Any:
-    """The explicit schemathesis configuration of one run (never discovered from files)."""
+    """The explicit schemathesis configuration of one pass (never discovered from files)."""
     import schemathesis
 
     config = schemathesis.Config()  # explicit: no schemathesis.toml discovery
@@ -78,12 +88,38 @@ def _config(
         workers=1,
         request_retries=0,
     )
-    project.phases.update(phases=PHASES)
+    project.phases.update(phases=list(phases or PHASES))
     project.phases.coverage.unexpected_methods = set()  # never probe with other methods
     project.checks.update(included_check_names=list(CHECKS))
     project.generation.update(max_examples=max_examples, modes=["positive"], database="none", no_shrink=True)
     project.auth.auto_signup = False
     return config
+
+
+class _Tally:
+    """What the passes of one run saw so far, and who stopped the engine (internal, mutable)."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        self.redactor = redactor
+        self.findings: list[Finding] = []
+        self.seen: set[tuple[str, str, str]] = set()
+        self.errored: list[str] = []
+        self.errors: list[str] = []
+        self.tested: set[str] = set()
+        self.methods: set[str] = set()
+        self.requests = 0
+        self.stop = "completed"
+        self.cut = False  # we stopped the engine (the time cap): its Interrupted events are ours
+        self.stream: Any = None
+        self.lock = threading.Lock()
+
+    def cut_short(self) -> None:
+        """Stop the current pass because the time cap is reached (from the timer or the event loop)."""
+        with self.lock:
+            self.cut = True
+            self.stop = "max_time"
+            if self.stream is not None:
+                self.stream.stop()  # the engine finishes the current scenario and then ends
 
 
 def run_conformance(
@@ -98,92 +134,145 @@ def run_conformance(
     timeout: float = 10.0,
     rate: float = 10.0,
     max_time: float = 120.0,
+    planned_time: float | None = None,
     ca_bundle: str | None = None,
 ) -> ConformanceRun:
-    """Run schemathesis over `spec` against `base_url`; LiveError when schemathesis cannot run at all."""
+    """Run schemathesis over `spec` against `base_url`; LiveError when schemathesis cannot run at all.
+
+    `max_time` is the hard cap (a run it cuts says `stop_reason="max_time"`); `planned_time`, when
+    given, bounds the fuzzing pass's examples per operation so that at `rate` the run fits in it.
+    """
     try:
-        import schemathesis
+        import schemathesis  # noqa: F401 - fail early and clearly when missing
         from schemathesis.engine import events, from_schema
     except ImportError as exc:  # pragma: no cover - a dependency of the package
         raise LiveError(f"schemathesis is not installed: {exc}") from None
-    config = _config(
-        base_url,
+    settings = {"seed": seed, "headers": headers or {}, "timeout": timeout, "rate": rate, "ca_bundle": ca_bundle}
+    tally = _Tally(redactor)
+    started = time.monotonic()
+    deadline = started + max_time
+    timer = threading.Timer(max_time, tally.cut_short)  # the engine checks its stop flag between tests
+    timer.daemon = True
+    timer.start()
+    fuzz = 0
+    try:
+        first = _load(spec, base_url, allow_writes, redactor, phases=ENUMERATING_PHASES, max_examples=max_examples, **settings)
+        _consume(from_schema(first), tally, deadline, events)
+        if not tally.cut and tally.stop == "completed":
+            fuzz = _fuzz_examples(tally, planned_time, rate, max_examples)
+            second = _load(spec, base_url, allow_writes, redactor, phases=FUZZING_PHASES, max_examples=fuzz, **settings)
+            _consume(from_schema(second), tally, deadline, events)
+    finally:
+        timer.cancel()
+    if time.monotonic() > deadline:
+        tally.stop = "max_time"
+    return ConformanceRun(
+        findings=tuple(tally.findings),
+        operations_tested=len(tally.tested),
+        operations_errored=tuple(dict.fromkeys(tally.errored)),
+        requests=tally.requests,
         seed=seed,
+        stop_reason=tally.stop,
+        errors=tuple(tally.errors[:20]),
+        methods=tuple(sorted(tally.methods)),
         max_examples=max_examples,
-        headers=headers or {},
-        timeout=timeout,
-        rate=rate,
-        ca_bundle=ca_bundle,
+        fuzz_examples=fuzz,
     )
+
+
+def _fuzz_examples(tally: _Tally, planned_time: float | None, rate: float, max_examples: int) -> int:
+    """Examples per operation for the fuzzing pass: `max_examples`, or what the rate leaves of the planned time.
+
+    Counted in requests (planned time x rate, less what the first pass sent), never measured in
+    seconds, so a seeded run sends the same requests on a fast machine and on a busy one.
+    """
+    if planned_time is None:
+        return max_examples
+    left = planned_time * rate - tally.requests
+    return max(1, min(max_examples, int(left / max(1, len(tally.tested)))))
+
+
+def _load(
+    spec: dict[str, Any], base_url: str, allow_writes: bool, redactor: Redactor, *, phases: list[str], max_examples: int, **settings: Any
+) -> Any:
+    """The schemathesis schema of one pass; LiveError when schemathesis cannot load the description."""
+    import schemathesis
+
+    config = _config(base_url, max_examples=max_examples, phases=phases, **settings)
     try:
         schema = schemathesis.openapi.from_dict(copy.deepcopy(spec), config=config)
-        if not allow_writes:
-            schema = schema.include(method=["GET", "HEAD"])
+        return schema if allow_writes else schema.include(method=["GET", "HEAD"])
     except Exception as exc:  # noqa: BLE001 - schemathesis' loader errors are many and not exported together
         raise LiveError(f"schemathesis could not load the API description: {type(exc).__name__}: {redactor.text(str(exc))}") from None
-    findings: list[Finding] = []
-    seen: set[tuple[str, str, str]] = set()
-    errored: list[str] = []
-    errors: list[str] = []
-    tested: set[str] = set()
-    methods: set[str] = set()
-    requests = 0
-    stop = "completed"
-    deadline = time.monotonic() + max_time
+
+
+def _consume(engine: Any, tally: _Tally, deadline: float, events: Any) -> None:
+    """Run one pass, folding its events into `tally`; KeyboardInterrupt when the user interrupted it."""
+    redactor = tally.redactor
     stream = None
-    # the engine checks its stop flag between tests; a timer sets it even while no event arrives
-    timer = threading.Timer(max_time, lambda: stream.stop() if stream is not None else None)
-    timer.daemon = True
     try:
-        stream = from_schema(schema).execute()
-        timer.start()
+        stream = engine.execute()
+        with tally.lock:
+            tally.stream = stream
+            if tally.cut:
+                stream.stop()
         for event in stream:
+            if isinstance(event, events.Interrupted) and not tally.cut:
+                raise KeyboardInterrupt  # schemathesis caught a Ctrl-C (or SIGTERM): hand it back
             if isinstance(event, events.ScenarioFinished):
-                recorder = event.recorder
-                for interaction in recorder.interactions.values():
-                    requests += 1
-                    methods.add(interaction.request.method.upper())
-                if event.label:
-                    tested.add(event.label)
-                if str(event.status) == "error" and event.label:
-                    errored.append(event.label)
-                for case_id, checks in recorder.checks.items():
-                    for node in checks:
-                        if node.failure_info is None:
-                            continue
-                        failure = node.failure_info.failure
-                        key = (failure.operation or "", failure.code, failure.title)
-                        if key in seen or len(findings) >= MAX_FINDINGS:
-                            continue
-                        seen.add(key)
-                        findings.append(_finding(recorder, case_id, node.name, failure, redactor))
+                _scenario(event, tally)
             elif isinstance(event, events.NonFatalError):
-                errors.append(redactor.text(f"{event.label}: {event.info.format() if hasattr(event, 'info') else event}") or "")
+                tally.errors.append(redactor.text(f"{event.label}: {event.info.format() if hasattr(event, 'info') else event}") or "")
             elif isinstance(event, events.FatalError):
                 raise LiveError(f"schemathesis stopped: {redactor.text(str(event.exception))}")
-            elif isinstance(event, events.EngineFinished) and stop != "max_time":
-                stop = str(getattr(event, "stop_reason", None) or "completed")
-            if time.monotonic() > deadline and stop != "max_time":
-                stop = "max_time"
-                stream.stop()  # the engine finishes the current scenario and then ends
-    except LiveError:
+            elif isinstance(event, events.EngineFinished):
+                reason = str(getattr(event, "stop_reason", None) or "completed")
+                if reason == "interrupted" and not tally.cut:
+                    raise KeyboardInterrupt  # stopped by an interrupt whose event schemathesis did not pass on
+                if not tally.cut:
+                    tally.stop = reason
+            if time.monotonic() > deadline and not tally.cut:
+                tally.cut_short()
+    except (LiveError, KeyboardInterrupt):
         raise
     except Exception as exc:  # noqa: BLE001 - the boundary with a third-party engine
         raise LiveError(f"schemathesis failed: {type(exc).__name__}: {redactor.text(str(exc))}") from None
     finally:
-        timer.cancel()
-    if time.monotonic() > deadline:
-        stop = "max_time"
-    return ConformanceRun(
-        findings=tuple(findings),
-        operations_tested=len(tested),
-        operations_errored=tuple(errored),
-        requests=requests,
-        seed=seed,
-        stop_reason=stop,
-        errors=tuple(errors[:20]),
-        methods=tuple(sorted(methods)),
-    )
+        with tally.lock:
+            tally.stream = None
+        if stream is not None:
+            _close(stream)
+
+
+def _close(stream: Any) -> None:
+    """Stop the engine and close its event generator, so its worker threads wind down before we go on."""
+    try:
+        stream.stop()
+        stream.generator.close()
+    except Exception:  # noqa: BLE001, S110 - closing an engine that already failed must not hide why
+        pass
+
+
+def _scenario(event: Any, tally: _Tally) -> None:
+    """Count one finished scenario's requests and keep its first distinct failures as findings."""
+    recorder = event.recorder
+    for interaction in recorder.interactions.values():
+        tally.requests += 1
+        tally.methods.add(interaction.request.method.upper())
+    if event.label:
+        tally.tested.add(event.label)
+    if str(event.status) == "error" and event.label:
+        tally.errored.append(event.label)
+    for case_id, checks in recorder.checks.items():
+        for node in checks:
+            if node.failure_info is None:
+                continue
+            failure = node.failure_info.failure
+            key = (failure.operation or "", failure.code, failure.title)
+            if key in tally.seen or len(tally.findings) >= MAX_FINDINGS:
+                continue
+            tally.seen.add(key)
+            tally.findings.append(_finding(recorder, case_id, node.name, failure, tally.redactor))
 
 
 def _finding(recorder: Any, case_id: str, check: str, failure: Any, redactor: Redactor) -> Finding:
