@@ -67,7 +67,7 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--scope", help="OAuth 2.0 scope to request."),
         click.option("--rate", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Maximum requests per second."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Connect and read timeout per request, seconds."),
-        click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False), help="CA bundle for a sandbox with a private CA."),
+        click.option("--ca-bundle", metavar="PATH", help="CA bundle (PEM) for a sandbox with a private CA."),
         click.option("--allow-writes", is_flag=True, help="Allow methods other than GET and HEAD (off by default)."),
         click.option("--sample", type=click.IntRange(min=1), default=50, show_default=True, help="Records per entity validated by live checks."),
         click.option("--max-pages", type=click.IntRange(min=1), default=50, show_default=True, help="Pages walked per collection."),
@@ -75,7 +75,7 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--export-max-records", type=click.IntRange(min=1), help="Stop reading an export after this many records (the check then skips)."),
         click.option("--export-max-bytes", type=click.IntRange(min=1), help="Stop reading an export after this many bytes."),
         click.option("--export-timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds allowed for each export."),
-        click.option("--transcript", is_flag=True, help="Also write every HTTP exchange as HAR (transcript.har)."),
+        click.option("--transcript", is_flag=True, help="Also write transcript.har (HAR 1.2, redacted): the probe's, live and export checks' requests, and schemathesis' failing ones."),
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -101,12 +101,14 @@ def check(**kw: Any) -> None:
 
     Writes the canonical JSON report first, then the other formats, into --output-dir.
     """
+    from interopcheck.engine.options import validate_live_options
     from interopcheck.engine.outputs import write_outputs
     from interopcheck.engine.request import check_request
     from interopcheck.engine.run import run
 
     formats = _split_formats(kw["formats"])
     request = check_request(kw)
+    validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
     artifacts = run(request, progress=None if kw["quiet"] else _progress)
     paths = write_outputs(artifacts, kw["output_dir"], formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
     _summary(artifacts.report, paths, quiet=kw["quiet"])
@@ -143,6 +145,18 @@ def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: click 8.2+ raises this for a group called without a command (8.1 prints the help itself).
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def _fail_click(exc: click.ClickException) -> NoReturn:
+    """A bad option or argument, on one line like every other error, pointing at the command's --help."""
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    click.echo(f"interopcheck: error: {' '.join(exc.format_message().split())}{hint}", err=True)
+    sys.exit(ExitCode.BAD_INPUT)
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Entry point: run the CLI and turn every outcome into the documented exit code."""
     try:
@@ -150,9 +164,11 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except click.exceptions.Abort:
         click.echo("interopcheck: interrupted", err=True)
         sys.exit(130)
-    except click.ClickException as exc:
+    except _NO_ARGS_IS_HELP as exc:  # `interopcheck` alone: the help, as before
         exc.show()
         sys.exit(ExitCode.BAD_INPUT)
+    except click.ClickException as exc:
+        _fail_click(exc)
     except InteropcheckError as err:
         _fail(err)
     except SystemExit:
@@ -279,12 +295,13 @@ def profile_render(name: str, overlays: tuple[str, ...], fmt: str, output: Path 
     """Render the profile as the interoperability annex of a tender (same IDs as the reports)."""
     from interopcheck.profile.load import load_profile
     from interopcheck.profile.render import render_annex
-    from interopcheck.report.writer import atomic_write
+    from interopcheck.report.writer import atomic_write, ensure_folder
 
     text = render_annex(load_profile(name, overlays), fmt)
     if output is None:
         click.echo(text)
     else:
+        ensure_folder(output.parent, "--output")
         atomic_write(output, text.encode())
         click.echo(f"wrote {output}", err=True)
 

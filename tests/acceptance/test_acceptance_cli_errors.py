@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from .conftest import ROOT, run_cli
 
 BAD_SPECS = ROOT / "tests" / "cases" / "bad-specs"
 EXIT_FOR = {"read-error": 2, "invalid": 1, "valid": None}
+UNSET = "INTEROPCHECK_TEST_SURELY_UNSET_VAR"
+LIVE = ("--base-url", "https://127.0.0.1:9")  # never contacted: the options are refused first
 
 
 def _cases() -> list[tuple[str, str]]:
@@ -44,14 +47,34 @@ def test_bad_spec_exit_code(name: str, expect: str, tmp_path: Path) -> None:
         (["check", "--spec", "{spec}", "--format", "json,pdf"], "pdf"),
         (["check", "--spec", "{spec}", "--token-url", "http://127.0.0.1:9/token"], "--base-url"),
         (["check", "--spec", "{spec}", "--declaration", "missing.yaml"], "missing.yaml"),
+        # live options are checked before anything runs: a typo is a usage error, not 30 `error` outcomes (exit 3)
+        (["check", "--spec", "{spec}", "--base-url", "ftp://x"], "--base-url 'ftp://x' is not an http(s) URL"),
+        (["check", "--spec", "{spec}", "--base-url", "notaurl"], "--base-url 'notaurl' is not an http(s) URL; give the sandbox's base URL"),
+        (["check", "--spec", "{spec}", "--base-url", "https://"], "--base-url 'https://' is not an http(s) URL"),
+        (["check", "--spec", "{spec}", *LIVE, "--token-env", UNSET], f"the environment variable {UNSET} is not set"),
+        (["check", "--spec", "{spec}", *LIVE, "--api-key-env", UNSET], f"the environment variable {UNSET} is not set"),
+        (["check", "--spec", "{spec}", *LIVE, "--token-url", "https://127.0.0.1:9/oauth/token", "--client-id", "evaluator",
+          "--client-secret-env", UNSET], f"--client-secret-env {UNSET}: the environment variable {UNSET} is not set"),
+        (["check", "--spec", "{spec}", *LIVE, "--token-url", "notaurl", "--client-id", "evaluator", "--client-secret-env", "HOME"],
+         "--token-url 'notaurl' is not an http(s) URL"),
+        (["check", "--spec", "{spec}", *LIVE, "--ca-bundle", "{tmp}/missing.pem"], "missing.pem' does not exist"),
+        (["check", "--spec", "{spec}", *LIVE, "--ca-bundle", "{tmp}"], "is not a file"),
+        (["check", "--spec", "{spec}", *LIVE, "--ca-bundle", "{tmp}/notpem.txt"], "notpem.txt' holds no PEM certificate"),
+        (["check", "--spec", "{spec}", *LIVE, "--ca-bundle", "{tmp}/broken.pem"], "broken.pem' is not a valid PEM certificate file"),
+        (["check", "--spec", "{spec}", "--no-such-flag"], "No such option '--no-such-flag'"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(args: list[str], fragment: str, tmp_path: Path) -> None:
     out = tmp_path / "reports"
-    filled = [a.replace("{spec}", str(_any_valid_spec())) for a in args]
+    (tmp_path / "notpem.txt").write_text("not a certificate\n")
+    (tmp_path / "broken.pem").write_text("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
+    filled = [a.replace("{spec}", str(_any_valid_spec())).replace("{tmp}", str(tmp_path)) for a in args]
+    assert UNSET not in os.environ
     result = run_cli([*filled, "--output-dir", str(out)], out, timeout=60)
     assert result.code == 2, result.stdout + result.stderr
-    assert fragment in result.stderr
+    *progress, last = result.stderr.rstrip().splitlines()
+    assert last.startswith("interopcheck: error: ") and fragment in last, result.stderr  # one line says what is wrong
+    assert all(line.startswith("  ") for line in progress), result.stderr  # anything before it is `check`'s progress
     assert "Traceback" not in result.stderr
     assert not out.exists() or not any(out.iterdir())
 

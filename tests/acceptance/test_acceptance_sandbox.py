@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -28,14 +31,57 @@ def test_good_sandbox_passes_every_must(good_run: CliResult) -> None:
     load_report(good_run.output_dir / "report.json")  # valid against the published report schema
 
 
+REPORTS = {"report.json", "report.md", "report.html", "report.junit.xml", "report.sarif"}
+BUNDLE_MEMBERS = {"report.json", "spec.json", "profile.json", "declaration.yaml", "transcript.har", "manifest.json"}
+
+
+def sandbox_secrets(server: SandboxServer) -> dict[str, str]:
+    """Every credential of a run against `server`: the client secret, its Basic header and each access token it issued.
+
+    The sandbox runs in this process, so the tokens it handed to the CLI are read from its own token table.
+    """
+    basic = base64.b64encode(f"{quote(server.client_id, safe='')}:{quote(server.client_secret, safe='')}".encode()).decode()
+    found = {"client secret": server.client_secret, "Basic credentials": basic}
+    with server.state.lock:
+        tokens = list(server.state.tokens)
+    found.update({f"access token {i + 1}": token for i, token in enumerate(tokens)})
+    return found
+
+
+def assert_no_secrets(result: CliResult, secrets: dict[str, str]) -> None:
+    """No secret in anything the run printed or wrote, nor in any member of a zip it wrote (the evidence bundle)."""
+    texts = {"stdout": result.stdout, "stderr": result.stderr}
+    for path in result.output_dir.iterdir():
+        texts[path.name] = path.read_bytes().decode("utf-8", "replace")
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                members = archive.namelist()
+                assert members, f"{path.name} is empty"
+                texts.update({f"{path.name}:{m}": archive.read(m).decode("utf-8", "replace") for m in members})
+    for where, text in texts.items():
+        for what, secret in secrets.items():
+            assert secret not in text, f"{what} leaked into {where}"
+
+
 def test_good_run_writes_every_format_and_never_the_secret(good_run: CliResult, good_sandbox: SandboxServer) -> None:
     names = {p.name for p in good_run.output_dir.iterdir()}
-    assert {"report.json", "report.md", "report.html", "report.junit.xml", "report.sarif"} <= names or len(names) >= 5
-    assert "transcript.har" in names
-    secret = good_sandbox.client_secret
-    for path in good_run.output_dir.iterdir():
-        assert secret not in path.read_text(errors="replace"), f"client secret leaked into {path.name}"
-    assert secret not in good_run.stdout + good_run.stderr
+    assert names == REPORTS | {"transcript.har"}
+    secrets = sandbox_secrets(good_sandbox)
+    assert any(k.startswith("access token") for k in secrets), "the run fetched no OAuth token, so none was searched for"
+    assert_no_secrets(good_run, secrets)
+
+
+def test_bundle_run_never_holds_a_secret_in_any_member(good_sandbox: SandboxServer, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    before = set(good_sandbox.state.tokens)
+    result = run_cli(check_args(good_sandbox, out, *FAST, "--bundle"), out, env={SECRET_ENV: good_sandbox.client_secret})
+    assert result.code == 0, result.stderr + result.stdout
+    assert {p.name for p in out.iterdir()} == REPORTS | {"transcript.har", "evidence-bundle.zip"}
+    with zipfile.ZipFile(out / "evidence-bundle.zip") as archive:
+        assert set(archive.namelist()) == BUNDLE_MEMBERS
+    secrets = sandbox_secrets(good_sandbox)
+    assert set(secrets.values()) - before - {secrets["client secret"], secrets["Basic credentials"]}, "this run fetched no OAuth token"
+    assert_no_secrets(result, secrets)
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))

@@ -91,9 +91,22 @@ def _pages(tmp: Path) -> dict[str, Path]:
     for name, text in texts.items():
         pages[name] = tmp / f"{name}.html"
         pages[name].write_text(text, encoding="utf-8")
-    for example in sorted(EXAMPLES.glob("*.html")) if EXAMPLES.is_dir() else []:
-        pages[f"example-{example.stem}"] = example
+    pages.update(example_pages())
     return pages
+
+
+def example_pages() -> dict[str, Path]:
+    """The demo's HTML reports in reports/examples/ (good/report.html, flawed/report.html), found at any depth.
+
+    Finding neither is a failure: a browser test that silently renders no example proves nothing about them.
+    """
+    found = {"example-" + "-".join(p.relative_to(EXAMPLES).with_suffix("").parts): p for p in sorted(EXAMPLES.rglob("*.html"))}
+    if not found:
+        pytest.fail(f"no example HTML report under {EXAMPLES}: regenerate them with `make examples`")
+    missing = [name for name in ("example-good-report", "example-flawed-report") if name not in found]
+    if missing:
+        pytest.fail(f"demo reports {', '.join(missing)} missing under {EXAMPLES} (found {', '.join(found)}): run `make examples`")
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +114,11 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample reports, the comparison page and any example reports, as files on disk."""
     _chromium()
     return _pages(tmp_path_factory.mktemp("pages"))
+
+
+def test_both_demo_reports_are_rendered(pages: dict[str, Path]) -> None:
+    assert pages["example-good-report"] == EXAMPLES / "good" / "report.html"
+    assert pages["example-flawed-report"] == EXAMPLES / "flawed" / "report.html"
 
 
 def test_reports_render_print_and_stay_offline(pages: dict[str, Path], tmp_path: Path) -> None:

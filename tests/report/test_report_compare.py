@@ -12,6 +12,8 @@ import pytest
 from interopcheck.errors import ReportError, UsageError
 from interopcheck.report.compare import compare, html_link_for, render_csv, render_html, render_md
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "reports" / "examples"
+
 
 def test_differences_first_with_links(good: dict[str, Any], flawed: dict[str, Any]) -> None:
     result = compare([good, flawed], names=["alpha", "beta"], links=["alpha/report.html", "beta/report.html"])
@@ -88,12 +90,55 @@ def test_compare_paths_and_write(tmp_path: Path, good: dict[str, Any], flawed: d
     for name, report in (("a", good), ("b", flawed)):
         (tmp_path / "bids" / name).mkdir(parents=True)
         write_reports(report, tmp_path / "bids" / name, ["json"])
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "out" / "round-1"  # does not exist yet, nor does its parent: write_comparison creates both
     result = compare_paths([tmp_path / "bids" / n / "report.json" for n in "ab"], out)
     assert [b.name for b in result.bidders] == ["a/report", "b/report"]
-    assert result.rows[0].cells[1] is not None and result.rows[0].cells[1].link == "../bids/b/report.html#req-HSG-API-01"
+    assert result.rows[0].cells[1] is not None and result.rows[0].cells[1].link == "../../bids/b/report.html#req-HSG-API-01"
+    assert not out.exists()
     paths = write_comparison(result, out, ["html", "csv", "md"])
     assert [p.name for p in paths] == ["comparison.html", "comparison.csv", "comparison.md"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)  # and no temp files left
     with pytest.raises(UsageError, match="unknown comparison format pdf"):
         write_comparison(result, out, ["pdf"])
+
+
+def test_failing_format_creates_no_folder(tmp_path: Path, good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    from interopcheck.report.compare import write_comparison
+
+    out = tmp_path / "out"
+    with pytest.raises(UsageError, match="unknown comparison format pdf"):
+        write_comparison(compare([good, flawed]), out, ["html", "pdf"])
+    assert not out.exists()
+
+
+def test_output_folder_that_cannot_be_created_is_a_report_error(tmp_path: Path, good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    from interopcheck.report.compare import write_comparison
+
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(ReportError, match="cannot create the output folder .*a-file/out.*choose another --output-dir"):
+        write_comparison(compare([good, flawed]), tmp_path / "a-file" / "out", ["csv"])
+
+
+def test_demo_reports_show_each_injected_fault_as_a_difference() -> None:
+    """Issue 7's "Done when": comparing the good and flawed demo reports shows every fault's requirement as a difference."""
+    from interopcheck.engine.demo import FLAWED_FAULTS
+    from interopcheck.report.compare import compare_paths
+    from interopcheck.sandbox.faults import FAULTS
+
+    result = compare_paths([EXAMPLES / "good" / "report.json", EXAMPLES / "flawed" / "report.json"], EXAMPLES / "compare")
+    assert [b.name for b in result.bidders] == ["good/report", "flawed/report"]
+    rows = {r.requirement_id: r for r in result.rows}
+    expected = {req: fault for fault in FLAWED_FAULTS for req in FAULTS[fault].requirements}
+    assert len(expected) >= len(FLAWED_FAULTS) == 6
+    leading = {r.requirement_id for r in result.rows[: sum(r.differs for r in result.rows)]}
+    table = {r[0]: r for r in csv.reader(io.StringIO(render_csv(result)))}
+    for req, fault in expected.items():
+        row = rows[req]
+        good_cell, flawed_cell = row.cells
+        assert good_cell is not None and flawed_cell is not None, f"{fault}: {req} missing from a demo report"
+        assert row.differs and req in leading, f"{fault}: {req} is not shown as a difference"
+        assert good_cell.status == "pass", f"{fault}: {req} is {good_cell.status} in the good demo report"
+        assert flawed_cell.status == ("fail" if row.level == "MUST" else "warn"), f"{fault}: {req} is {flawed_cell.status}: {flawed_cell.reason}"
+        assert flawed_cell.link == f"../flawed/report.html#req-{req}"
+        assert table[req][3:] == ["yes", "pass", flawed_cell.status]
+    assert result.bidders[0].gate_passed and not result.bidders[1].gate_passed

@@ -78,3 +78,27 @@ def test_atomic_write_replaces_content(tmp_path: Path) -> None:
     writer.atomic_write(target, b"two")
     assert target.read_bytes() == b"two"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_write_reports_creates_the_folder_and_its_parents(tmp_path: Path, good: dict[str, Any]) -> None:
+    out = tmp_path / "a" / "b"
+    paths = writer.write_reports(good, out, ["json", "md"])
+    assert [p.name for p in paths] == ["report.json", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.json", "report.md"]
+
+
+def test_failing_renderer_creates_no_folder(tmp_path: Path, good: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(report: dict[str, Any]) -> str:
+        """A renderer with a bug."""
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setitem(writer.FORMATS, "md", broken)
+    with pytest.raises(RuntimeError, match="renderer bug"):
+        writer.write_reports(good, tmp_path / "out", ["json", "md"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ensure_folder_failure_is_a_report_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    with pytest.raises(ReportError, match=r"cannot create the output folder .*a-file/out: Not a directory \(choose another --output\)"):
+        writer.ensure_folder(tmp_path / "a-file" / "out", "--output")

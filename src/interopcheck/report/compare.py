@@ -207,12 +207,13 @@ def compare_paths(paths: Sequence[Path], output_dir: Path, *, allow_mixed: bool 
 
 
 def write_comparison(comparison: Comparison, output_dir: Path, formats: Sequence[str], *, basename: str = "comparison") -> list[Path]:
-    """Render the wanted formats (html, csv, md) and write each atomically into `output_dir`."""
-    from interopcheck.report.writer import atomic_write
+    """Render the wanted formats (html, csv, md) and write each atomically into `output_dir`, creating it (and its parents)."""
+    from interopcheck.report.writer import atomic_write, ensure_folder
 
     wanted = list(dict.fromkeys(f.strip().lower() for f in formats))
     unknown = [f for f in wanted if f not in COMPARE_FORMATS]
     if unknown or not wanted:
         raise UsageError(f"unknown comparison format {', '.join(unknown) or repr(formats)}", hint=f"choose from {', '.join(COMPARE_FORMATS)}")
     rendered = [(f, COMPARE_FORMATS[f](comparison)) for f in wanted]
+    ensure_folder(output_dir)  # reports/compare, the default, does not exist on a fresh clone
     return [atomic_write(Path(output_dir) / f"{basename}{_EXTENSIONS[f]}", text) for f, text in rendered]

@@ -58,6 +58,16 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
     return path
 
 
+def ensure_folder(folder: Path, option: str = "--output-dir") -> Path:
+    """Create `folder` and its parents if missing, as `check` does; a ReportError naming `option` when that fails."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create the output folder {folder}: {exc.strerror or exc}", hint=f"choose another {option}") from exc
+    return folder
+
+
 def report_path(output_dir: Path, fmt: str, basename: str = "report") -> Path:
     """Where format `fmt` of the report goes in `output_dir`."""
     return Path(output_dir) / f"{basename}{EXTENSIONS[fmt]}"
@@ -66,7 +76,7 @@ def report_path(output_dir: Path, fmt: str, basename: str = "report") -> Path:
 def write_reports(
     report: dict[str, Any], output_dir: Path, formats: Sequence[str], *, basename: str = "report"
 ) -> list[Path]:
-    """Render every wanted format (JSON first) and only then write them all, so a failing renderer writes nothing."""
+    """Render every wanted format (JSON first) and only then write them all (creating `output_dir`), so a failing renderer writes nothing."""
     wanted = list(dict.fromkeys(f.strip().lower() for f in formats))
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
@@ -75,4 +85,5 @@ def write_reports(
         wanted.remove("json")
         wanted.insert(0, "json")
     rendered = [(f, FORMATS[f](report)) for f in wanted]
+    ensure_folder(output_dir)  # only once everything rendered: a failing renderer creates nothing
     return [atomic_write(report_path(output_dir, f, basename), text) for f, text in rendered]
