@@ -75,7 +75,7 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--export-max-records", type=click.IntRange(min=1), help="Stop reading an export after this many records (the check then skips)."),
         click.option("--export-max-bytes", type=click.IntRange(min=1), help="Stop reading an export after this many bytes."),
         click.option("--export-timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds allowed for each export."),
-        click.option("--transcript", is_flag=True, help="Also write transcript.har (HAR 1.2, redacted): the probe's, live and export checks' requests, and schemathesis' failing ones."),
+        click.option("--transcript", is_flag=True, help="Also write transcript.har (HAR 1.2, redacted): every request sent to the sandbox, schemathesis' included (at most 5,000)."),
     ]
     for opt in reversed(opts):
         func = opt(func)

@@ -104,3 +104,13 @@ def live_checks() -> dict[str, Any]:
         if info.name.startswith("live_"):
             importlib.import_module(f"interopcheck.checks.{info.name}")
     return {cid: spec for cid, spec in sorted(registry._REGISTRY.items()) if cid.startswith("live.")}
+
+
+def conformance(spec: dict[str, Any], url: str, *, redactor: Any = None, rate: float = 1000.0, allow_writes: bool = False, **kw: Any) -> Any:
+    """`run_conformance` against `url` through a fresh safe client (closed afterwards)."""
+    from interopcheck.live.client import SafeClient
+    from interopcheck.live.redact import Redactor
+    from interopcheck.live.schemathesis_bridge import run_conformance
+
+    with SafeClient(url, rate=rate, redactor=redactor or Redactor(), allow_writes=allow_writes) as client:
+        return run_conformance(spec, client, allow_writes=allow_writes, **kw)

@@ -20,8 +20,7 @@ from live_fakes import live_checks as all_checks
 
 from interopcheck.checks.context import CheckContext, RunOptions
 from interopcheck.checks.registry import run_check
-from interopcheck.live.redact import Redactor
-from interopcheck.live.schemathesis_bridge import run_conformance
+from live_fakes import conformance
 from interopcheck.model import Status
 
 pytestmark = pytest.mark.timeout(120)
@@ -65,7 +64,7 @@ def _fake_engine(monkeypatch: pytest.MonkeyPatch, *, with_event: bool) -> list[_
 def test_interrupted_engine_raises_keyboard_interrupt(monkeypatch: pytest.MonkeyPatch, with_event: bool) -> None:
     streams = _fake_engine(monkeypatch, with_event=with_event)
     with pytest.raises(KeyboardInterrupt):
-        run_conformance(mini.SPEC, "http://127.0.0.1:9", redactor=Redactor(), max_examples=2, rate=1000)
+        conformance(mini.SPEC, "http://127.0.0.1:9", max_examples=2, rate=1000)
     assert streams and streams[-1].stopped  # the engine is told to stop on the way out
 
 
@@ -83,7 +82,7 @@ def test_real_sigint_during_schemathesis_is_raised_again(sandbox: Callable[..., 
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):  # at 2 requests/s the run lasts far longer than 1.5 s
-            run_conformance(mini.SPEC, url, redactor=Redactor(), max_examples=5, headers={"Authorization": f"Bearer {mini.STATIC_TOKEN}"}, rate=2, max_time=60)
+            conformance(mini.SPEC, url, max_examples=5, headers={"Authorization": f"Bearer {mini.STATIC_TOKEN}"}, rate=2, max_time=60)
     finally:
         timer.cancel()
     assert time.monotonic() - started < 20

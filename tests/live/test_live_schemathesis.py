@@ -18,7 +18,7 @@ from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import run_check
 from live_fakes import live_checks as all_checks
 from interopcheck.live.redact import Redactor
-from interopcheck.live.schemathesis_bridge import run_conformance
+from live_fakes import conformance
 from interopcheck.model import Status
 
 pytestmark = pytest.mark.timeout(90)
@@ -58,7 +58,7 @@ SPEC: dict[str, Any] = {
 def test_read_only_run_sends_only_get_even_in_the_coverage_phase() -> None:
     seen: list[tuple[str, dict[str, str]]] = []
     with serve_app(_recording_app(seen)) as url:
-        run = run_conformance(SPEC, url, redactor=Redactor(), seed=1, max_examples=5, rate=1000)
+        run = conformance(SPEC, url, seed=1, max_examples=5, rate=1000)
     assert run.requests > 0 and not run.findings
     assert {method for method, _ in seen} == {"GET"}
     assert run.methods == ("GET",)
@@ -67,7 +67,7 @@ def test_read_only_run_sends_only_get_even_in_the_coverage_phase() -> None:
 def test_writes_allowed_sends_other_methods() -> None:
     seen: list[tuple[str, dict[str, str]]] = []
     with serve_app(_recording_app(seen)) as url:
-        run_conformance(SPEC, url, redactor=Redactor(), seed=1, max_examples=3, rate=1000, allow_writes=True)
+        conformance(SPEC, url, seed=1, max_examples=3, rate=1000, allow_writes=True)
     assert {"GET", "POST"} <= {method for method, _ in seen}
 
 
@@ -78,7 +78,7 @@ def test_schemathesis_toml_in_cwd_changes_nothing(tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(tmp_path)
     seen: list[tuple[str, dict[str, str]]] = []
     with serve_app(_recording_app(seen)) as url:
-        run = run_conformance(SPEC, url, redactor=Redactor(), seed=1, max_examples=3, rate=1000)
+        run = conformance(SPEC, url, seed=1, max_examples=3, rate=1000)
     assert run.requests > 0 and seen
     assert not any("x-from-toml" in headers for _, headers in seen)
     assert {method for method, _ in seen} == {"GET"}
@@ -87,7 +87,7 @@ def test_schemathesis_toml_in_cwd_changes_nothing(tmp_path: Path, monkeypatch: p
 def test_auth_header_is_sent_and_redacted_in_findings(sandbox: Callable[..., str]) -> None:
     url = sandbox("schema-drift")
     red = Redactor([mini.STATIC_TOKEN])
-    run = run_conformance(mini.SPEC, url, redactor=red, seed=0, max_examples=5, headers={"Authorization": f"Bearer {mini.STATIC_TOKEN}"}, rate=1000)
+    run = conformance(mini.SPEC, url, redactor=red, seed=0, max_examples=5, headers={"Authorization": f"Bearer {mini.STATIC_TOKEN}"}, rate=1000)
     drift = [f for f in run.findings if f.data and f.data["check"] == "response_schema_conformance"]
     assert drift, [f.message for f in run.findings]
     finding = drift[0]
@@ -103,3 +103,14 @@ def test_spec_conformance_check_passes_on_good_and_fails_on_drift(live_ctx: Call
     assert "methods GET" in good.summary
     bad = run_check(all_checks()["live.spec-conformance"], live_ctx("schema-drift"))
     assert bad.status == Status.FAIL and bad.findings[0].exchange is not None
+
+
+def test_spec_conformance_names_the_refs_schemathesis_was_not_given(live_ctx: Callable[..., CheckContext]) -> None:
+    import copy
+
+    spec = copy.deepcopy(mini.SPEC)
+    spec.setdefault("components", {}).setdefault("schemas", {})["Elsewhere"] = {"$ref": "../../etc/passwd#/X"}
+    ctx = live_ctx(index=mini.spec_index(spec))
+    result = run_check(all_checks()["live.spec-conformance"], ctx)
+    assert result.status == Status.PASS, result.summary
+    assert "1 $ref the spec stage did not read left unchecked (../../etc/passwd#/X)" in result.summary

@@ -9,6 +9,7 @@ from interopcheck.checks.results import Decision, errored, failed, passed, skipp
 from interopcheck.errors import LiveError
 from interopcheck.live.schemathesis_bridge import ConformanceRun, run_conformance
 from interopcheck.model import Finding
+from interopcheck.spec.bundle import Bundle, bundle
 
 #: The most the schemathesis run may take of the live run's time budget: a run this cuts is never a pass.
 MAX_CONFORMANCE_S = 45.0
@@ -28,26 +29,22 @@ def spec_conformance(ctx: CheckContext) -> Decision:
     if budget < 1:
         return errored("the live run's time budget was spent before schemathesis could run")
     planned = min(PLANNED_CONFORMANCE_S, budget)
+    sealed = bundle(ctx.index)  # schemathesis would open files and URLs that the spec stage refused
     try:
         headers = live.credentials.headers()
         run = run_conformance(
-            ctx.index.data,
-            live.base_url,
-            redactor=live.redactor,
+            sealed.data,
+            live.client,
             seed=ctx.options.seed,
             max_examples=ctx.options.max_examples,
             headers=headers,
             allow_writes=ctx.options.allow_writes and live.options.allow_writes,
-            timeout=live.options.timeout,
-            rate=live.options.rate,
             max_time=budget,
             planned_time=planned,
-            ca_bundle=live.options.ca_bundle,
         )
     except LiveError as exc:
         return errored(f"schemathesis could not run: {exc.message}")
-    live.client.exchanges.extend(f.exchange for f in run.findings if f.exchange is not None)
-    detail = _detail(run, planned, live.options.rate)
+    detail = _detail(run, planned, live.options.rate) + _unsealed(sealed)
     if run.stop_reason == "max_time":
         detail += f"; cut short at the {budget:.0f} s limit"
     if run.findings:
@@ -76,6 +73,17 @@ def _detail(run: ConformanceRun, planned: float, rate: float) -> str:
     if run.fuzz_examples < run.max_examples:
         text += f" (of --max-examples {run.max_examples}: as many as fit the planned {planned:.0f} s at --rate {rate:g})"
     return text
+
+
+def _unsealed(sealed: Bundle) -> str:
+    """What of the description schemathesis could not be given, for the outcome's reason ("" when nothing)."""
+    parts = []
+    if sealed.unresolved:
+        shown = ", ".join(sealed.unresolved[:3]) + (", ..." if len(sealed.unresolved) > 3 else "")
+        parts.append(f"{len(sealed.unresolved)} $ref{'s' if len(sealed.unresolved) != 1 else ''} the spec stage did not read left unchecked ({shown})")
+    if sealed.dropped_external_values:
+        parts.append(f"{sealed.dropped_external_values} externalValue example{'s' if sealed.dropped_external_values != 1 else ''} not fetched")
+    return "; " + "; ".join(parts) if parts else ""
 
 
 def _data(run: ConformanceRun) -> dict[str, object]:

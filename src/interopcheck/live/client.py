@@ -91,6 +91,7 @@ class SafeClient:
         self.exchanges: list[Exchange] = []
         self.dropped_exchanges = 0
         self._sleep = sleep
+        self.rate = rate
         self._bucket = TokenBucket(rate, sleep=sleep)
         try:
             verify: Any = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True
@@ -142,9 +143,14 @@ class SafeClient:
         *,
         content: bytes | None = None,
         truncate: bool = False,
+        follow_redirects: bool = True,
     ) -> LiveResponse:
-        """Any method (non-GET/HEAD only with `allow_writes`), with the body read under the caps."""
-        with self._open(method, path_or_url, params, headers, auth, content, time.monotonic()) as (resp, req, start):
+        """Any method (non-GET/HEAD only with `allow_writes`), with the body read under the caps.
+
+        With `follow_redirects` off, a redirect within the sandbox's origin is returned as it is;
+        one that leaves the origin is refused either way.
+        """
+        with self._open(method, path_or_url, params, headers, auth, content, time.monotonic(), follow_redirects) as (resp, req, start):
             body, truncated = self._read(resp, req, start, self.max_response_bytes, truncate)
             elapsed = (time.monotonic() - start) * 1000
             exchange = self._record(req, resp, body, truncated, elapsed)
@@ -205,6 +211,7 @@ class SafeClient:
         auth: bool,
         content: bytes | None,
         start: float,
+        follow_redirects: bool = True,
     ) -> Iterator[tuple[httpx.Response, httpx.Request, float]]:
         """Send, following same-origin redirects and retrying 429/503; yields the open response and when it was sent."""
         method = method.upper()
@@ -237,16 +244,17 @@ class SafeClient:
                 except ValueError:
                     target = resp.headers["location"]  # unparseable: treated as another origin below
                 if origin_or_none(target) != self.origin:
-                    self._discard(resp, req, start)
+                    resp.close()  # recorded once, as the refusal's evidence
                     raise CrossOriginRedirect(
                         f"{self.redactor.url(str(req.url))} redirected to another origin ({self.redactor.url(target)}); not followed",
                         exchange=self._record(req, resp, b"", False, ms_since(start)),
                     )
-                self._discard(resp, req, start)
-                url, params, hops = target, None, hops + 1
-                if status == 303:
-                    method, content = ("GET" if method != "HEAD" else "HEAD"), None
-                continue
+                if follow_redirects:
+                    self._discard(resp, req, start)
+                    url, params, hops = target, None, hops + 1
+                    if status == 303:
+                        method, content = ("GET" if method != "HEAD" else "HEAD"), None
+                    continue
             if status in (429, 503) and retries < MAX_RETRIES:
                 delay = retry_after_seconds(resp.headers.get("retry-after"))
                 delay = 1.0 if delay is None else delay

@@ -1,8 +1,10 @@
 """Spec conformance through schemathesis 4.32's engine: seeded, bounded, read-only by default, credentials redacted.
 
 The configuration is built explicitly (`schemathesis.Config()`), never discovered, so a
-`schemathesis.toml` in the working directory cannot change what an evaluation runs. Each
-check failure becomes a `Finding` carrying the request, response and a redacted curl line.
+`schemathesis.toml` in the working directory cannot change what an evaluation runs. Its
+requests reach the sandbox through a loopback relay (`relay.py`) and the safe client, so the
+byte cap, deadlines, rate cap, origin-bound redirects and transcript hold for them too. Each
+check failure becomes a `Finding` carrying the client's record of the exchange and a curl line.
 
 A run has two passes: the enumerating phases (examples, coverage) in full, then fuzzing with
 `max_examples` per operation, fewer when the requests the planned time allows at the rate cap
@@ -19,8 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interopcheck.errors import LiveError
+from interopcheck.live.client import MAX_RETRY_WAIT_S, SafeClient
 from interopcheck.live.redact import Redactor, curl_line
-from interopcheck.model import Exchange, Finding, HttpRequest, HttpResponse
+from interopcheck.live.relay import EXCHANGE_HEADER, REFUSED_HEADER, Relay
+from interopcheck.model import Exchange, Finding, HttpRequest
 
 CHECKS = (
     "not_a_server_error",
@@ -32,7 +36,6 @@ CHECKS = (
 ENUMERATING_PHASES = ["examples", "coverage"]
 FUZZING_PHASES = ["fuzzing"]
 PHASES = ENUMERATING_PHASES + FUZZING_PHASES
-EVIDENCE_CAP = 64 * 1024
 MAX_FINDINGS = 100
 
 
@@ -59,6 +62,20 @@ def _rate_limit(rate: float) -> str:
     return f"{max(1, int(rate * 60))}/m"
 
 
+def _sandbox_url(url: str, relay: Relay | None) -> str:
+    """`url` with the relay's origin replaced by the sandbox's."""
+    if relay is not None and url.startswith(relay.origin):
+        return relay.upstream(url[len(relay.origin) :])
+    return url
+
+
+def _sandbox_text(text: str, relay: Relay | None) -> str:
+    """`text` (a schemathesis message) with every mention of the relay's origin replaced by the sandbox's."""
+    if relay is None:
+        return text
+    return text.replace(relay.origin, relay.upstream("").rstrip("/"))
+
+
 def _config(
     base_url: str,
     *,
@@ -67,7 +84,6 @@ def _config(
     headers: dict[str, str],
     timeout: float,
     rate: float,
-    ca_bundle: str | None,
     phases: list[str] | None = None,
 ) -> Any:
     """The explicit schemathesis configuration of one pass (never discovered from files)."""
@@ -84,7 +100,6 @@ def _config(
         request_timeout=timeout,
         max_redirects=0,  # a redirect is a response to check, never a hop to another host
         rate_limit=_rate_limit(rate),
-        tls_verify=ca_bundle or True,
         workers=1,
         request_retries=0,
     )
@@ -111,6 +126,7 @@ class _Tally:
         self.stop = "completed"
         self.cut = False  # we stopped the engine (the time cap): its Interrupted events are ours
         self.stream: Any = None
+        self.relay: Relay | None = None
         self.lock = threading.Lock()
 
     def cut_short(self) -> None:
@@ -124,46 +140,48 @@ class _Tally:
 
 def run_conformance(
     spec: dict[str, Any],
-    base_url: str,
+    client: SafeClient,
     *,
-    redactor: Redactor,
     seed: int = 0,
     max_examples: int = 10,
     headers: dict[str, str] | None = None,
     allow_writes: bool = False,
-    timeout: float = 10.0,
-    rate: float = 10.0,
     max_time: float = 120.0,
     planned_time: float | None = None,
-    ca_bundle: str | None = None,
 ) -> ConformanceRun:
-    """Run schemathesis over `spec` against `base_url`; LiveError when schemathesis cannot run at all.
+    """Run schemathesis over `spec` against `client`'s sandbox; LiveError when schemathesis cannot run at all.
 
-    `max_time` is the hard cap (a run it cuts says `stop_reason="max_time"`); `planned_time`, when
-    given, bounds the fuzzing pass's examples per operation so that at `rate` the run fits in it.
+    `spec` must be self-contained (`spec.bundle`): schemathesis would open any file or URL a `$ref`
+    names. Its traffic goes through a loopback relay to `client`, so every cap of the safe client
+    holds. `max_time` is the hard cap (a run it cuts says `stop_reason="max_time"`); `planned_time`,
+    when given, bounds the fuzzing pass's examples per operation so that at the client's rate the run fits in it.
     """
     try:
         import schemathesis  # noqa: F401 - fail early and clearly when missing
         from schemathesis.engine import events, from_schema
     except ImportError as exc:  # pragma: no cover - a dependency of the package
         raise LiveError(f"schemathesis is not installed: {exc}") from None
-    settings = {"seed": seed, "headers": headers or {}, "timeout": timeout, "rate": rate, "ca_bundle": ca_bundle}
-    tally = _Tally(redactor)
+    # the relay answers within the client's deadline and retry waits; schemathesis must wait longer than that
+    timeout = client.request_deadline_s + MAX_RETRY_WAIT_S + 5
+    tally = _Tally(client.redactor)
     started = time.monotonic()
     deadline = started + max_time
     timer = threading.Timer(max_time, tally.cut_short)  # the engine checks its stop flag between tests
     timer.daemon = True
-    timer.start()
     fuzz = 0
-    try:
-        first = _load(spec, base_url, allow_writes, redactor, phases=ENUMERATING_PHASES, max_examples=max_examples, **settings)
-        _consume(from_schema(first), tally, deadline, events)
-        if not tally.cut and tally.stop == "completed":
-            fuzz = _fuzz_examples(tally, planned_time, rate, max_examples)
-            second = _load(spec, base_url, allow_writes, redactor, phases=FUZZING_PHASES, max_examples=fuzz, **settings)
-            _consume(from_schema(second), tally, deadline, events)
-    finally:
-        timer.cancel()
+    with Relay(client) as relay:
+        tally.relay = relay
+        settings = {"seed": seed, "headers": headers or {}, "timeout": timeout, "rate": client.rate}
+        timer.start()
+        try:
+            first = _load(spec, relay.url, allow_writes, client.redactor, phases=ENUMERATING_PHASES, max_examples=max_examples, **settings)
+            _consume(from_schema(first), tally, deadline, events)
+            if not tally.cut and tally.stop == "completed":
+                fuzz = _fuzz_examples(tally, planned_time, client.rate, max_examples)
+                second = _load(spec, relay.url, allow_writes, client.redactor, phases=FUZZING_PHASES, max_examples=fuzz, **settings)
+                _consume(from_schema(second), tally, deadline, events)
+        finally:
+            timer.cancel()
     if time.monotonic() > deadline:
         tally.stop = "max_time"
     return ConformanceRun(
@@ -222,7 +240,8 @@ def _consume(engine: Any, tally: _Tally, deadline: float, events: Any) -> None:
             if isinstance(event, events.ScenarioFinished):
                 _scenario(event, tally)
             elif isinstance(event, events.NonFatalError):
-                tally.errors.append(redactor.text(f"{event.label}: {event.info.format() if hasattr(event, 'info') else event}") or "")
+                text = f"{event.label}: {event.info.format() if hasattr(event, 'info') else event}"
+                tally.errors.append(redactor.text(_sandbox_text(text, tally.relay)) or "")
             elif isinstance(event, events.FatalError):
                 raise LiveError(f"schemathesis stopped: {redactor.text(str(event.exception))}")
             elif isinstance(event, events.EngineFinished):
@@ -254,16 +273,27 @@ def _close(stream: Any) -> None:
 
 
 def _scenario(event: Any, tally: _Tally) -> None:
-    """Count one finished scenario's requests and keep its first distinct failures as findings."""
+    """Count one finished scenario's requests and keep its first distinct failures as findings.
+
+    A request the relay could not complete within the safe client's limits (an answer marked
+    `X-Interopcheck-Refused`) makes the operation errored, with the reason; its checks are ignored.
+    """
     recorder = event.recorder
-    for interaction in recorder.interactions.values():
+    refused: set[str] = set()
+    for case_id, interaction in recorder.interactions.items():
         tally.requests += 1
         tally.methods.add(interaction.request.method.upper())
+        reason = _header(interaction.response, REFUSED_HEADER)
+        if reason is not None:
+            refused.add(case_id)
+            tally.errors.append(tally.redactor.text(f"{event.label}: {reason}") or "")
     if event.label:
         tally.tested.add(event.label)
-    if str(event.status) == "error" and event.label:
+    if (str(event.status) == "error" or refused) and event.label:
         tally.errored.append(event.label)
     for case_id, checks in recorder.checks.items():
+        if case_id in refused:
+            continue
         for node in checks:
             if node.failure_info is None:
                 continue
@@ -272,33 +302,38 @@ def _scenario(event: Any, tally: _Tally) -> None:
             if key in tally.seen or len(tally.findings) >= MAX_FINDINGS:
                 continue
             tally.seen.add(key)
-            tally.findings.append(_finding(recorder, case_id, node.name, failure, tally.redactor))
+            tally.findings.append(_finding(recorder, case_id, node.name, failure, tally))
 
 
-def _finding(recorder: Any, case_id: str, check: str, failure: Any, redactor: Redactor) -> Finding:
-    """A redacted finding for one schemathesis failure, with the request, response and curl line."""
+def _header(response: Any, name: str) -> str | None:
+    """The first value of header `name` in a schemathesis response (None when absent or no response)."""
+    if response is None:
+        return None
+    values = response.headers.get(name.lower())
+    return values[0] if values else None
+
+
+def _finding(recorder: Any, case_id: str, check: str, failure: Any, tally: _Tally) -> Finding:
+    """A redacted finding for one schemathesis failure, with the request, response and curl line.
+
+    The evidence is the safe client's own record of the exchange (the sandbox's URL, redacted, as in
+    the transcript); the recorder's copy, with the relay's origin put back to the sandbox's, only
+    when the client has none (the request never reached the relay).
+    """
+    redactor = tally.redactor
     interaction = recorder.interactions.get(case_id)
     exchange = None
-    if interaction is not None:
+    if interaction is not None and tally.relay is not None:
+        exchange = tally.relay.evidence(_header(interaction.response, EXCHANGE_HEADER))
+    if exchange is None and interaction is not None:
         req = interaction.request
-        url = redactor.url(req.uri)
+        url = redactor.url(_sandbox_url(req.uri, tally.relay))
         req_headers = redactor.headers({k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in req.headers.items()})
         body = req.body.decode("utf-8", "replace") if isinstance(req.body, bytes) and req.body else None
         body = redactor.text(body)
-        response = None
-        resp = interaction.response
-        if resp is not None:
-            content = (resp.content or b"")[:EVIDENCE_CAP]
-            response = HttpResponse(
-                status=resp.status_code,
-                headers=redactor.headers({k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in resp.headers.items()}),
-                body=redactor.text(content.decode("utf-8", "replace")),
-                body_truncated=len(resp.content or b"") > EVIDENCE_CAP,
-                elapsed_ms=round(resp.elapsed * 1000, 3) if resp.elapsed is not None else None,
-            )
         shown = {k: v for k, v in req_headers.items() if k.lower() not in ("user-agent", "accept-encoding", "connection", "content-length", "x-schemathesis-testcaseid")}
-        exchange = Exchange(request=HttpRequest(req.method, url, req_headers, body), response=response, curl=curl_line(req.method, url, shown, body))
-    message = redactor.text(f"{failure.operation}: [{failure.code}] {failure.title}: {failure.message}") or ""
+        exchange = Exchange(request=HttpRequest(req.method, url, req_headers, body), response=None, curl=curl_line(req.method, url, shown, body))
+    message = redactor.text(_sandbox_text(f"{failure.operation}: [{failure.code}] {failure.title}: {failure.message}", tally.relay)) or ""
     return Finding(
         message,
         exchange=exchange,

@@ -164,7 +164,7 @@ class SpecIndex:
         for _ in range(max_hops + 1):
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                 return Target(node, uri, pointer)
-            uri, pointer, data = self._document(node["$ref"], uri)
+            uri, pointer, data = self.ref_document(node["$ref"], uri)
             if data is _MISSING:
                 remote = urlsplit(uri).scheme.lower() in ("http", "https")
                 return Target(None, uri, pointer, uri if remote else "")
@@ -175,7 +175,7 @@ class SpecIndex:
         """The target of a `$ref` string written in the root: local (`#/...`) or a file beside the spec."""
         return self.target({"$ref": ref}, base=self.root_uri).node
 
-    def _document(self, ref: str, base: str) -> tuple[str, str, Any]:
+    def ref_document(self, ref: str, base: str) -> tuple[str, str, Any]:
         """(document URI, fragment, document data or _MISSING) for `ref` written in document `base`."""
         target, _, fragment = ref.partition("#")
         if not target:
