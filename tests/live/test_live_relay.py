@@ -95,6 +95,6 @@ def test_response_time_leaves_schemathesis_requests_out(live_ctx: Any) -> None:
     run_check(live_checks()["live.spec-conformance"], ctx)
     result = run_check(live_checks()["live.response-time"], ctx)
     timed = [e for e in ctx.live.exchanges if e.request.method == "GET" and e.response is not None and e.response.elapsed_ms]
-    theirs = [e for e in timed if any(h.lower() in ("x-schemathesis-testcaseid", "x-schemathesis-probe") for h in e.request.headers)]
+    theirs = [e for e in timed if any(h.lower() == "x-interopcheck-source" for h in e.request.headers)]
     assert len(theirs) > 10
     assert result.evidence[0].data["samples"] == len(timed) - len(theirs)

@@ -22,20 +22,20 @@ from interopcheck.model import Exchange
 
 REFUSED_HEADER = "X-Interopcheck-Refused"
 EXCHANGE_HEADER = "X-Interopcheck-Exchange"
+#: Added to every request the relay forwards, so the sandbox's logs and the transcript tell schemathesis' traffic apart.
+SOURCE_HEADER = "X-Interopcheck-Source"
 #: The most of a request body the relay reads from schemathesis (its generated bodies are small).
 MAX_REQUEST_BYTES = 1_000_000
-#: Headers that describe one hop, not the message, or that each side sets for itself.
+#: Headers that describe one hop, not the message, or that each side sets for itself; and schemathesis'
+#: random test-case id, which would make two runs with the same seed differ.
 _HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding", "content-encoding"}
+    {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding", "content-encoding", "x-schemathesis-testcaseid"}
 )
 
 
 def from_schemathesis(exchange: Exchange) -> bool:
-    """Whether `exchange` was one of schemathesis' requests (its tests and probes mark every one)."""
-    return any(name.lower() in _SCHEMATHESIS_MARKS for name in exchange.request.headers)
-
-
-_SCHEMATHESIS_MARKS = frozenset({"x-schemathesis-testcaseid", "x-schemathesis-probe"})
+    """Whether `exchange` was one of schemathesis' requests (the relay marks every one it forwards)."""
+    return any(name.lower() == SOURCE_HEADER.lower() for name in exchange.request.headers)
 
 
 class Relay:
@@ -128,6 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+        headers[SOURCE_HEADER] = "schemathesis"
         url = relay.upstream(self.path)
         try:
             resp = relay.client.request(self.command, url, headers=headers, auth=False, content=body, follow_redirects=False)
