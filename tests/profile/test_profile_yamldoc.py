@@ -31,7 +31,7 @@ def test_empty_profile_has_line_1_and_profile_keys(tmp_path: Path) -> None:
     path.write_text("", encoding="utf-8")
     with pytest.raises(ProfileError) as info:
         load_profile(path)
-    assert f"empty.yaml:1: a profile must be a YAML mapping at the top level; this file is empty" in str(info.value)
+    assert "empty.yaml:1: a profile must be a YAML mapping at the top level; this file is empty" in str(info.value)
     assert "None" not in str(info.value)
     assert info.value.hint == "start the file with keys such as 'id:' and 'version:'"
 
