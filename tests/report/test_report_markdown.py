@@ -39,3 +39,26 @@ def test_summary_comes_first_and_names_the_verdict(flawed: dict[str, Any], good:
     assert "**MUSTs failed:** 2 of 4" in text
     assert text.index("## Not tested") < text.index("## Requirements")
     assert "## Problems found" not in markdown.render(good)
+
+
+def test_claims_sit_beside_what_was_demonstrated_and_are_escaped(flawed: dict[str, Any]) -> None:
+    import copy
+
+    report = copy.deepcopy(flawed)
+    report["outcomes"][0]["claimed"] = "served | over <b>https</b>"
+    text = markdown.render(report)
+    section = text[text.index("## Declaration: claimed and demonstrated") : text.index("## Problems found")]
+    assert "maps 18 of the 20 fields the standards require (90%)" in section
+    assert "| tenancy | 8 | 6 | 5 | 62% |" in section
+    row = next(line for line in section.splitlines() if line.startswith("| HSG-API-01 |"))
+    assert "served \\| over &lt;b&gt;https&lt;/b&gt;" in row and row.replace("\\|", "").count("|") == 5
+
+
+def test_no_declaration_no_section(good: dict[str, Any]) -> None:
+    import copy
+
+    report = copy.deepcopy(good)
+    report["declaration_coverage"] = None
+    for outcome in report["outcomes"]:
+        outcome["claimed"] = None
+    assert "## Declaration" not in markdown.render(report)

@@ -57,3 +57,27 @@ def unique_checks(report: dict[str, Any]) -> dict[str, tuple[dict[str, Any], lis
             entry = seen.setdefault(check["check_id"], (check, []))
             entry[1].append(outcome["requirement_id"])
     return seen
+
+
+def declaration_summary(report: dict[str, Any]) -> str | None:
+    """One sentence on how much of the standards' required fields the declaration maps (None without one)."""
+    coverage = report.get("declaration_coverage")
+    if not coverage or not coverage.get("required"):
+        return None
+    share = f" ({coverage['coverage']:.0%})" if isinstance(coverage.get("coverage"), (int, float)) else ""
+    return f"The declaration maps {coverage['mapped']} of the {coverage['required']} fields the standards require{share}, over {len(coverage.get('entities', {}))} entities."
+
+
+def coverage_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """Per declared entity: [entity, required fields, mapped, with compatible types, coverage %]."""
+    entities = (report.get("declaration_coverage") or {}).get("entities", {})
+    rows = []
+    for name, e in entities.items():
+        share = f"{e['coverage']:.0%}" if isinstance(e.get("coverage"), (int, float)) else "-"
+        rows.append([name, e.get("required", "-"), e.get("mapped", "-"), e.get("compatible", "-"), share])
+    return rows
+
+
+def claims(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The outcomes the supplier's declaration claims something for, in report order."""
+    return [o for o in report["outcomes"] if o.get("claimed")]

@@ -12,7 +12,18 @@ from typing import Any
 
 import jinja2
 
-from interopcheck.report.common import STATUS_LABELS, STATUS_ORDER, VERDICT_LABELS, anchor, findings_of, one_line, status_label
+from interopcheck.report.common import (
+    STATUS_LABELS,
+    STATUS_ORDER,
+    VERDICT_LABELS,
+    anchor,
+    claims,
+    coverage_rows,
+    declaration_summary,
+    findings_of,
+    one_line,
+    status_label,
+)
 
 _VERDICT_SYMBOLS = {"conformant": "✓", "not_conformant": "✗", "incomplete": "?"}
 
@@ -72,4 +83,7 @@ def render(report: dict[str, Any]) -> str:
         findings_of=findings_of,
         pretty=_pretty,
         metadata=metadata_rows(report),
+        declaration_summary=declaration_summary(report),
+        coverage_rows=coverage_rows(report),
+        claims=claims(report),
     )

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from interopcheck.report.common import STATUS_ORDER, VERDICT_LABELS, findings_of, one_line, status_label
+from interopcheck.report.common import (
+    STATUS_ORDER,
+    VERDICT_LABELS,
+    claims,
+    coverage_rows,
+    declaration_summary,
+    findings_of,
+    one_line,
+    status_label,
+)
 
 _ESCAPES = str.maketrans({
     "\\": "\\\\",
@@ -66,10 +75,27 @@ def render(report: dict[str, Any]) -> str:
         ["ID", "Level", "Outcome", "Reason"],
         [[o["requirement_id"], o["level"], status_label(o["status"]), one_line(o["reason"])] for o in report["outcomes"]],
     )
+    out += _declaration(report)
     out += _problems(report)
     out += ["", "## Run", ""]
     out += _table(["Item", "Value"], _metadata_rows(run, profile))
     return "\n".join(out) + "\n"
+
+
+def _declaration(report: dict[str, Any]) -> list[str]:
+    """The 'Claimed and demonstrated' section: the declaration's coverage, then each claim beside what the run showed."""
+    summary, claimed = declaration_summary(report), claims(report)
+    if summary is None and not claimed:
+        return []
+    out = ["", "## Declaration: claimed and demonstrated", ""]
+    if summary is not None:
+        out += [cell(summary), "", *_table(["Entity", "Required fields", "Mapped", "Compatible types", "Coverage"], coverage_rows(report)), ""]
+    if claimed:
+        out += _table(
+            ["Requirement", "Outcome", "Claimed by the supplier", "Demonstrated"],
+            [[o["requirement_id"], status_label(o["status"]), one_line(o["claimed"]), one_line(o["reason"])] for o in claimed],
+        )
+    return out
 
 
 def _problems(report: dict[str, Any]) -> list[str]:

@@ -78,7 +78,15 @@ def _report(outcomes: tuple[Outcome, ...], base_url: str | None) -> Report:
         counts=counts_of(outcomes),
         outcomes=outcomes,
         not_tested=not_tested(outcomes, {o.requirement_id: _Req() for o in outcomes}),  # type: ignore[misc]
-        declaration_coverage={"entities_declared": 9, "entities_total": 9},
+        declaration_coverage={
+            "entities": {
+                "property": {"entity": "property", "required": 12, "mapped": 12, "compatible": 12, "coverage": 1.0},
+                "tenancy": {"entity": "tenancy", "required": 8, "mapped": 6, "compatible": 5, "coverage": 0.625},
+            },
+            "required": 20,
+            "mapped": 18,
+            "coverage": 0.9,
+        },
     )
 
 
