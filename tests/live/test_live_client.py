@@ -253,3 +253,27 @@ def test_schemathesis_rate_never_exceeds_ours() -> None:
 
     assert _rate_limit(10.0) == "10/s"
     assert _rate_limit(0.5) == "30/m"
+
+
+def _drops_first(conn: socket.socket, head: bytes) -> None:
+    """Close the first connection without a word (a keep-alive connection the server timed out), answer the rest."""
+    _drops_first.calls = getattr(_drops_first, "calls", 0) + 1  # type: ignore[attr-defined]
+    if _drops_first.calls == 1:  # type: ignore[attr-defined]
+        return
+    body = b'{"ok": true}'
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+
+
+def test_a_get_dropped_before_any_response_is_sent_once_more() -> None:
+    _drops_first.calls = 0  # type: ignore[attr-defined]
+    with serve_raw(_drops_first) as url, client(url) as c:
+        resp = c.get("/x")
+    assert resp.status == 200 and resp.json() == {"ok": True}
+    assert [e.error is not None for e in c.exchanges] == [True, False]  # the failed attempt stays in the transcript
+
+
+def test_a_write_dropped_before_any_response_is_not_resent() -> None:
+    _drops_first.calls = 0  # type: ignore[attr-defined]
+    with serve_raw(_drops_first) as url, client(url, allow_writes=True) as c, pytest.raises(SandboxUnreachable):
+        c.request("POST", "/x", content=b"{}")
+    assert _drops_first.calls == 1  # type: ignore[attr-defined]

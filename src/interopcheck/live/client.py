@@ -51,6 +51,8 @@ MAX_REDIRECTS = 5
 MAX_RECORDED_EXCHANGES = 5000
 _REDIRECTS = (301, 302, 303, 307, 308)
 _SAFE_METHODS = ("GET", "HEAD")
+#: A connection that died before any response: on a reused keep-alive connection, the server closed it while idle.
+_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
 class SafeClient:
@@ -295,14 +297,26 @@ class SafeClient:
             raise LiveRequestError(f"could not build a request for {self.redactor.url(url)}: {self.redactor.text(str(exc))}") from None
 
     def _send(self, req: httpx.Request, start: float) -> httpx.Response:
-        """Send `req`, headers bounded by the request deadline; httpx errors become LiveErrors."""
-        try:
-            with request_deadline(start + self.request_deadline_s):  # headers must arrive within the request deadline
-                return self._http.send(req, stream=True)
-        except httpx.TimeoutException as exc:
-            raise SandboxTimeout(self._why(req, exc, self._timed_out(start, "waiting for the response")), exchange=self._fail(req, exc, start)) from None
-        except HTTPX_ERRORS as exc:
-            raise SandboxUnreachable(self._why(req, exc, "failed"), exchange=self._fail(req, exc, start)) from None
+        """Send `req`, headers bounded by the request deadline; httpx errors become LiveErrors.
+
+        A GET or HEAD that finds its pooled keep-alive connection already closed by the server (no
+        response at all) is sent once more on a fresh connection, as browsers and curl do; the failed
+        attempt stays in the transcript.
+        """
+        resent = False
+        while True:
+            try:
+                with request_deadline(start + self.request_deadline_s):  # headers must arrive within the request deadline
+                    return self._http.send(req, stream=True)
+            except httpx.TimeoutException as exc:
+                raise SandboxTimeout(self._why(req, exc, self._timed_out(start, "waiting for the response")), exchange=self._fail(req, exc, start)) from None
+            except _DROPPED as exc:
+                if resent or req.method not in _SAFE_METHODS:
+                    raise SandboxUnreachable(self._why(req, exc, "failed"), exchange=self._fail(req, exc, start)) from None
+                self._fail(req, exc, start)
+                resent = True
+            except HTTPX_ERRORS as exc:
+                raise SandboxUnreachable(self._why(req, exc, "failed"), exchange=self._fail(req, exc, start)) from None
 
     def _read(
         self, resp: httpx.Response, req: httpx.Request, start: float, cap: int | None, truncate: bool
