@@ -269,7 +269,7 @@ def test_csv_only_entities_still_get_their_ids_checked(sandbox: FakeSandbox) -> 
 
 
 def test_planned_run_overlaps_downloads_with_the_same_outcomes(sandbox: FakeSandbox) -> None:
-    from interopcheck.export.runner import plan_checks
+    from interopcheck.export.background import plan_checks
 
     sandbox.overrides["/v1/exports/person.csv"] = b'id,updated_at,given_name\r\nper-0,2026-01-01T10:00:00Z,"unterminated\r\n'
     plain = {cid: run(make_ctx(sandbox), cid).status for cid in EXPORT_IDS}

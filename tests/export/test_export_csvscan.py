@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 
+import pytest
+
 from interopcheck.export.csvscan import count_ndjson, scan_csv
 
 
@@ -39,3 +41,35 @@ def test_ndjson_lines_counted_without_parsing() -> None:
     assert count_ndjson([b"\n", b"\n{}\n", b"\n"]) == (1, [])
     assert count_ndjson([gzip.compress(b"{}\n{}\n")]) == (2, [])
     assert count_ndjson([]) == (0, [])
+
+
+@pytest.mark.parametrize("stream_after", [1 << 20, 8])
+def test_same_rows_problems_and_lines_as_the_csv_module_row_by_row(monkeypatch: pytest.MonkeyPatch, stream_after: int) -> None:
+    """Quote-free text is counted by splitting lines: on any input the result equals the csv module's, row by row."""
+    import random
+
+    from csv_reference import reference_scan
+
+    from interopcheck.export import csvscan
+
+    monkeypatch.setattr(csvscan, "STREAM_AFTER", stream_after)  # 8: open rows go line by line almost at once
+
+    rnd = random.Random(7)
+    alphabet = ['a', 'b', ',', ',', '"', '""', '\n', '\r\n', '\r', ' ', 'é', '\x00']
+    bodies = [
+        b'id,name\r\n' + b''.join(b'%d,plain\r\n' % i for i in range(300)) + b'300,"quoted, ""x"""\r\n301,"multi\r\nline"\r\n',
+        b'id,a,b\n' + b''.join(b'%d,x,y\n' % i for i in range(200)) + b'bad,row\n\n\n' + b'1,"open\n' + b'2,x,y\n' * 50,
+        b'h1,h2\n1,2\n3,4',  # no final line end
+        b'h\n"never closed\n1\n2\n',
+    ]
+    for _ in range(300):
+        head = rnd.choice([b"id,name,note\r\n", b"id\n", b"", b"a,a\n", b",x\n"])
+        text = "".join(rnd.choice(alphabet) if rnd.random() < 0.3 else rnd.choice(["1,2,3", "x,y", "4,5,6"]) for _ in range(rnd.randrange(1, 60)))
+        bodies.append(head + text.encode())
+    for body in bodies:
+        for size in (1, 3, 7, 64, 1 << 16):
+            for limit in (None, 3):
+                expected = reference_scan("e", _chunks(body, size), max_records=limit, max_record_bytes=40)
+                got = scan_csv("e", _chunks(body, size), max_records=limit, max_record_bytes=40)
+                actual = (got.records, [(p.kind, p.message, p.line, p.fatal) for p in got.problems], got.problem_count, got.truncated, got.limited, got.columns)
+                assert actual == expected, (body, size, limit)

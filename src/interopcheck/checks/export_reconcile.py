@@ -15,10 +15,10 @@ from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
 from interopcheck.entities import ENTITIES, REFERENCES
 from interopcheck.errors import CheckSkipped, LiveError
-from interopcheck.export.api import api_count, api_item
 from interopcheck.export.fetch import ExportUnavailable, LimitReached
 from interopcheck.export.jobcheck import run_job
 from interopcheck.export.reconcile import records_equal, rfc3339
+from interopcheck.export.background import api_count_of, item_or_error
 from interopcheck.export.runner import ScanFailure, entity_scan, incremental_entity, scan_since
 from interopcheck.export.scan import EntityScan
 from interopcheck.export.validate import mapper_for
@@ -75,7 +75,7 @@ def export_complete(ctx: CheckContext) -> Decision:
             limits.append(f"{entity}: no API collection is declared to count against")
             continue
         try:
-            count = api_count(ctx, mapping)
+            count = api_count_of(ctx, entity, mapping)
         except CheckSkipped as exc:
             limits.append(exc.reason)
             continue
@@ -107,7 +107,7 @@ def export_roundtrip(ctx: CheckContext) -> Decision:
         if scan.limited:
             limits.append(f"{entity}: {scan.limited}")
     with ThreadPoolExecutor(max_workers=ROUNDTRIP_THREADS, thread_name_prefix="export-roundtrip") as pool:
-        answers = list(pool.map(lambda w: _item_or_error(ctx, w[1], w[3]), wanted))  # latency-bound GETs, a few at a time
+        answers = list(pool.map(lambda w: item_or_error(ctx, w[0], w[1], w[3]), wanted))  # latency-bound GETs (or fetched already)
     skipped_entities: set[str] = set()
     for (entity, _, line, rid, record), answer in zip(wanted, answers, strict=True):
         if entity in skipped_entities:
@@ -131,14 +131,6 @@ def export_roundtrip(ctx: CheckContext) -> Decision:
     if not compared and not findings and not broken:
         return skipped("; ".join(limits) or "no export records to compare")
     return _decide(findings, limits, broken, f"{compared} sampled records equal their API records", "{n} sampled records differ from the API")
-
-
-def _item_or_error(ctx: CheckContext, mapping: Any, rid: str) -> Any:
-    """`api_item`, or the CheckSkipped / LiveError it raised (so a thread pool hands it back in order)."""
-    try:
-        return api_item(ctx, mapping, rid)
-    except (CheckSkipped, LiveError) as exc:
-        return exc
 
 
 @check("export.unique-ids", title="No duplicate or missing ids in any export", family="export", needs=NEEDS)
@@ -228,7 +220,7 @@ def export_async_job(ctx: CheckContext) -> Decision:
         return failed("no asynchronous export job is declared (export_job.kickoff)", [Finding("the declaration has no export_job")])
     pending = ctx.cache.get("export.background", {}).get("export.async-job")
     try:
-        run = run_job(ctx, pending.result() if pending is not None else None)
+        run = pending.result() if pending is not None else run_job(ctx)  # planned: run in the background
     except LimitReached as exc:
         return skipped(exc.reason)
     except ExportUnavailable as exc:

@@ -19,6 +19,7 @@ from interopcheck.declaration import Declaration, load_declaration
 from interopcheck.engine import evaluate
 from interopcheck.engine.evidence import trim
 from interopcheck.errors import LiveError
+from interopcheck.export.background import close_workers, plan_checks
 from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo
 from interopcheck.profile.load import Profile, load_profile, validate_check_ids
 from interopcheck.resources import display_path
@@ -88,6 +89,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     try:
         results = _run_checks(profile, known, ctx, say)
     finally:
+        close_workers(ctx)  # the export scans' worker processes, if any were started
         exchanges = tuple(getattr(ctx.live, "exchanges", ()) or ())
         if ctx.live is not None:
             ctx.live.close()
@@ -146,6 +148,8 @@ def _run_checks(
     for stage in sorted({_stage(s) for s in ordered}):
         batch = [s for s in ordered if _stage(s) == stage]
         say(f"{stage_names[stage]}: {len(batch)}")
+        if stage == _STAGE_ORDER["export"]:
+            plan_checks(ctx, [s.id for s in batch])  # downloads overlap and scans run in worker processes
         for spec in batch:
             results[spec.id] = trim(registry.run_check(spec, ctx))
     return results

@@ -1,8 +1,9 @@
 """The form of a CSV export, row by row, without building records: UTF-8, RFC 4180 quoting, field counts.
 
 Used for a CSV export whose records are read (validated, indexed) from the entity's NDJSON or JSON
-export: every row is still decoded and parsed by the csv module (strict quoting) and its field count
-compared with the header, but no dict is made per row. `scan_csv` returns the same `EntityScan` the
+export: every row is still decoded and checked (strict RFC 4180 quoting by the csv module; text without
+any quote by a split on commas, which reads it the same) and its field count compared with the header,
+but no dict is made per row. `scan_csv` returns the same `EntityScan` the
 full scan does (records = rows, columns = header), so the checks read it unchanged.
 """
 
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from interopcheck.export.idspill import spill_index
 from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, iter_text, with_gzip
@@ -20,8 +22,8 @@ from interopcheck.export.scan import KEEP_PROBLEMS, EntityScan
 _BLANK = re.compile(rb"(?<=\n)\n")
 
 
-def _lines(chunks: Iterable[bytes], problems: list[ReadProblem]) -> Iterator[str]:
-    """Text lines (endings kept, as `newline=''` files give them) from UTF-8 chunks; a decoding problem ends them."""
+def _pieces(chunks: Iterable[bytes], problems: list[ReadProblem]) -> Iterator[str]:
+    """UTF-8 text cut after its last line end (the rest carried over); a decoding problem ends it, dropping the carry."""
     carry = ""
     for piece in iter_text(chunks):
         if isinstance(piece, ReadProblem):
@@ -31,9 +33,97 @@ def _lines(chunks: Iterable[bytes], problems: list[ReadProblem]) -> Iterator[str
         cut = text.rfind("\n") + 1  # keep "\r\n" together: cut after the last "\n" only
         carry = text[cut:]
         if cut:
-            yield from io.StringIO(text[:cut], newline="")
+            yield text[:cut]
     if carry:
-        yield from io.StringIO(carry, newline="")
+        yield carry
+
+
+_END_OF_DATA = "unexpected end of data"  # the csv module's error when its input ends inside a quoted field
+STREAM_AFTER = 1 << 20  # a row still open after this much text is read line by line (as the csv module would)
+
+
+class _Rows:
+    """The row checks of one CSV, fed text that starts at a row and ends at a line end.
+
+    Text without a quote (nor a NUL or a lone CR) starting at a row has no field the csv module could read
+    differently from a split on commas, so its rows are counted by splitting lines; other text goes through
+    the csv module (strict RFC 4180), and a row it finds still open at the text's end (a quoted field across
+    the cut) is handed back to be read again with the next text. Line numbers continue across feeds.
+    """
+
+    def __init__(self, max_records: int | None, max_record_bytes: int, add: Callable[[ReadProblem], None]) -> None:
+        self.header: list[str] | None = None
+        self.width = 0
+        self.count = 0
+        self.lines = 0  # physical lines of the finished rows of earlier feeds
+        self.limit = max_records if max_records is not None else -1
+        self.max_records = max_records
+        self.max_record_bytes = max_record_bytes
+        self.limited: str | None = None
+        self.stopped = False  # a limit or broken quoting: read no further
+        self.add = add
+
+    def feed(self, text: str, *, last: bool = False) -> str:
+        """Check the rows of `text`; the text of a row left open at its end (to prepend to the next), else ""."""
+        if self.header is not None and '"' not in text and "\x00" not in text and len(text) <= self.max_record_bytes \
+                and text.count("\r") == text.count("\r\n"):
+            self._plain(text)
+            return ""
+        lines = io.StringIO(text, newline="").readlines()
+        return self.rows(iter(lines), lines=None if last else lines)
+
+    def _plain(self, text: str) -> None:
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()  # the text ended with its line end
+        width, line_no = self.width, self.lines
+        for line in lines:
+            line_no += 1
+            n = line.count(",") + 1 if line and line != "\r" else 0
+            if n != width:
+                if not n:
+                    continue  # a blank line
+                self.add(ReadProblem("bad-csv", f"{n} fields where the header has {width}", line_no))
+                continue
+            if self.count == self.limit:
+                self.limited = f"stopped after --export-max-records={self.max_records} records"
+                self.stopped = True
+                return
+            self.count += 1
+        self.lines = line_no
+
+    def rows(self, source: Iterator[str], *, lines: list[str] | None = None) -> str:
+        """Check the rows of `source` with the csv module; with `lines` (its lines), an open last row is returned."""
+        reader = csv.reader(source, strict=True)
+        done = 0  # lines of the rows finished so far
+        try:
+            for row in reader:
+                done = reader.line_num
+                if self.header is None:
+                    self.header = row
+                    if len(set(row)) != len(row) or not all(row):
+                        self.add(ReadProblem("bad-csv", "the header row has empty or repeated column names", self.lines + done))
+                    self.width = len(row)
+                    continue
+                if len(row) != self.width:
+                    if not row:
+                        continue  # a blank line
+                    self.add(ReadProblem("bad-csv", f"{len(row)} fields where the header has {self.width}", self.lines + done))
+                    continue
+                if self.count == self.limit:
+                    self.limited = f"stopped after --export-max-records={self.max_records} records"
+                    self.stopped = True
+                    return ""
+                self.count += 1
+        except csv.Error as exc:
+            if lines is not None and str(exc) == _END_OF_DATA:
+                self.lines += done
+                return "".join(lines[done:])  # the text ended inside a quoted field: read it again with more
+            self.add(ReadProblem("bad-csv", f"broken CSV quoting or field: {exc}", self.lines + reader.line_num, True))
+            self.stopped = True
+            return ""
+        self.lines += reader.line_num
+        return ""
 
 
 def scan_csv(
@@ -49,10 +139,8 @@ def scan_csv(
     body, gz_problems = with_gzip(chunks, max_bytes=max_decompressed or 2**62)
     decode_problems: list[ReadProblem] = []
     kept: list[ReadProblem] = []
-    count = problem_count = 0
+    problem_count = 0
     truncated = False
-    limited = None
-    header: list[str] | None = None
 
     def add(problem: ReadProblem) -> None:
         nonlocal problem_count, truncated
@@ -62,35 +150,28 @@ def scan_csv(
             kept.append(problem)
 
     csv.field_size_limit(max_record_bytes)
-    reader = csv.reader(_lines(body, decode_problems), strict=True)
-    limit = max_records if max_records is not None else -1
-    try:
-        for row in reader:
-            if header is None:
-                header = row
-                if len(set(header)) != len(header) or not all(header):
-                    add(ReadProblem("bad-csv", "the header row has empty or repeated column names", 1))
-                width = len(header)
-                continue
-            if len(row) != width:
-                if not row:
-                    continue  # a blank line
-                add(ReadProblem("bad-csv", f"{len(row)} fields where the header has {width}", reader.line_num))
-                continue
-            if count == limit:
-                limited = f"stopped after --export-max-records={max_records} records"
-                break
-            count += 1
-    except csv.Error as exc:
-        add(ReadProblem("bad-csv", f"broken CSV quoting or field: {exc}", reader.line_num, True))
+    rows = _Rows(max_records, max_record_bytes, add)
+    pending = ""  # the lines of a row left open by the last text (a quoted field across the cut)
+    pieces = _pieces(body, decode_problems)
+    for piece in pieces:
+        if len(pending) > STREAM_AFTER:  # a row this long: read the rest line by line, not again and again
+            rows.rows(line for t in itertools.chain((pending, piece), pieces) for line in io.StringIO(t, newline=""))
+            pending = ""
+            break
+        pending = rows.feed(pending + piece if pending else piece)
+        if rows.stopped:
+            pending = ""
+            break
+    if pending:
+        rows.feed(pending, last=True)  # the body ended inside a quoted field: the csv module says so
     for problem in decode_problems + gz_problems:
         add(problem)
-    if header is None and not problem_count:
+    if rows.header is None and not problem_count:
         add(ReadProblem("bad-csv", "the CSV is empty (no header row)", None, True))
     return EntityScan(
-        entity=entity, url=url, format="csv", records=count, validation=None, ids=spill_index(()), missing_ids=0,
+        entity=entity, url=url, format="csv", records=rows.count, validation=None, ids=spill_index(()), missing_ids=0,
         orphans={}, ref_checked={}, missing_refs={}, unresolved=(), problems=tuple(kept), problem_count=problem_count,
-        truncated=truncated, limited=limited, samples=(), columns=tuple(header or ()),
+        truncated=truncated, limited=rows.limited, samples=(), columns=tuple(rows.header or ()),
     )
 
 

@@ -1,7 +1,7 @@
 """Id hashes spilled to disk in hash-range buckets, so memory stays flat however large the export.
 
-Hashes are buffered in a small `array('q')` run; a full run is sorted and cut into `BUCKETS` ranges
-of the 64-bit hash space (by its top bits), each slice appended to one unnamed temporary file (gone
+Hashes are buffered in a small `array('q')` run; a full run is partitioned into `BUCKETS` ranges
+of the 64-bit hash space (by its top bits; no sort, which cost 3x the partition), each slice appended to one unnamed temporary file (gone
 when closed, garbage-collected or the process ends, also on error). Uniqueness, membership and set
 differences are then worked out one bucket at a time: memory is about n / BUCKETS hashes, not n.
 """
@@ -19,7 +19,6 @@ RUN = 1 << 16  # hashes buffered before a sort-and-spill (512 KB)
 BUCKET_BITS = 6
 BUCKETS = 1 << BUCKET_BITS
 _SHIFT = 64 - BUCKET_BITS
-_STARTS = [(p - BUCKETS // 2) << _SHIFT for p in range(BUCKETS)]  # lowest signed hash of each bucket
 _ITEM = array("q").itemsize
 
 
@@ -32,21 +31,19 @@ class SpillIndex:
         self.count = count
         self.duplicates = 0
 
-    def bucket(self, p: int) -> array:
-        """The hashes of bucket `p`, sorted (duplicates kept)."""
+    def bucket(self, p: int, *, ordered: bool = True) -> array:
+        """The hashes of bucket `p` (duplicates kept), sorted unless `ordered` is False (set-based callers)."""
         out = array("q")
         fd = self._file.fileno()
         for offset, n in self._segments[p]:
             out.frombytes(os.pread(fd, n * _ITEM, offset))
-        if len(self._segments[p]) > 1:
-            out = array("q", sorted(out))
-        return out
+        return array("q", sorted(out)) if ordered and len(out) > 1 else out
 
     def count_duplicates(self) -> int:
         """Records whose id hash was already seen (computed once per bucket)."""
         dups = 0
         for p in range(BUCKETS):
-            values = self.bucket(p)
+            values = self.bucket(p, ordered=False)
             dups += len(values) - len(set(values))
         self.duplicates = dups
         return dups
@@ -55,9 +52,9 @@ class SpillIndex:
         """How many of these hashes (with repeats) are not in `target` (references -> orphans)."""
         missing = 0
         for p in range(BUCKETS):
-            values = self.bucket(p)
+            values = self.bucket(p, ordered=False)
             if values:
-                known = set(target.bucket(p))
+                known = set(target.bucket(p, ordered=False))
                 missing += len(values) - sum(map(known.__contains__, values))
         return missing
 
@@ -65,7 +62,7 @@ class SpillIndex:
         """(distinct hashes only here, distinct hashes only in `other`)."""
         only_self = only_other = 0
         for p in range(BUCKETS):
-            a, b = set(self.bucket(p)), set(other.bucket(p))
+            a, b = set(self.bucket(p, ordered=False)), set(other.bucket(p, ordered=False))
             only_self += len(a - b)
             only_other += len(b - a)
         return only_self, only_other
@@ -111,25 +108,25 @@ class SpillBuilder:
             self.append(value)
 
     def close_run(self) -> None:
-        """Sort the buffered run and append its bucket slices to the temporary file."""
+        """Partition the buffered run by bucket and append its slices to the temporary file."""
         if not self.current:
             return
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="interopcheck-ids-", dir=self._directory)
-        ordered = sorted(self.current)
-        self.count += len(ordered)
-        self.current = array("q")
+        run, self.current = self.current, array("q")
+        self.count += len(run)
+        parts = [array("q") for _ in range(BUCKETS)]
+        appends = [part.append for part in parts]
+        half = BUCKETS // 2
+        for value in run:
+            appends[(value >> _SHIFT) + half](value)
         fd = self._file.fileno()
-        start = 0
-        for p in range(BUCKETS):
-            end = bisect.bisect_left(ordered, _STARTS[p + 1], start) if p + 1 < BUCKETS else len(ordered)
-            if end > start:
-                data = array("q", ordered[start:end]).tobytes()
+        for p, part in enumerate(parts):
+            if part:
+                data = part.tobytes()
                 os.pwrite(fd, data, self._offset)
-                self._segments[p].append((self._offset, end - start))
+                self._segments[p].append((self._offset, len(part)))
                 self._offset += len(data)
-            start = end
-        del ordered
 
     def finish(self, *, duplicates: bool = True) -> SpillIndex:
         """The finished index (with its duplicates counted unless `duplicates` is False)."""

@@ -48,8 +48,8 @@ def start_job(ctx: Any) -> JobResult:
 def run_job(ctx: Any, job: JobResult | None = None) -> JobRun:
     """Run the declared job (unless `job` is its manifest already) and download each output, on this thread.
 
-    Raises LimitReached / ExportUnavailable like `run_async_job`. The downloads stay on the calling
-    thread: counted on a worker thread they grew its malloc arena with the file sizes (peak RSS not flat).
+    Raises LimitReached / ExportUnavailable like `run_async_job`. A planned run calls it on a background
+    thread (`export.background.start_background`), so the files download while the record exports are scanned.
     """
     limits = Limits.from_options(ctx.options)
     job = job if job is not None else start_job(ctx)

@@ -1,7 +1,8 @@
 """Reconciling an export with itself and with the API: unique ids, references, counts, round-trips, incremental.
 
 Ids are kept as 64-bit hashes spilled to disk in hash-range buckets (`export.idspill`), so memory
-stays flat as exports grow. Hashes are only compared within one run (Python's string hash is per process).
+stays flat as exports grow. Hashes are only compared within one run (Python's string hash is per process,
+or per hash seed: the worker processes of `export.workers` share one, so their hashes compare).
 """
 
 from __future__ import annotations

@@ -2,18 +2,19 @@
 
 Every export check asks `entity_scan(ctx, entity)`; the first call downloads and scans, later ones
 read `ctx.cache`. A zip archive is downloaded once (spooled to disk) and serves every entity inside it.
+A planned run (`export.background`) starts the scans early and may parse them in worker processes.
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from interopcheck.declaration import ExportDecl
-from interopcheck.entities import ENTITIES, REFERENCES, Reference
+from interopcheck.export import background
+from interopcheck.entities import REFERENCES, Reference
 from interopcheck.errors import CheckSkipped
 from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export
 from interopcheck.export.readers import (
@@ -29,6 +30,7 @@ from interopcheck.export.csvscan import scan_csv
 from interopcheck.export.reconcile import IdIndex
 from interopcheck.export.scan import EntityScan, scan_records
 from interopcheck.export.validate import mapper_for
+from interopcheck.export.workers import pooled_csv, pooled_records
 
 PREFERENCE = ("ndjson", "json", "zip", "csv")
 ROUNDTRIP_SAMPLES = 10
@@ -70,49 +72,31 @@ def entity_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan 
     decl = choose_export(ctx, entity, (fmt,) if fmt else PREFERENCE)
     if decl is None:
         return ScanFailure(entity, "undeclared", f"no {fmt or 'record'} export of {entity} is declared")
-    key = f"export.scan:{decl.entity}:{decl.format}:{decl.url}"
+    key = scan_key(decl)
     if key not in ctx.cache:
-        start_background(ctx)
-        pending = ctx.cache.get("export.background", {}).get(key)
-        ctx.cache[key] = pending.result() if pending is not None else _scan(ctx, decl)
+        background.start_background(ctx)
+        early = background.pending(ctx, key)
+        if early is not None:
+            ctx.cache[key] = early.result()
+        else:
+            ctx.cache[key] = scan_decl(ctx, decl)
+            background.follow_up(ctx, decl, ctx.cache[key])
     return ctx.cache[key]
 
 
-def plan_checks(ctx: Any, check_ids: Iterable[str]) -> None:
-    """Tell the runner which export checks this run will call, so their downloads may start early.
-
-    With `export.csv-valid` planned, the form-only CSV scans run in a background thread while the
-    record exports are scanned; with `export.async-job`, the job is kicked off and polled alongside. Unplanned, nothing starts early (no download or job a run did not ask for).
-    """
-    ctx.cache["export.planned"] = frozenset(check_ids)
+def scan_key(decl: ExportDecl) -> str:
+    """The cache key of a declared export's scan."""
+    return f"export.scan:{decl.entity}:{decl.format}:{decl.url}"
 
 
-def start_background(ctx: Any) -> None:
-    """Start the planned background work once per run (the sandbox serves it while this process scans)."""
-    planned = ctx.cache.get("export.planned")
-    if not planned or "export.background" in ctx.cache or ctx.live is None or ctx.declaration is None:
-        return
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="export-background")
-    futures: dict[str, Future[Any]] = {}
-    ctx.cache["export.background"] = futures
-    if "export.csv-valid" in planned:
-        decls = [d for e in ENTITIES if (d := choose_export(ctx, e, ("csv",))) is not None and _ids_mode(ctx, d, None) == "none"]
-        chain: Future[Any] | None = None
-        for decl in decls:  # one after another on one thread: the CSVs take turns, the record scan keeps its share
-            chain = pool.submit(_after, chain, _scan, ctx, decl)
-            futures[f"export.scan:{decl.entity}:{decl.format}:{decl.url}"] = chain
-    if "export.async-job" in planned and (ctx.declaration.export_job or {}).get("kickoff"):
-        from interopcheck.export.jobcheck import start_job
-
-        futures["export.async-job"] = pool.submit(start_job, ctx)  # kick-off and polling; the files are read by the check
-    pool.shutdown(wait=False)
+def since_key(entity: str, since_param: str, since: str) -> str:
+    """The key of an incremental extract's scan."""
+    return f"export.since:{entity}:{since_param}:{since}"
 
 
-def _after(previous: Future[Any] | None, fn: Any, *args: Any) -> Any:
-    """Run `fn(*args)` once `previous` is done (its outcome is its own future's business)."""
-    if previous is not None:
-        previous.exception()
-    return fn(*args)
+def csv_form_only(ctx: Any, decl: ExportDecl) -> bool:
+    """Whether `decl` is a CSV checked only for its form (the entity's records come from its record export)."""
+    return decl.format == "csv" and _ids_mode(ctx, decl, None) == "none"
 
 
 def require_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan:
@@ -123,9 +107,10 @@ def require_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan
     return result  # type: ignore[return-value]
 
 
-def _scan(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, track: bool | None = None) -> EntityScan | ScanFailure:
+def scan_decl(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, track: bool | None = None) -> EntityScan | ScanFailure:
+    """Download and scan one declared export now (`params`: query parameters; `track`: the incremental re-read)."""
     limits = Limits.from_options(ctx.options)
-    if decl.format == "csv" and track is None and _ids_mode(ctx, decl, None) == "none":
+    if track is None and csv_form_only(ctx, decl):
         return _scan_csv_form(ctx, decl, limits)
     validator = ctx.standards.validator(decl.entity) if ctx.standards is not None and decl.format != "csv" else None
     kwargs: dict[str, Any] = {
@@ -144,7 +129,7 @@ def _scan(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, trac
         if decl.format == "zip":
             return _scan_zip(ctx, decl, limits, kwargs)
         with open_export(ctx.live.client, decl.url, limits, params) as download:
-            scan = scan_records(decl.entity, decl.format, download.chunks, **kwargs)
+            scan = _records(ctx, decl.entity, decl.format, download.chunks, kwargs)
             if download.broken is not None:
                 scan = _with_problem(scan, download.broken)
             return _replace(scan, bytes_read=download.bytes_read, exchange=download.exchange)
@@ -158,8 +143,9 @@ def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | S
     """Every row of a CSV whose records the entity's record export supplies: form only (see `export.csvscan`)."""
     try:
         with open_export(ctx.live.client, decl.url, limits) as download:
-            scan = scan_csv(decl.entity, download.chunks, max_records=limits.max_records,
-                            max_decompressed=limits.max_bytes or MAX_DECOMPRESSED_BYTES, url=decl.url)
+            args = {"max_records": limits.max_records, "max_decompressed": limits.max_bytes or MAX_DECOMPRESSED_BYTES, "url": decl.url}
+            pool = background.pool_for(ctx)
+            scan = pooled_csv(pool, decl.entity, download.chunks, args) if pool is not None else scan_csv(decl.entity, download.chunks, **args)
             if download.broken is not None:
                 scan = _with_problem(scan, download.broken)
             return _replace(scan, bytes_read=download.bytes_read, exchange=download.exchange)
@@ -167,6 +153,14 @@ def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | S
         return ScanFailure(decl.entity, "limit", exc.reason)
     except ExportUnavailable as exc:
         return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+
+
+def _records(ctx: Any, entity: str, fmt: str, chunks: Iterable[bytes], kwargs: dict[str, Any]) -> EntityScan:
+    """`scan_records`, in a worker process when the run has them (see `export.workers`)."""
+    pool = background.pool_for(ctx)
+    if pool is not None:
+        return pooled_records(pool, entity, fmt, chunks, kwargs)
+    return scan_records(entity, fmt, chunks, **kwargs)
 
 
 def _ids_mode(ctx: Any, decl: ExportDecl, track: bool | None) -> str:
@@ -192,10 +186,18 @@ def _targets(ctx: Any, entity: str) -> dict[Reference, IdIndex | None]:
 
 def scan_since(ctx: Any, entity: str, since_param: str, since: str) -> EntityScan | ScanFailure:
     """A fresh (uncached) scan of `entity`'s record export with `?<since_param>=<since>`."""
+    early = background.pending(ctx, since_key(entity, since_param, since))
+    if early is not None:
+        return early.result()  # started in the background as soon as the full scan fixed T
+    return scan_since_now(ctx, entity, since_param, since)
+
+
+def scan_since_now(ctx: Any, entity: str, since_param: str, since: str) -> EntityScan | ScanFailure:
+    """`scan_since` without looking for one started in the background."""
     decl = choose_export(ctx, entity, ("ndjson", "json"))
     if decl is None:
         return ScanFailure(entity, "undeclared", f"no NDJSON or JSON export of {entity} is declared")
-    return _scan(ctx, decl, {since_param: since}, track=False)
+    return scan_decl(ctx, decl, {since_param: since}, track=False)
 
 
 def _scan_zip(ctx: Any, decl: ExportDecl, limits: Limits, kwargs: dict[str, Any]) -> EntityScan | ScanFailure:
@@ -206,7 +208,7 @@ def _scan_zip(ctx: Any, decl: ExportDecl, limits: Limits, kwargs: dict[str, Any]
         why = "; ".join(p.message for p in problems) or f"the archive has no file for {decl.entity}"
         return ScanFailure(decl.entity, "unavailable", f"the zip export {decl.url}: {why}")
     try:
-        scan = scan_records(decl.entity, entry.format, _safe_entry(archive, entry, problems), **kwargs)
+        scan = _records(ctx, decl.entity, entry.format, _safe_entry(archive, entry, problems), kwargs)
     except zipfile.BadZipFile as exc:
         return ScanFailure(decl.entity, "unavailable", f"the zip export {decl.url} is broken: {exc}")
     for problem in problems:

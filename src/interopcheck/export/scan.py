@@ -8,7 +8,7 @@ API round-trip. The checks then read the frozen `EntityScan` from `ctx.cache` in
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,7 +150,7 @@ def scan_records(
     limited = None
     is_valid = validating.validator.is_valid if validating else None
     identity = mapper is None or fmt == "csv"
-    for item in _items(items, gz_problems):
+    for item in items:
         if item.__class__ is ReadProblem:
             acc.add(item)
             if item.fatal:
@@ -181,10 +181,16 @@ def scan_records(
                 tracker.add(h, record)
         else:
             missing_ids += 1
-        if count <= COLUMN_SAMPLE and record.__class__ is dict:
-            columns.update(dict.fromkeys(record))
-        for tally in tallies:
-            tally.collect(record)
+        if record.__class__ is dict:
+            if count <= COLUMN_SAMPLE:
+                columns.update(dict.fromkeys(record))
+            for tally in tallies:
+                tally.collect(record)
+    else:
+        for problem in gz_problems:  # a gzip problem ends the body early, so it comes after the records read
+            acc.add(problem)
+            if problem.fatal:
+                break
     orphans, checked, missing_refs = {}, {}, {}
     for tally, (ref, target) in zip(tallies, refs, strict=True):
         found = tally.found.finish(duplicates=False)
@@ -227,43 +233,38 @@ def _finish_ids(ids: IdsBuilder, mode: str) -> IdIndex:
     return counted
 
 
-def _items(items: Iterator[Any], gz_problems: list[ReadProblem]) -> Iterator[Any]:
-    """The reader's items, then any gzip problem (it ends the body early, so it comes last)."""
-    yield from items
-    yield from gz_problems
-
-
 class _RefTally:
     """The ids one reference field of the records points at (hashes, resolved after the pass) and the absent ones.
 
-    Built once per reference so the per-record work is a method call, not dict lookups keyed by the Reference.
+    Built once per reference so the per-record work is one method call appending to the builder's run.
     """
 
-    __slots__ = ("name", "many", "nullable", "found", "missing")
+    __slots__ = ("found", "many", "missing", "name", "nullable", "run")
 
     def __init__(self, ref: Reference) -> None:
         self.name = ref.field.removesuffix("[]")
         self.many = ref.field.endswith("[]")
         self.nullable = ref.nullable
         self.found = IdsBuilder()
+        self.run = self.found.current
         self.missing = 0
 
-    def collect(self, record: Any) -> None:
+    def collect(self, record: dict[str, Any]) -> None:
         """Keep the hash of each id `record` references; count a reference that is absent or not a string."""
-        if record.__class__ is not dict:
-            return
         value = record.get(self.name)
         if self.many:
             if value.__class__ is not list:
                 self.missing += 1
                 return
             for item in value:
-                self._one(item)
-        else:
-            self._one(value)
-
-    def _one(self, item: Any) -> None:
-        if item.__class__ is str:
-            self.found.append(hash(item))
-        elif not (item is None and self.nullable):
+                if item.__class__ is str:
+                    self.run.append(hash(item))
+                elif not (item is None and self.nullable):
+                    self.missing += 1
+        elif value.__class__ is str:
+            self.run.append(hash(value))
+        elif not (value is None and self.nullable):
             self.missing += 1
+        if len(self.run) >= RUN:
+            self.found.close_run()
+            self.run = self.found.current
