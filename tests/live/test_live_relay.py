@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import socket
 from typing import Any
 
 import httpx
@@ -98,3 +99,14 @@ def test_response_time_leaves_schemathesis_requests_out(live_ctx: Any) -> None:
     theirs = [e for e in timed if any(h.lower() == "x-interopcheck-source" for h in e.request.headers)]
     assert len(theirs) > 10
     assert result.evidence[0].data["samples"] == len(timed) - len(theirs)
+
+
+def test_a_request_the_relay_cannot_forward_is_answered_not_dropped() -> None:
+    with serve_app(_app()) as url, SafeClient(url, rate=1000) as client, Relay(client) as relay:
+        port = int(relay.origin.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            raw.sendall(b"GET /api/there HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\n\r\n")
+            bad = raw.recv(4096)
+        big = httpx.post(relay.url + "/api/there", content=b"x" * 1_000_001)
+    assert bad.startswith(b"HTTP/1.1 502") and REFUSED_HEADER.encode() in bad
+    assert big.status_code == 502 and "1000000-byte cap" in big.headers[REFUSED_HEADER]

@@ -121,8 +121,17 @@ class _Handler(BaseHTTPRequestHandler):
     do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET  # noqa: N815
 
     def _relay(self) -> None:
+        try:
+            self._forward()
+        except Exception as exc:  # noqa: BLE001 - the relay answers; it never prints a traceback or drops the line
+            self._answer(502, {REFUSED_HEADER: f"the relay could not forward the request: {type(exc).__name__}"}, b"")
+
+    def _forward(self) -> None:
         relay = self.server.relay
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = MAX_REQUEST_BYTES + 1
         if length > MAX_REQUEST_BYTES:
             self._answer(502, {REFUSED_HEADER: f"request body of {length} bytes over the relay's {MAX_REQUEST_BYTES}-byte cap"}, b"")
             return
