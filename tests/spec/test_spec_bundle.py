@@ -63,7 +63,7 @@ def test_files_beside_the_spec_are_inlined_and_refs_rewritten(tmp_path: Path) ->
     assert result.data[BUNDLE_KEY]["f0"]["Uprn"]["pattern"] == "^[0-9]{1,12}$"
 
 
-@pytest.mark.parametrize("ref", ["../outside/secret.json#/X", "file:///etc/passwd", "https://schemas.invalid/x.json#/X", "missing.json#/X"])
+@pytest.mark.parametrize("ref", ["../outside/secret.json#/X", "file:///etc/passwd", "https://schemas.invalid/x.json#/X", "missing.json#/X", "http://[oops/x.json"])
 def test_refs_the_spec_stage_did_not_read_are_dropped_and_listed(tmp_path: Path, ref: str) -> None:
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "secret.json").write_text(json.dumps({"X": {"description": SENTINEL}}), encoding="utf-8")

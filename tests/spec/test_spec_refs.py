@@ -221,3 +221,12 @@ def test_the_finding_says_the_ref_points_outside_the_spec_folder(layout: tuple[P
     spec.write_text(spec_with({"S": "../outside/secret.yaml#/X"}), encoding="utf-8")
     (issue,) = validate_spec(load_spec(str(spec))).errors
     assert issue.pointer == "/components/schemas/S" and OUTSIDE_FOLDER in issue.message
+
+
+@pytest.mark.parametrize("ref", ["http://[oops/x.json#/X", "https://[::1/x.yaml"])
+def test_a_ref_that_is_no_uri_is_an_unresolvable_ref_not_a_crash(tmp_path: Path, ref: str) -> None:
+    path = tmp_path / "openapi.yaml"
+    path.write_text(spec_with({"X": ref}), encoding="utf-8")
+    validation = validate_spec(load_spec(str(path)))
+    assert not validation.valid
+    assert any("unresolvable $ref" in e.message and e.pointer == "/components/schemas/X" for e in validation.errors), [e.message for e in validation.errors]

@@ -81,7 +81,10 @@ def _bundled_ref(ref: str, doc_uri: str, index: SpecIndex, keys: dict[str, str])
     """`ref` (written in `doc_uri`) as a local pointer into the bundle, or None when its document was not read."""
     if ref.startswith("#") and doc_uri == index.root_uri:
         return ref  # already local to the root, anchors included
-    uri, fragment, _ = index.ref_document(ref, doc_uri)
+    try:
+        uri, fragment, _ = index.ref_document(ref, doc_uri)
+    except ValueError:  # a reference that is no URI at all (`http://[oops`)
+        return None
     prefix = keys.get(uri)
     if prefix is None:
         return None

@@ -14,10 +14,11 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from interopcheck.model import Location
 from interopcheck.spec.document import SpecDocument
+from interopcheck.spec.refs import join_ref
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -181,7 +182,7 @@ class SpecIndex:
         if not target:
             uri = base
         else:
-            uri = urljoin(base, target)
+            uri = join_ref(base, target)
             externals = self.document.externals
             if uri != self.root_uri and uri not in externals:  # the suffix match is a fallback
                 uri = next((u for u in externals if u == target or u.endswith("/" + target.lstrip("./"))), uri)

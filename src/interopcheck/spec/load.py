@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -26,7 +26,7 @@ import yaml
 from interopcheck.errors import SpecReadError
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.lines import YamlLineFinder, line_finder
-from interopcheck.spec.refs import local_ref, spec_folder
+from interopcheck.spec.refs import join_ref, local_ref, spec_folder
 from interopcheck.spec.yaml_safe import MAX_DEPTH, parse_yaml
 
 DEFAULT_MAX_BYTES = 50_000_000
@@ -296,7 +296,7 @@ def _esc(token: str) -> str:
 def ref_target(base_uri: str, ref: str) -> str:
     """The absolute URI (fragment dropped) of the document `ref` points into, from `base_uri`."""
     target = ref.partition("#")[0]
-    return urljoin(base_uri, target) if target else base_uri.partition("#")[0]
+    return join_ref(base_uri, target) if target else base_uri.partition("#")[0]
 
 
 def _load_externals(

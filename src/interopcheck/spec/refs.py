@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 OUTSIDE_FOLDER = "it points outside the spec's folder, so it was not read"
 FROM_NETWORK = "a document fetched by URL may not $ref local files, so it was not read"
@@ -25,6 +25,16 @@ class LocalRef:
 
     path: Path | None
     refused: str = ""
+
+
+def join_ref(base_uri: str, target: str) -> str:
+    """`target` (a `$ref` without its fragment) resolved against `base_uri`; a reference that is no
+    URI at all (`http://[oops`) gives an `invalid:` URI that names no document, so it is left dangling
+    for validation to report instead of crashing the spec stage."""
+    try:
+        return urljoin(base_uri, target)
+    except ValueError:
+        return "invalid:" + quote(target, safe="")
 
 
 def spec_folder(base_uri: str) -> Path | None:
