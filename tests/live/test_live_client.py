@@ -248,13 +248,6 @@ def test_unusable_base_urls_are_live_errors(bad: str) -> None:
         SafeClient(bad)
 
 
-def test_schemathesis_rate_never_exceeds_ours() -> None:
-    from interopcheck.live.schemathesis_bridge import _rate_limit
-
-    assert _rate_limit(10.0) == "10/s"
-    assert _rate_limit(0.5) == "30/m"
-
-
 def _drops_first(conn: socket.socket, head: bytes) -> None:
     """Close the first connection without a word (a keep-alive connection the server timed out), answer the rest."""
     _drops_first.calls = getattr(_drops_first, "calls", 0) + 1  # type: ignore[attr-defined]

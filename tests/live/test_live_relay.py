@@ -110,3 +110,27 @@ def test_a_request_the_relay_cannot_forward_is_answered_not_dropped() -> None:
         big = httpx.post(relay.url + "/api/there", content=b"x" * 1_000_001)
     assert bad.startswith(b"HTTP/1.1 502") and REFUSED_HEADER.encode() in bad
     assert big.status_code == 502 and "1000000-byte cap" in big.headers[REFUSED_HEADER]
+
+
+def test_schemathesis_requests_keep_the_clients_rate_cap() -> None:
+    """The cap is the safe client's alone: at --rate 5, n requests take at least (n - 5) / 5 seconds (5 may burst)."""
+    import time
+
+    from live_fakes import conformance
+
+    times: list[float] = []
+
+    async def items(request: Request) -> Response:
+        times.append(time.monotonic())
+        return JSONResponse({})
+
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/items": {"get": {"parameters": [{"name": "q", "in": "query", "schema": {"type": "integer"}}],
+                                     "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}}}},
+    }
+    with serve_app(Starlette(routes=[Route("/items", items)])) as url:
+        run = conformance(spec, url, seed=1, max_examples=25, rate=5.0)
+    assert run.requests >= 10 and len(times) >= 10
+    assert times[-1] - times[0] >= (len(times) - 5) / 5 - 0.3
