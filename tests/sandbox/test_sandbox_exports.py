@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 
 import httpx
+import pytest
 
 from interopcheck.entities import ENTITIES
+from interopcheck.sandbox.exports import export_body
 from interopcheck.sandbox.web import SEGMENTS
 
 
@@ -70,3 +73,39 @@ def test_async_export_job_flow(client: httpx.Client) -> None:
         assert all(json.loads(line)["updated_at"] >= "2026-01-01T00:00:00Z" for line in lines)
     assert client.get("/v1/$export", params={"_type": "spaceship"}, headers={"Prefer": "respond-async"}).status_code == 400
     assert client.get("/v1/export-jobs/unknown").status_code == 404
+
+
+def test_full_exports_are_published_files_with_the_streamed_bytes(start_sandbox: Callable) -> None:
+    server, client = start_sandbox(records=40)
+    assert server.state.published is not None
+    for entity in ENTITIES:
+        for fmt in ("ndjson", "csv"):
+            published = client.get(f"/v1/exports/{entity}.{fmt}")
+            assert published.headers["content-length"] == str(len(published.content)) and "etag" in published.headers
+            streamed = b"".join(export_body(server.state, entity, fmt, None))  # what the per-request path builds
+            assert published.content == streamed, (entity, fmt)
+    ranged = client.get("/v1/exports/person.ndjson", headers={"Range": "bytes=0-9"})
+    assert ranged.status_code == 206 and len(ranged.content) == 10
+    since = client.get("/v1/exports/person.ndjson", params={"since": "2000-01-01T00:00:00Z"})
+    assert "content-length" not in since.headers and since.content == client.get("/v1/exports/person.ndjson").content
+    _, again = start_sandbox(records=40)  # the same data has the same ETag (reports of two runs compare equal)
+    assert again.get("/v1/exports/tenancy.csv").headers["etag"] == client.get("/v1/exports/tenancy.csv").headers["etag"]
+
+
+def test_a_write_withdraws_the_published_export_of_its_entity(start_sandbox: Callable) -> None:
+    server, client = start_sandbox(records=20)
+    prop = client.get("/v1/properties", params={"limit": 1}).json()["data"][0]["id"]
+    before = ndjson(client, "repair")
+    created = client.post("/v1/repairs", json={"property_id": prop, "priority": 2, "description": "Leaking roof"}).json()
+    after = ndjson(client, "repair")
+    assert after == [*before, created]
+    assert created["id"] in client.get("/v1/exports/repair.csv").text
+    assert server.state.published is not None and server.state.published.file("repair", "ndjson") is None
+    assert server.state.published.file("property", "ndjson") is not None  # other entities stay published
+
+
+@pytest.mark.parametrize("fault", ["export-truncated", "export-duplicates", "bad-dates"])
+def test_exports_bent_by_a_fault_are_not_published(start_sandbox: Callable, fault: str) -> None:
+    server, client = start_sandbox(fault, records=20)
+    assert server.state.published is None
+    assert "content-length" not in client.get("/v1/exports/property.ndjson").headers

@@ -172,6 +172,8 @@ async def create_repair(request: Request) -> Response:
         return new_id, now, orjson.dumps(record).decode()
 
     _, text = state.store.insert("repair", build)
+    if state.published is not None:
+        state.published.withdraw("repair")
     location = f"/v1/repairs/{orjson.loads(text)['id']}"
     return json_response(text.encode(), 201, {"Location": location})
 

@@ -1,7 +1,9 @@
 """Bulk export endpoints: NDJSON and CSV per entity, `since` extracts, the data dictionary, async jobs.
 
-Exports stream straight from SQLite in batches (never built in memory): the stored JSON text or CSV
-line of each row, joined a batch at a time; only a fault that rewrites records parses them. The asynchronous job
+A full export is served from the file the sandbox published at start (`sandbox.published`); a `since`
+extract, or any export while a fault bends them, streams straight from SQLite in batches (never built in
+memory): the stored JSON text or CSV line of each row, joined a batch at a time; only a fault that
+rewrites records parses them. The asynchronous job
 follows FHIR bulk data: kick-off with `Prefer: respond-async` -> 202 + Content-Location, a poll
 answers 202 + Retry-After once, then a 200 manifest listing the per-entity NDJSON files.
 """
@@ -19,9 +21,10 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from interopcheck.entities import ENTITIES
-from interopcheck.sandbox.faults import apply_record_faults, record_faults
 from interopcheck.sandbox.csvline import CRLF, CsvLines
+from interopcheck.sandbox.faults import apply_record_faults, record_faults
 from interopcheck.sandbox.fields import data_dictionary
+from interopcheck.sandbox.published import UNPUBLISHED_FAULTS, PublishedExports
 from interopcheck.sandbox.web import SandboxState, json_response, parse_since, problem, state_of, unauthorised
 
 NDJSON_TYPE = "application/x-ndjson"
@@ -85,7 +88,23 @@ async def export_file(request: Request) -> Response:
         since = parse_since(raw) if raw is not None else None
     except ValueError as exc:
         return problem(state, 400, "Bad Request", str(exc), instance=request.url.path)
-    return StreamingResponse(export_body(state, entity, fmt, since), media_type=NDJSON_TYPE if fmt == "ndjson" else CSV_TYPE)
+    media_type = NDJSON_TYPE if fmt == "ndjson" else CSV_TYPE
+    if since is None and state.published is not None and (published := state.published.file(entity, fmt)) is not None:
+        return published.response(media_type)
+    return StreamingResponse(export_body(state, entity, fmt, since), media_type=media_type)
+
+
+def publish_exports(state: SandboxState) -> PublishedExports | None:
+    """Write the full exports to files when the faults leave them unchanged (see `sandbox.published`); None otherwise."""
+    if record_faults(state.faults) or state.faults & UNPUBLISHED_FAULTS:
+        return None
+    published = PublishedExports()
+    try:
+        published.publish(lambda entity, fmt: export_body(state, entity, fmt, None))
+    except BaseException:
+        published.close()
+        raise
+    return published
 
 
 async def kickoff(request: Request) -> Response:

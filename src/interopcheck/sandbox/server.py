@@ -21,6 +21,7 @@ import uvicorn
 
 from interopcheck.errors import LiveError, UsageError
 from interopcheck.sandbox.app import build_app
+from interopcheck.sandbox.exports import publish_exports
 from interopcheck.sandbox.faults import SLOW_DELAY_S, parse_faults
 from interopcheck.sandbox.store import Store
 from interopcheck.sandbox.web import SandboxState
@@ -62,6 +63,7 @@ class SandboxServer:
             store=self.store, faults=self.faults, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
             records=config.records, seed=config.seed, slow_delay=SLOW_DELAY_S,
         )
+        self.state.published = publish_exports(self.state)
         self.app = build_app(self.state)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -110,6 +112,8 @@ class SandboxServer:
     def close(self) -> None:
         """Stop and drop the data (an in-memory database goes with it)."""
         self.stop()
+        if self.state.published is not None:
+            self.state.published.close()
         self.store.close()
 
     def __enter__(self) -> SandboxServer:

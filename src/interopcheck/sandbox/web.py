@@ -18,6 +18,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from interopcheck.sandbox.published import PublishedExports
 from interopcheck.sandbox.store import Store
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -54,6 +55,7 @@ class SandboxState:
     slow_delay: float
     tokens: dict[str, float] = field(default_factory=dict)
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    published: PublishedExports | None = None  # full exports as files (`SandboxServer` publishes them at start)
     data_responses: int = 0  # data responses answered under the `slow` fault
     delayed: int = 0  # of which held back (observable in tests)
     lock: threading.Lock = field(default_factory=threading.Lock)
