@@ -66,3 +66,14 @@ def test_own_declaration_loads_and_names_every_operation_of_the_spec(sandbox: Sa
     for export in declaration.exports:
         assert export.url in paths
     assert declaration.data_dictionary in paths and declaration.export_job["kickoff"] in paths
+
+
+def test_accepted_connections_send_without_nagle_delay(sandbox: SandboxServer) -> None:
+    """Each response goes out at once (TCP_NODELAY): with Nagle on, keep-alive answers waited 40 ms for a delayed ACK."""
+    import socket
+
+    with httpx.Client() as client:
+        assert client.get(sandbox.spec_url).status_code == 200
+        assert sandbox._server is not None
+        sockets = [conn.transport.get_extra_info("socket") for conn in sandbox._server.server_state.connections]
+        assert sockets and all(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in sockets)

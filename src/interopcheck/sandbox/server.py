@@ -78,7 +78,10 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         """Bind, start uvicorn in a daemon thread and wait until it accepts connections."""
         try:
-            sock = socket.socket(socket.AF_INET6 if ":" in self.config.host else socket.AF_INET, socket.SOCK_STREAM)
+            # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets that say so, and the accepted sockets
+            # inherit it; without it, Nagle and delayed ACKs held each keep-alive response back by 40 ms.
+            family = socket.AF_INET6 if ":" in self.config.host else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((self.config.host, self.config.port))
         except OSError as exc:
