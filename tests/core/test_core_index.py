@@ -7,7 +7,8 @@ from pathlib import Path
 import orjson
 
 from interopcheck.spec.document import SpecDocument
-from interopcheck.spec.index import build_index, join, unescape
+from interopcheck.spec.index import build_index
+from interopcheck.spec.pointer import join, unescape
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "openreferral"
 

@@ -16,7 +16,8 @@ from interopcheck.checks.results import Decision, failed, passed
 from interopcheck.declaration import EntityMapping
 from interopcheck.entities import ENTITIES
 from interopcheck.model import Finding
-from interopcheck.spec.index import Operation, SpecIndex
+from interopcheck.spec.index import SpecIndex
+from interopcheck.spec.operations import Operation
 from interopcheck.standards import StandardsRegistry, incompatibility, load_standards, supplier_type
 from interopcheck.standards.supplier import Located, descend, find_operation, record_schema, response_schema
 

@@ -15,7 +15,7 @@ from interopcheck.checks.results import Decision, from_findings, skipped
 from interopcheck.errors import LiveError
 from interopcheck.live.client import LiveResponse
 from interopcheck.model import Finding
-from interopcheck.spec.index import Operation
+from interopcheck.spec.operations import Operation
 
 UNKNOWN_ID = "interopcheck-no-such-id-0000"
 BAD_VALUE = "not-a-valid-value"

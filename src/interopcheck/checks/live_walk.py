@@ -18,7 +18,7 @@ from interopcheck.errors import CheckSkipped, LiveError
 from interopcheck.live.client import LiveResponse
 from interopcheck.live.failures import LiveRequestError
 from interopcheck.model import Exchange, Finding
-from interopcheck.spec.index import Operation
+from interopcheck.spec.operations import Operation
 
 
 def find_operation(ctx: CheckContext, ref: str | None) -> Operation | None:

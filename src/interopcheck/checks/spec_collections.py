@@ -26,7 +26,8 @@ from interopcheck.checks.spec_shapes import (
     unread_collections,
 )
 from interopcheck.model import Finding, Status
-from interopcheck.spec.index import Operation, SpecIndex
+from interopcheck.spec.index import SpecIndex
+from interopcheck.spec.operations import Operation
 
 #: Normalised query-parameter names that page through a collection.
 _PAGING_PARAMS = frozenset(

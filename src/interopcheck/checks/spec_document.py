@@ -29,7 +29,8 @@ from interopcheck.checks.spec_shapes import (
     segments,
 )
 from interopcheck.model import Finding, Location
-from interopcheck.spec.index import Operation, SpecIndex
+from interopcheck.spec.index import SpecIndex
+from interopcheck.spec.operations import Operation
 from interopcheck.spec.validate import remote_targets
 
 _VERSIONED_MEDIA = re.compile(r"(;\s*(version|v)\s*=)|(\.v\d+[+.])", re.IGNORECASE)

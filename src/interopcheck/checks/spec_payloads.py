@@ -29,7 +29,9 @@ from interopcheck.checks.spec_shapes import (
     types_of,
     unread_uri,
 )
-from interopcheck.spec.index import Operation, Parameter, SpecIndex, join
+from interopcheck.spec.index import SpecIndex
+from interopcheck.spec.operations import Operation, Parameter
+from interopcheck.spec.pointer import join
 
 _DATE_FORMATS = frozenset({"date", "date-time"})
 #: Names of date-like properties: whole names, snake_case and camelCase forms.

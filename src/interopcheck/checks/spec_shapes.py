@@ -15,7 +15,9 @@ from interopcheck.checks.context import CheckContext
 from interopcheck.checks.results import Decision, from_findings
 from interopcheck.errors import CheckSkipped
 from interopcheck.model import Finding
-from interopcheck.spec.index import Operation, Response, SpecIndex, join
+from interopcheck.spec.index import SpecIndex
+from interopcheck.spec.operations import Operation, Response
+from interopcheck.spec.pointer import join
 
 MAX_FINDINGS = 200
 FAMILY = "spec"

@@ -21,7 +21,9 @@ from interopcheck.checks.spec_shapes import (
     note,
     security_schemes,
 )
-from interopcheck.spec.index import Operation, SpecIndex, join
+from interopcheck.spec.index import SpecIndex
+from interopcheck.spec.operations import Operation
+from interopcheck.spec.pointer import join
 
 _OAUTH_TYPES = frozenset({"oauth2", "openidconnect"})
 #: Normalised query-parameter names that carry credentials.

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from interopcheck.spec.index import Operation, SpecIndex, join, unescape
+from interopcheck.spec.index import SpecIndex
+from interopcheck.spec.operations import Operation
+from interopcheck.spec.pointer import join, unescape
 
 
 @dataclass(frozen=True)
