@@ -6,6 +6,7 @@ reduces them to `{entity: {column names}}`; a column or field the dictionary doe
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from interopcheck.errors import LiveError
@@ -70,3 +71,12 @@ def undocumented(dictionary: dict[str, set[str]], entity: str, columns: tuple[st
     known = dictionary.get(entity, set())
     prefixes = tuple(k.split(sep, 1)[0] for k in known for sep in (".", "/", "[") if sep in k)
     return [c for c in columns if c not in known and c not in prefixes]
+
+
+def absent(dictionary: dict[str, set[str]], entity: str, columns: tuple[str, ...]) -> list[str]:
+    """The columns the dictionary names for `entity` that `columns` (a CSV header) lacks.
+
+    A nested name (`address.line1`, `address/uprn`, `items[0]`) is present when its top-level column is.
+    """
+    have = set(columns)
+    return sorted(n for n in dictionary.get(entity, set()) if n not in have and re.split(r"[./\[]", n, maxsplit=1)[0] not in have)

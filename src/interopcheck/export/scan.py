@@ -19,7 +19,6 @@ from interopcheck.export.reconcile import RUN, IdIndex, IdsBuilder, epoch_second
 from interopcheck.export.validate import RecordValidator, Validating, ValidationSummary
 
 KEEP_PROBLEMS = 20
-COLUMN_SAMPLE = 1000
 SINCE_SAMPLE = 10_000
 
 
@@ -43,7 +42,7 @@ class EntityScan:
     truncated: bool  # a fatal read problem: the rest of the export is unreadable
     limited: str | None  # a user limit stopped the scan (the checks skip rather than pass)
     samples: tuple[tuple[int, str, Any], ...]  # (line, id, standard record) for the round-trip
-    columns: tuple[str, ...]  # CSV header, or the top-level fields seen in the first records
+    columns: tuple[str, ...]  # CSV header, or the top-level fields of any record as the supplier wrote it (before mapping)
     since: int | None = None  # incremental cut-off T (epoch seconds), when tracked
     expected_since: IdIndex | None = None  # id hashes (spilled) of records with updated_at >= T
     bytes_read: int = 0
@@ -145,6 +144,7 @@ def scan_records(
     tracker = _Since() if track_updated else None
     rnd, kept = random.Random(seed), []
     columns: dict[str, None] = {}
+    shape: Any = None  # the field names of the last record whose fields were new
     count = missing_ids = 0
     limit = max_records if max_records is not None else -1
     limited = None
@@ -161,6 +161,9 @@ def scan_records(
             break
         line, record = item
         count += 1
+        if record.__class__ is dict and (keys := record.keys()) != shape:  # dict_keys compare as sets: a new shape
+            columns.update(dict.fromkeys(keys))  # the supplier's own fields, before mapping, from every record
+            shape = keys
         if not identity:
             record = mapper(record)
         if is_valid is not None and not is_valid(record):
@@ -182,8 +185,6 @@ def scan_records(
         else:
             missing_ids += 1
         if record.__class__ is dict:
-            if count <= COLUMN_SAMPLE:
-                columns.update(dict.fromkeys(record))
             for tally in tallies:
                 tally.collect(record)
     else:
