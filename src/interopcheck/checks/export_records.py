@@ -23,11 +23,11 @@ RECORD_FORMATS = ("ndjson", "json", "zip")
 
 
 def failure_decision(result: ScanFailure) -> Decision:
-    """A scan that could not happen: limits skip, an HTTP refusal or missing export fails, transport errors error."""
+    """A scan that could not happen: limits skip; an HTTP refusal, a missing export or an unreadable file fails; transport errors error."""
     if result.kind == "limit":
         return skipped(result.reason)
     finding = Finding(result.reason, exchange=result.exchange)
-    if result.kind == "undeclared" or result.status is not None:
+    if result.kind in ("undeclared", "broken") or result.status is not None:
         return failed(result.reason, [finding])
     return errored(result.reason, [finding])
 

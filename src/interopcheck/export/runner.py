@@ -38,10 +38,11 @@ ROUNDTRIP_SAMPLES = 10
 
 @dataclass(frozen=True)
 class ScanFailure:
-    """Why an entity's export could not be scanned: `limit` (skip), `unavailable` (fail/error) with the reason."""
+    """Why an entity's export could not be scanned, with the reason: `limit` (skip), `unavailable` (an HTTP
+    refusal fails, a transport error errors), `broken` (a file that downloaded but cannot be read: fails), `undeclared`."""
 
     entity: str
-    kind: str  # limit, unavailable, undeclared
+    kind: str  # limit, unavailable, broken, undeclared
     reason: str
     status: int | None = None
     exchange: Any = None
@@ -206,11 +207,11 @@ def _scan_zip(ctx: Any, decl: ExportDecl, limits: Limits, kwargs: dict[str, Any]
     entry = next((e for e in entries if e.format != "csv"), entries[0] if entries else None)
     if archive is None or entry is None:
         why = "; ".join(p.message for p in problems) or f"the archive has no file for {decl.entity}"
-        return ScanFailure(decl.entity, "unavailable", f"the zip export {decl.url}: {why}")
+        return ScanFailure(decl.entity, "broken", f"the zip export {decl.url}: {why}")
     try:
         scan = _records(ctx, decl.entity, entry.format, _safe_entry(archive, entry, problems), kwargs)
     except zipfile.BadZipFile as exc:
-        return ScanFailure(decl.entity, "unavailable", f"the zip export {decl.url} is broken: {exc}")
+        return ScanFailure(decl.entity, "broken", f"the zip export {decl.url} is broken: {exc}")
     for problem in problems:
         scan = _with_problem(scan, problem)
     return scan
