@@ -13,13 +13,12 @@ from interopcheck.checks.registry import CheckFunc, check
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
 from interopcheck.entities import ENTITIES
 from interopcheck.export.dictionary import DictionaryUnavailable, absent, load_dictionary, undocumented
-from interopcheck.export.runner import ScanFailure, choose_export, entity_scan
+from interopcheck.export.runner import ScanFailure, entity_scan, zip_formats
 from interopcheck.export.scan import EntityScan
 from interopcheck.model import Finding, Status
 
 NEEDS = ("declaration", "export")
 HOSTILE = ("gzip-bomb", "zip-bomb", "zip-path", "bad-gzip", "bad-zip", "not-array")
-RECORD_FORMATS = ("ndjson", "json", "zip")
 
 
 def failure_decision(result: ScanFailure) -> Decision:
@@ -68,15 +67,26 @@ def export_available(ctx: CheckContext) -> Decision:
 def export_formats(ctx: CheckContext) -> Decision:
     """Each entity has a JSON-family export (NDJSON, JSON array or zip of them) and a CSV export declared."""
     assert ctx.declaration is not None
-    findings = []
+    findings: list[Finding] = []
+    unread: list[Decision] = []
     for entity in ENTITIES:
-        formats = {e.format for e in ctx.declaration.exports_of(entity)}
-        if not formats & set(RECORD_FORMATS):
+        formats = set()
+        for decl in ctx.declaration.exports_of(entity):
+            inside = zip_formats(ctx, decl) if decl.format == "zip" else {decl.format}  # a zip: the files it holds
+            if isinstance(inside, ScanFailure):
+                if all(d.summary != inside.reason for d in unread):  # one archive serves every entity: say it once
+                    unread.append(failure_decision(inside))
+            else:
+                formats |= inside
+        if not formats & {"ndjson", "json"}:
             findings.append(Finding(f"{entity}: no JSON or NDJSON export declared", data={"entity": entity, "formats": sorted(formats)}))
-        if "csv" not in formats and "zip" not in formats:
+        if "csv" not in formats:
             findings.append(Finding(f"{entity}: no CSV export declared", data={"entity": entity, "formats": sorted(formats)}))
+    findings += [f for d in unread if d.status is Status.FAIL for f in (d.findings or (Finding(d.summary),))]
     if findings:
         return failed(f"{len(findings)} required export formats missing", findings)
+    if unread:
+        return unread[0]  # a zip export that could not be looked into: its skip or error, with the reason
     return passed("every entity is exported as JSON/NDJSON and CSV")
 
 
@@ -125,10 +135,10 @@ def export_csv_valid(ctx: CheckContext) -> Decision:
     dictionary, why = _dictionary(ctx)
     seen = rows = 0
     for entity in ENTITIES:
-        if choose_export(ctx, entity, ("csv",)) is None:
+        result = entity_scan(ctx, entity, fmt="csv")  # a CSV file, or the entity's CSV inside a zip export
+        if isinstance(result, ScanFailure) and result.kind == "undeclared":
             continue
         seen += 1
-        result = entity_scan(ctx, entity, fmt="csv")
         if isinstance(result, ScanFailure):
             decision = failure_decision(result)
             if decision.status is Status.SKIP:

@@ -72,6 +72,8 @@ def entity_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan 
     """The cached scan of `entity`'s export (of format `fmt`, else the preferred one), downloading it on first use."""
     decl = choose_export(ctx, entity, (fmt,) if fmt else PREFERENCE)
     if decl is None:
+        if fmt == "csv" and (zipped := choose_export(ctx, entity, ("zip",))) is not None:
+            return _zip_csv(ctx, zipped)
         return ScanFailure(entity, "undeclared", f"no {fmt or 'record'} export of {entity} is declared")
     key = scan_key(decl)
     if key not in ctx.cache:
@@ -215,6 +217,55 @@ def _scan_zip(ctx: Any, decl: ExportDecl, limits: Limits, kwargs: dict[str, Any]
     for problem in problems:
         scan = _with_problem(scan, problem)
     return scan
+
+
+def zip_formats(ctx: Any, decl: ExportDecl) -> set[str] | ScanFailure:
+    """The formats of `decl.entity`'s files inside the zip export `decl` (the archive is downloaded once per run)."""
+    archive = _zip_or_failure(ctx, decl)
+    if isinstance(archive, ScanFailure):
+        return archive
+    return {e.format for e in ctx.cache.get(f"export.zip-entries:{decl.url}", ()) if e.entity == decl.entity}
+
+
+def _zip_csv(ctx: Any, decl: ExportDecl) -> EntityScan | ScanFailure:
+    """The form scan of `decl.entity`'s CSV file inside the zip export `decl` (cached like any other scan)."""
+    key = f"export.scan:{decl.entity}:zip-csv:{decl.url}"
+    if key not in ctx.cache:
+        ctx.cache[key] = _scan_zip_csv(ctx, decl)
+    return ctx.cache[key]
+
+
+def _scan_zip_csv(ctx: Any, decl: ExportDecl) -> EntityScan | ScanFailure:
+    archive = _zip_or_failure(ctx, decl)
+    if isinstance(archive, ScanFailure):
+        return archive
+    entries = ctx.cache.get(f"export.zip-entries:{decl.url}", ())
+    entry = next((e for e in entries if e.entity == decl.entity and e.format == "csv"), None)
+    if entry is None:
+        return ScanFailure(decl.entity, "undeclared", f"the zip export {decl.url} has no CSV file for {decl.entity}")
+    limits = Limits.from_options(ctx.options)
+    problems: list[ReadProblem] = []
+    try:
+        body = _safe_entry(archive, entry, problems)
+        scan = scan_csv(decl.entity, body, max_records=limits.max_records, max_decompressed=limits.max_bytes or MAX_DECOMPRESSED_BYTES, url=f"{decl.url} ({entry.name})")
+    except zipfile.BadZipFile as exc:
+        return ScanFailure(decl.entity, "broken", f"the zip export {decl.url} is broken: {exc}")
+    for problem in problems:
+        scan = _with_problem(scan, problem)
+    return scan
+
+
+def _zip_or_failure(ctx: Any, decl: ExportDecl) -> zipfile.ZipFile | ScanFailure:
+    """The zip export `decl` opened (downloaded once per run), or why it cannot be read."""
+    try:
+        archive, problems = _zip_archive(ctx, decl.url, Limits.from_options(ctx.options))
+    except LimitReached as exc:
+        return ScanFailure(decl.entity, "limit", exc.reason)
+    except ExportUnavailable as exc:
+        return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+    if archive is None:
+        return ScanFailure(decl.entity, "broken", f"the zip export {decl.url}: " + "; ".join(p.message for p in problems))
+    return archive
 
 
 def _safe_entry(archive: zipfile.ZipFile, entry: ZipEntry, problems: list[ReadProblem]) -> Iterator[bytes]:

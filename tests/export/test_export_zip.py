@@ -1,25 +1,31 @@
-"""A zip export that downloads but cannot be read is the supplier's failure (exit 1), never an error of the run."""
+"""Zip exports: the formats of the files inside count, a CSV inside is checked, an unreadable archive fails."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 
-from export_fakes import FakeSandbox, make_ctx
+from export_fakes import FakeSandbox, make_ctx, to_csv
 from interopcheck.checks.registry import all_checks, run_check
 from interopcheck.entities import ENTITIES
-from interopcheck.model import Status
+from interopcheck.model import CheckResult, Status
 
 EXPORTS = [{"entity": e, "format": "zip", "url": "/v1/exports/all.zip"} for e in ENTITIES]
 
 
-def _zip(sandbox: FakeSandbox, leave_out: str = "") -> bytes:
+def _zip(sandbox: FakeSandbox, leave_out: str = "", csv: bytes | None = None) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         for entity in ENTITIES:
             if entity != leave_out:
                 archive.writestr(f"{entity}.ndjson", sandbox.ndjson(entity))
+                if csv is not None:
+                    archive.writestr(f"{entity}.csv", csv if entity == "person" else to_csv(sandbox.records[entity]))
     return buf.getvalue()
+
+
+def run(sandbox: FakeSandbox, check_id: str) -> CheckResult:
+    return run_check(all_checks()[check_id], make_ctx(sandbox, sandbox.declaration(exports=EXPORTS)))
 
 
 def available(sandbox: FakeSandbox) -> tuple[Status, str]:
@@ -45,3 +51,18 @@ def test_an_archive_without_an_entity_fails_naming_it(sandbox: FakeSandbox) -> N
     sandbox.overrides["/v1/exports/all.zip"] = _zip(sandbox, leave_out="repair")
     status, why = available(sandbox)
     assert status is Status.FAIL and "no file for repair" in why
+
+
+def test_csv_files_inside_the_zip_count_as_csv_exports_and_are_checked(sandbox: FakeSandbox) -> None:
+    only_records = _zip(sandbox)
+    sandbox.overrides["/v1/exports/all.zip"] = only_records
+    formats = run(sandbox, "export.formats")
+    assert formats.status is Status.FAIL and "person: no CSV export declared" in [f.message for f in formats.findings]
+    assert run(sandbox, "export.csv-valid").status is Status.FAIL  # no CSV anywhere
+    sandbox.overrides["/v1/exports/all.zip"] = _zip(sandbox, csv=to_csv(sandbox.records["person"]))
+    assert run(sandbox, "export.formats").status is Status.PASS
+    valid = run(sandbox, "export.csv-valid")
+    assert valid.status is Status.PASS and "9 CSV exports are well formed" in valid.summary
+    sandbox.overrides["/v1/exports/all.zip"] = _zip(sandbox, csv=b'id,given_name\r\n"unclosed,x\r\n')
+    broken = run(sandbox, "export.csv-valid")
+    assert broken.status is Status.FAIL and any("person" in f.message for f in broken.findings)
