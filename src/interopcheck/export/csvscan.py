@@ -20,6 +20,7 @@ from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, iter_text
 from interopcheck.export.scan import KEEP_PROBLEMS, EntityScan
 
 _BLANK = re.compile(rb"(?<=\n)\n")
+_QUOTED = re.compile(r'"(?:[^"]*(?:""[^"]*)*")?')  # one quoted field whole, or a quote that closes nothing
 
 
 def _pieces(chunks: Iterable[bytes], problems: list[ReadProblem]) -> Iterator[str]:
@@ -70,7 +71,33 @@ class _Rows:
             self._plain(text)
             return ""
         lines = io.StringIO(text, newline="").readlines()
-        return self.rows(iter(lines), lines=None if last else lines)
+        before = self.lines
+        pending = self.rows(iter(lines), lines=None if last else lines)
+        if not self.stopped:
+            self._bare_quotes(text, len(text) - len(pending), before)
+        return pending
+
+    def _bare_quotes(self, text: str, end: int, before: int) -> None:
+        """Report each quote that opens no field (`a,O"Brien`): RFC 4180 quotes a field holding one; the csv module reads it as is.
+
+        A quoted field (escaped quotes and line breaks included) is matched whole, so the quotes inside it are
+        never taken for openings; an opening quote must follow a comma or a line break. Only the text the rows
+        were read from is looked at (a row left open at its end is looked at with the next text).
+        """
+        for match in _QUOTED.finditer(text, 0, end):  # the fast pass: every quote opens a field
+            start = match.start()
+            if start and text[start - 1] not in ",\n":
+                break
+        else:
+            return
+        pos = start
+        while (match := _QUOTED.search(text, pos, end)) is not None:
+            start = match.start()
+            if start and text[start - 1] not in ",\n":
+                self.add(ReadProblem("bad-csv", "a quote inside a field that is not quoted (RFC 4180: quote the whole field, double the quote)", before + text.count("\n", 0, start) + 1))
+                pos = start + 1  # the quote opened nothing: the next one is looked at on its own
+            else:
+                pos = match.end()
 
     def _plain(self, text: str) -> None:
         lines = text.split("\n")
