@@ -77,68 +77,141 @@ def read_ndjson(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_B
             yield ReadProblem("truncated", "the stream ended inside a record (no final newline, incomplete JSON)", line, True)
 
 
+_LEAD = re.compile(rb"[ \t\r\n\xef\xbb\xbf]*")  # whitespace and a byte-order mark before the array
+_WS = re.compile(rb"[ \t\r\n]*")
 _STRUCT = re.compile(rb'["{}\[\]]')
-_STRING_END = re.compile(rb'(?:[^"\\]|\\.)*"', re.S)
+_STRING_BODY = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)  # stops at the closing quote or an unfinished escape
+_SCALAR = re.compile(rb'[^\s,\[\]{}"]*')
+_VALUE_START = frozenset(b'{["-0123456789tfn')
+_OPEN, _ITEM, _NEXT, _SEP, _NESTED, _STRING, _SCALAR_TOKEN, _CLOSED = range(8)
+_SCALAR_CAP = 64  # a bare item longer than this is reported unread, not kept
 
 
 def read_json_array(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Item]:
-    """The objects of a top-level JSON array, split incrementally by depth; `line` is the record's 1-based index."""
+    """The objects of a top-level JSON array, split incrementally by depth; `line` is the item's 1-based index.
+
+    Each byte is scanned once and bytes no longer needed are dropped, so time is linear in the body and
+    memory one record. An item that is not an object (`not-object`), a record over `max_record_bytes`
+    (`too-large`, skipped unread) and a missing or extra comma (`bad-json`) are reported and the items after
+    them read; bytes after the closing `]` are a fatal `bad-json` (whatever they hold is not read).
+    """
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
     buf = bytearray()
-    pos, depth, start, index = 0, 0, -1, 0
-    opened = closed = in_str = False
+    pos = depth = index = 0
+    keep = -1  # where the bytes still needed start (the record or bare item being read), or -1
+    state, in_str = _OPEN, False
     for chunk in chunks:
         buf += chunk
-        if not opened:
-            head = bytes(buf).lstrip(b" \t\r\n\xef\xbb\xbf")
-            if not head:
-                buf.clear()
-                continue
-            if head[:1] != b"[":
-                yield ReadProblem("not-array", "the export is not a JSON array", None, True)
-                return
-            opened, pos = True, buf.index(b"[") + 1
-        while not closed:
-            if in_str:
-                m = _STRING_END.match(buf, pos)
+        end = len(buf)
+        while pos < end:
+            if state == _NESTED:  # inside an object (kept when keep >= 0) or an array item (skipped)
+                if in_str:
+                    pos = _STRING_BODY.match(buf, pos).end()
+                    if pos == end or buf[pos] != 0x22:
+                        break  # more of the string, or the rest of an escape, is still to come
+                    pos, in_str = pos + 1, False
+                    continue
+                m = _STRUCT.search(buf, pos)
                 if m is None:
+                    pos = end
                     break
-                pos, in_str = m.end(), False
-                continue
-            m = _STRUCT.search(buf, pos)
-            if m is None:
-                pos = len(buf)
-                break
-            char, pos = buf[m.start()], m.end()
-            if char == 0x22:
-                in_str = True
-            elif char in (0x7B, 0x5B):
-                if depth == 0:
-                    if char == 0x5B:
-                        yield ReadProblem("bad-json", f"array item {index + 1} is not an object", index + 1, True)
-                        return
-                    start = m.start()
-                depth += 1
-            elif depth == 0:  # the array's own closing bracket
-                closed = True
+                char, pos = buf[m.start()], m.end()
+                if char == 0x22:
+                    in_str = True
+                elif char in (0x7B, 0x5B):
+                    depth += 1
+                else:
+                    depth -= 1
+                    if depth == 0:
+                        state = _SEP
+                        if keep >= 0 and pos - keep > max_record_bytes:
+                            yield ReadProblem("too-large", f"record {index} of {pos - keep} bytes over the {max_record_bytes}-byte cap", index)
+                        elif keep >= 0:
+                            try:
+                                yield index, loads(buf[keep:pos])
+                            except decode_error as exc:
+                                yield ReadProblem("bad-json", f"record {index} is not valid JSON: {exc}", index)
+                        keep = -1
+            elif state == _STRING:  # a bare string item, skipped unread
+                pos = _STRING_BODY.match(buf, pos).end()
+                if pos == end or buf[pos] != 0x22:
+                    break
+                pos, state = pos + 1, _SEP
+            elif state == _SCALAR_TOKEN:
+                pos = _SCALAR.match(buf, pos).end()
+                if pos == end:
+                    break
+                yield _bare_item(buf, keep, pos, index)
+                keep, state = -1, _SEP
+            elif state == _OPEN:
+                pos = _LEAD.match(buf, pos).end()
+                if pos == end:
+                    break
+                if buf[pos] != 0x5B:
+                    yield ReadProblem("not-array", "the export is not a JSON array", None, True)
+                    return
+                pos, state = pos + 1, _ITEM
             else:
-                depth -= 1
-                if depth == 0:
-                    index += 1
-                    try:
-                        yield index, loads(bytes(buf[start:pos]))
-                    except decode_error as exc:
-                        yield ReadProblem("bad-json", f"record {index} is not valid JSON: {exc}", index)
-                    del buf[:pos]
-                    pos, start = 0, -1
-        if depth == 0 and not in_str and not closed:
-            del buf[:pos]
-            pos = 0
-        elif start >= 0 and len(buf) - start > max_record_bytes:
-            yield ReadProblem("too-large", f"record {index + 1} over the {max_record_bytes}-byte cap", index + 1, True)
-            return
-    if not closed:
-        yield ReadProblem("truncated", f"the stream ended inside the array after {index} records", index, True)
+                pos = _WS.match(buf, pos).end()
+                if pos == end:
+                    break
+                char = buf[pos]
+                if state == _CLOSED:
+                    yield ReadProblem("bad-json", f"data after the array's closing bracket (after item {index}) was not read", index + 1, True)
+                    return
+                if state == _SEP:
+                    if char == 0x2C or char == 0x5D:
+                        pos, state = pos + 1, (_NEXT if char == 0x2C else _CLOSED)
+                        continue
+                    if char not in _VALUE_START:
+                        yield ReadProblem("bad-json", f"unexpected {chr(char)!r} after array item {index}: the rest cannot be read", index + 1, True)
+                        return
+                    yield ReadProblem("bad-json", f"no comma between array items {index} and {index + 1}", index + 1)
+                    state = _NEXT
+                if char == 0x5D or char == 0x2C:
+                    if state == _NEXT or char == 0x2C:  # `[1,]`, `[1,,2]`, `[,1]`
+                        yield ReadProblem("bad-json", f"a comma with no array item after it (after item {index})", index + 1)
+                    pos, state = pos + 1, (_CLOSED if char == 0x5D else _NEXT)
+                    continue
+                if char == 0x7D:
+                    yield ReadProblem("bad-json", f"unexpected '}}' where array item {index + 1} should start: the rest cannot be read", index + 1, True)
+                    return
+                index += 1
+                if char == 0x7B:
+                    keep, pos, depth, state = pos, pos + 1, 1, _NESTED
+                elif char == 0x5B:
+                    yield ReadProblem("not-object", f"array item {index} is an array, not an object", index)
+                    pos, depth, state = pos + 1, 1, _NESTED
+                elif char == 0x22:
+                    yield ReadProblem("not-object", f"array item {index} is a string, not an object", index)
+                    pos, state = pos + 1, _STRING
+                else:
+                    keep, state = pos, _SCALAR_TOKEN
+        if state == _NESTED and keep >= 0 and end - keep > max_record_bytes:
+            yield ReadProblem("too-large", f"record {index} over the {max_record_bytes}-byte cap (skipped unread)", index)
+            keep = -1
+        elif state == _SCALAR_TOKEN and keep >= 0 and end - keep > _SCALAR_CAP:
+            keep = -1
+        cut = keep if keep >= 0 else pos
+        del buf[:cut]
+        pos -= cut
+        keep = 0 if keep >= 0 else -1
+    if state == _SCALAR_TOKEN:  # a bare item cut by the end of the stream: name it, then report the cut
+        yield _bare_item(buf, keep, len(buf), index)
+    if state != _CLOSED:
+        yield ReadProblem("truncated", f"the stream ended inside the array after {index} items", index, True)
+
+
+def _bare_item(buf: bytearray, keep: int, pos: int, index: int) -> ReadProblem:
+    """The problem with a bare (number, true, false, null or garbage) array item in `buf[keep:pos]`; keep -1 when too long to keep."""
+    if keep < 0 or pos - keep > _SCALAR_CAP:  # the same whether it came in one chunk or many
+        return ReadProblem("bad-json", f"array item {index} is a bare token over {_SCALAR_CAP} bytes, not an object", index)
+    try:
+        value = orjson.loads(buf[keep:pos])
+    except orjson.JSONDecodeError:
+        return ReadProblem("bad-json", f"array item {index} is not valid JSON: {bytes(buf[keep:pos])[:40]!r}", index)
+    what = "a number" if value.__class__ in (int, float) else orjson.dumps(value).decode()  # or true, false, null
+    return ReadProblem("not-object", f"array item {index} is {what}, not an object", index)
 
 
 def iter_text(chunks: Iterable[bytes]) -> Iterator[str | ReadProblem]:
@@ -212,18 +285,29 @@ def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTE
 def gunzip(
     chunks: Iterable[bytes], *, max_bytes: int = MAX_DECOMPRESSED_BYTES, max_ratio: int = MAX_GZIP_RATIO
 ) -> Iterator[bytes | ReadProblem]:
-    """Decompressed chunks of a gzip stream; past `max_bytes`, or a ratio no real export reaches, a fatal `gzip-bomb`."""
+    """Decompressed chunks of every member of a gzip stream (`cat a.gz b.gz` is one gzip file).
+
+    The caps hold over all members together: past `max_bytes`, or a ratio no real export reaches, a fatal
+    `gzip-bomb`. NUL padding after a member is skipped (as gzip does); other bytes there are a fatal `bad-gzip`.
+    """
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     total = compressed = 0
+    members = 1
     step = 1024 * 1024
     for chunk in chunks:
         compressed += len(chunk)
-        data = chunk
-        while data:
+        data, pending = chunk, False
+        while data or pending:
+            if inflater.eof:  # the member ended: what follows is padding, another member or garbage
+                data = data.lstrip(b"\0")
+                if not data:
+                    break
+                inflater, members = zlib.decompressobj(16 + zlib.MAX_WBITS), members + 1
             try:
                 out = inflater.decompress(data, step)
             except zlib.error as exc:
-                yield ReadProblem("bad-gzip", f"not a valid gzip stream: {exc}", None, True)
+                where = "not a valid gzip stream" if members == 1 else f"bytes after gzip member {members - 1} are not a gzip member"
+                yield ReadProblem("bad-gzip", f"{where}: {exc}", None, True)
                 return
             total += len(out)
             if total > max_bytes:
@@ -234,11 +318,10 @@ def gunzip(
                 return
             if out:
                 yield out
-            data = inflater.unconsumed_tail
-            if inflater.eof:
-                break
+            data = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
+            pending = len(out) == step and not inflater.eof  # output that did not fit may still be inside zlib
     if not inflater.eof:
-        yield ReadProblem("truncated", "the gzip stream ended before its end marker", None, True)
+        yield ReadProblem("truncated", f"the gzip stream ended before the end marker of member {members}", None, True)
 
 
 def split_problems(pieces: Iterable[bytes | ReadProblem], sink: list[ReadProblem]) -> Iterator[bytes]:
@@ -266,8 +349,9 @@ def with_gzip(chunks: Iterable[bytes], *, max_bytes: int = MAX_DECOMPRESSED_BYTE
     sink: list[ReadProblem] = []
     it = iter(chunks)
     first = b""
-    for first in it:
-        if first:
+    for piece in it:
+        first += piece
+        if len(first) >= 2:  # enough to see the magic, even when the first chunks are a byte each
             break
     rest = _prepend(first, it)
     if first[:2] == b"\x1f\x8b":
