@@ -171,10 +171,20 @@ def test_limited_scan_still_fails_on_what_it_saw(sandbox: FakeSandbox) -> None:
 
 def test_gzip_bomb_export_is_reported(sandbox: FakeSandbox) -> None:
     sandbox.overrides["/v1/exports/property.ndjson"] = gzip.compress(b" " * (30 * 1024 * 1024), 9)
-    ctx = make_ctx(sandbox, export_max_bytes=1024 * 1024)
+    ctx = make_ctx(sandbox)
     available = run(ctx, "export.available")
     assert available.status is Status.FAIL and any(f.data and f.data.get("kind") == "gzip-bomb" for f in available.findings)
     assert run(ctx, "export.complete").status is Status.FAIL
+
+
+def test_a_gzip_export_over_the_users_byte_limit_skips_and_is_no_bomb(sandbox: FakeSandbox) -> None:
+    body = gzip.compress(sandbox.ndjson("property"))
+    sandbox.overrides["/v1/exports/property.ndjson"] = body
+    ctx = make_ctx(sandbox, export_max_bytes=len(body) + 10)  # the download fits, what it decompresses to does not
+    records = run(ctx, "export.records.property")
+    assert records.status is Status.SKIP and "--export-max-bytes" in records.summary
+    assert run(ctx, "export.available").status is not Status.PASS
+    assert not any(f.data and f.data.get("kind") == "gzip-bomb" for f in run(ctx, "export.available").findings)
 
 
 def test_zip_archive_export_with_traversal_names(sandbox: FakeSandbox) -> None:

@@ -66,3 +66,11 @@ def test_csv_files_inside_the_zip_count_as_csv_exports_and_are_checked(sandbox: 
     sandbox.overrides["/v1/exports/all.zip"] = _zip(sandbox, csv=b'id,given_name\r\n"unclosed,x\r\n')
     broken = run(sandbox, "export.csv-valid")
     assert broken.status is Status.FAIL and any("person" in f.message for f in broken.findings)
+
+
+def test_an_archive_over_the_users_byte_limit_skips(sandbox: FakeSandbox) -> None:
+    body = _zip(sandbox)
+    sandbox.overrides["/v1/exports/all.zip"] = body
+    ctx = make_ctx(sandbox, sandbox.declaration(exports=EXPORTS), export_max_bytes=len(body) + 10)
+    result = run_check(all_checks()["export.records.person"], ctx)
+    assert result.status is Status.SKIP and "--export-max-bytes" in result.summary

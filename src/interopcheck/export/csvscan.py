@@ -163,7 +163,7 @@ def scan_csv(
     url: str = "",
 ) -> EntityScan:
     """Check every row of a CSV export (strict RFC 4180, field count = header's); count rows, keep the header."""
-    body, gz_problems = with_gzip(chunks, max_bytes=max_decompressed or 2**62)
+    body, gz_problems = with_gzip(chunks, limit=max_decompressed)
     decode_problems: list[ReadProblem] = []
     kept: list[ReadProblem] = []
     problem_count = 0
@@ -192,6 +192,9 @@ def scan_csv(
     if pending:
         rows.feed(pending, last=True)  # the body ended inside a quoted field: the csv module says so
     for problem in decode_problems + gz_problems:
+        if problem.kind == "limit":
+            rows.limited = problem.message
+            continue
         add(problem)
     if rows.header is None and not problem_count:
         add(ReadProblem("bad-csv", "the CSV is empty (no header row)", None, True))
@@ -204,7 +207,7 @@ def scan_csv(
 
 def count_ndjson(chunks: Iterable[bytes], *, max_decompressed: int | None = None) -> tuple[int, list[ReadProblem]]:
     """Records of an NDJSON body by its non-empty lines (no parsing), and gzip problems; for files whose records are read elsewhere."""
-    body, problems = with_gzip(chunks, max_bytes=max_decompressed or 2**62)
+    body, problems = with_gzip(chunks, limit=max_decompressed)
     lines = blank = 0
     last = b"\n"
     for chunk in body:

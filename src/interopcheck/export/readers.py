@@ -283,12 +283,13 @@ def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTE
 
 
 def gunzip(
-    chunks: Iterable[bytes], *, max_bytes: int = MAX_DECOMPRESSED_BYTES, max_ratio: int = MAX_GZIP_RATIO
+    chunks: Iterable[bytes], *, max_bytes: int = MAX_DECOMPRESSED_BYTES, max_ratio: int = MAX_GZIP_RATIO, limit: int | None = None
 ) -> Iterator[bytes | ReadProblem]:
     """Decompressed chunks of every member of a gzip stream (`cat a.gz b.gz` is one gzip file).
 
     The caps hold over all members together: past `max_bytes`, or a ratio no real export reaches, a fatal
-    `gzip-bomb`. NUL padding after a member is skipped (as gzip does); other bytes there are a fatal `bad-gzip`.
+    `gzip-bomb`; past the user's `limit` (--export-max-bytes), a fatal `limit` (the checks skip: not the
+    supplier's fault). NUL padding after a member is skipped (as gzip does); other bytes there are a fatal `bad-gzip`.
     """
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     total = compressed = 0
@@ -310,6 +311,9 @@ def gunzip(
                 yield ReadProblem("bad-gzip", f"{where}: {exc}", None, True)
                 return
             total += len(out)
+            if limit is not None and total > limit:
+                yield ReadProblem("limit", f"stopped: the export decompressed passes --export-max-bytes={limit}", None, True)
+                return
             if total > max_bytes:
                 yield ReadProblem("gzip-bomb", f"decompressed size passed the {max_bytes}-byte cap", None, True)
                 return
@@ -344,8 +348,13 @@ def read_records(fmt: str, chunks: Iterable[bytes], *, max_record_bytes: int = M
     raise ValueError(f"no reader for format {fmt!r}")
 
 
-def with_gzip(chunks: Iterable[bytes], *, max_bytes: int = MAX_DECOMPRESSED_BYTES) -> tuple[Iterator[bytes], list[ReadProblem]]:
-    """The chunks decompressed when they start with the gzip magic, else as given; problems land in the list."""
+def with_gzip(
+    chunks: Iterable[bytes], *, max_bytes: int = MAX_DECOMPRESSED_BYTES, limit: int | None = None
+) -> tuple[Iterator[bytes], list[ReadProblem]]:
+    """The chunks decompressed when they start with the gzip magic, else as given; problems land in the list.
+
+    `max_bytes` guards against bombs; `limit` is the user's --export-max-bytes (a `limit` problem, see `gunzip`).
+    """
     sink: list[ReadProblem] = []
     it = iter(chunks)
     first = b""
@@ -355,7 +364,7 @@ def with_gzip(chunks: Iterable[bytes], *, max_bytes: int = MAX_DECOMPRESSED_BYTE
             break
     rest = _prepend(first, it)
     if first[:2] == b"\x1f\x8b":
-        return split_problems(gunzip(rest, max_bytes=max_bytes), sink), sink
+        return split_problems(gunzip(rest, max_bytes=max_bytes, limit=limit), sink), sink
     return rest, sink
 
 
@@ -400,7 +409,7 @@ class ZipEntry:
 
 
 def zip_entries(
-    archive: zipfile.ZipFile, *, max_bytes: int = MAX_DECOMPRESSED_BYTES, max_ratio: int = MAX_ZIP_RATIO
+    archive: zipfile.ZipFile, *, max_bytes: int = MAX_DECOMPRESSED_BYTES, max_ratio: int = MAX_ZIP_RATIO, limit: int | None = None
 ) -> tuple[list[ZipEntry], list[ReadProblem]]:
     """The archive's usable entries and its problems: traversal names, bombs (ratio and total size), unknown files."""
     entries: list[ZipEntry] = []
@@ -418,6 +427,9 @@ def zip_entries(
             problems.append(ReadProblem("zip-bomb", f"entry {name!r} claims a compression ratio over {max_ratio}:1: not read", None, True))
             continue
         total += info.file_size
+        if limit is not None and total > limit:
+            problems.append(ReadProblem("limit", f"stopped: the archive's files decompressed pass --export-max-bytes={limit}", None, True))
+            break
         if total > max_bytes:
             problems.append(ReadProblem("zip-bomb", f"the archive's entries pass the {max_bytes}-byte decompressed cap", None, True))
             break

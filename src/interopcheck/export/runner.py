@@ -18,7 +18,6 @@ from interopcheck.entities import REFERENCES, Reference
 from interopcheck.errors import CheckSkipped
 from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export
 from interopcheck.export.readers import (
-    MAX_DECOMPRESSED_BYTES,
     ReadProblem,
     ZipEntry,
     iter_zip_entry,
@@ -120,7 +119,7 @@ def scan_decl(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, 
         "validator": validator,
         "mapper": mapper_for(ctx.declaration, decl.entity),
         "max_records": limits.max_records,
-        "max_decompressed": limits.max_bytes or MAX_DECOMPRESSED_BYTES,
+        "max_decompressed": limits.max_bytes,
         "track_updated": incremental_entity(ctx) == decl.entity if track is None else track,
         "targets": _targets(ctx, decl.entity) if track is None else None,
         "ids_mode": _ids_mode(ctx, decl, track),
@@ -146,7 +145,7 @@ def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | S
     """Every row of a CSV whose records the entity's record export supplies: form only (see `export.csvscan`)."""
     try:
         with open_export(ctx.live.client, decl.url, limits) as download:
-            args = {"max_records": limits.max_records, "max_decompressed": limits.max_bytes or MAX_DECOMPRESSED_BYTES, "url": decl.url}
+            args = {"max_records": limits.max_records, "max_decompressed": limits.max_bytes, "url": decl.url}
             pool = background.pool_for(ctx)
             scan = pooled_csv(pool, decl.entity, download.chunks, args) if pool is not None else scan_csv(decl.entity, download.chunks, **args)
             if download.broken is not None:
@@ -205,6 +204,8 @@ def scan_since_now(ctx: Any, entity: str, since_param: str, since: str) -> Entit
 
 def _scan_zip(ctx: Any, decl: ExportDecl, limits: Limits, kwargs: dict[str, Any]) -> EntityScan | ScanFailure:
     archive, problems = _zip_archive(ctx, decl.url, limits)
+    if (stop := _limit(problems)) is not None:
+        return ScanFailure(decl.entity, "limit", stop)
     entries: list[ZipEntry] = [e for e in ctx.cache.get(f"export.zip-entries:{decl.url}", ()) if e.entity == decl.entity]
     entry = next((e for e in entries if e.format != "csv"), entries[0] if entries else None)
     if archive is None or entry is None:
@@ -247,7 +248,7 @@ def _scan_zip_csv(ctx: Any, decl: ExportDecl) -> EntityScan | ScanFailure:
     problems: list[ReadProblem] = []
     try:
         body = _safe_entry(archive, entry, problems)
-        scan = scan_csv(decl.entity, body, max_records=limits.max_records, max_decompressed=limits.max_bytes or MAX_DECOMPRESSED_BYTES, url=f"{decl.url} ({entry.name})")
+        scan = scan_csv(decl.entity, body, max_records=limits.max_records, max_decompressed=limits.max_bytes, url=f"{decl.url} ({entry.name})")
     except zipfile.BadZipFile as exc:
         return ScanFailure(decl.entity, "broken", f"the zip export {decl.url} is broken: {exc}")
     for problem in problems:
@@ -263,9 +264,16 @@ def _zip_or_failure(ctx: Any, decl: ExportDecl) -> zipfile.ZipFile | ScanFailure
         return ScanFailure(decl.entity, "limit", exc.reason)
     except ExportUnavailable as exc:
         return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+    if (stop := _limit(problems)) is not None:
+        return ScanFailure(decl.entity, "limit", stop)
     if archive is None:
         return ScanFailure(decl.entity, "broken", f"the zip export {decl.url}: " + "; ".join(p.message for p in problems))
     return archive
+
+
+def _limit(problems: list[ReadProblem]) -> str | None:
+    """The reason a user limit stopped reading an archive, if one did."""
+    return next((p.message for p in problems if p.kind == "limit"), None)
 
 
 def _safe_entry(archive: zipfile.ZipFile, entry: ZipEntry, problems: list[ReadProblem]) -> Iterator[bytes]:
@@ -284,7 +292,7 @@ def _zip_archive(ctx: Any, url: str, limits: Limits) -> tuple[zipfile.ZipFile | 
         problems: list[ReadProblem] = []
         try:
             archive = open_zip(file)
-            entries, problems = zip_entries(archive, max_bytes=limits.max_bytes or MAX_DECOMPRESSED_BYTES)
+            entries, problems = zip_entries(archive, limit=limits.max_bytes)
         except zipfile.BadZipFile as exc:
             archive, entries = None, []
             problems.append(ReadProblem("bad-zip", f"not a readable zip archive: {exc}", None, True))

@@ -133,7 +133,7 @@ def scan_records(
     `keep` the sorted id hashes (a reference target), `count` only duplicates (then drop them), `none`.
     """
     acc = _Acc()
-    body, gz_problems = with_gzip(chunks, max_bytes=max_decompressed or 2**62)
+    body, gz_problems = with_gzip(chunks, limit=max_decompressed)
     items = read_records(fmt, body, max_record_bytes=max_record_bytes)
     validating = Validating(entity, validator, keep_failures) if validator is not None and fmt != "csv" else None
     targets = targets or {}
@@ -189,6 +189,9 @@ def scan_records(
                 tally.collect(record)
     else:
         for problem in gz_problems:  # a gzip problem ends the body early, so it comes after the records read
+            if problem.kind == "limit":
+                limited = problem.message
+                break
             acc.add(problem)
             if problem.fatal:
                 break
