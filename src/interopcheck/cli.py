@@ -73,8 +73,8 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-pages", type=click.IntRange(min=1), default=50, show_default=True, help="Pages walked per collection."),
         click.option("--max-examples", type=click.IntRange(min=1), default=10, show_default=True, help="Generated examples per operation (schemathesis)."),
         click.option("--export-max-records", type=click.IntRange(min=1), help="Stop reading an export after this many records (the check then skips)."),
-        click.option("--export-max-bytes", type=click.IntRange(min=1), help="Stop reading an export after this many bytes."),
-        click.option("--export-timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds allowed for each export."),
+        click.option("--export-max-bytes", type=click.IntRange(min=1), help="Stop reading an export after this many bytes, downloaded or (gzip, zip) decompressed (the check then skips)."),
+        click.option("--export-timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds allowed for each export (past them the check skips)."),
         click.option("--transcript", is_flag=True, help="Also write transcript.har (HAR 1.2, redacted): every request sent to the sandbox, schemathesis' included (at most 5,000)."),
     ]
     for opt in reversed(opts):
