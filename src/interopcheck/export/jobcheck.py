@@ -1,18 +1,25 @@
 """The asynchronous export job, run to its files: kick-off, polling, manifest, every output downloaded and counted.
 
-An NDJSON output's records are counted by their lines, not parsed again: its records are the
-entity's, already parsed and validated through the direct export, and `export.async-job` compares
-the two counts. Outputs in other formats are read with the record readers (without validation).
+An NDJSON output's records are counted by their lines, not validated: each non-blank line is only
+checked to look like one JSON object (`{...}` once whitespace is stripped) and the first
+`PARSE_FIRST` lines of each file are parsed, so millions of lines cost a byte split, not a parse.
+`export.async-job` compares the counts with the manifest and the direct exports. Outputs in other
+formats are read with the record readers (without validation).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from interopcheck.export.csvscan import count_ndjson
+import orjson
+
 from interopcheck.export.fetch import MAX_POLL_WAIT_S, ExportUnavailable, JobResult, LimitReached, Limits, open_export, run_async_job
-from interopcheck.export.readers import MAX_DECOMPRESSED_BYTES, entry_format
+from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, entry_format, with_gzip
+
+PARSE_FIRST = 1000  # lines of each NDJSON job file parsed in full
+KEEP_BAD = 5  # line numbers of bad lines kept per file
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,8 @@ class JobOutput:
     problems: tuple[str, ...] = ()
     error: str | None = None
     exchange: Any = None
+    bad: int = 0  # NDJSON lines that are not one JSON object
+    bad_lines: tuple[int, ...] = ()  # the first few of them (1-based line numbers)
 
 
 @dataclass(frozen=True)
@@ -67,10 +76,12 @@ def run_job(ctx: Any, job: JobResult | None = None) -> JobRun:
 def _output(ctx: Any, kind: str, url: str, declared: int | None, limits: Limits) -> JobOutput:
     fmt = entry_format(url.split("?", 1)[0]) or "ndjson"
     with open_export(ctx.live.client, url, limits) as download:
+        bad: tuple[int, tuple[int, ...]] = (0, ())
         if fmt == "ndjson":
-            count, problems = count_ndjson(download.chunks, max_decompressed=limits.max_bytes or MAX_DECOMPRESSED_BYTES)
-            messages = [p.message for p in problems]
-            how = "lines"
+            tally, problems = tally_ndjson(download.chunks, max_decompressed=limits.max_bytes)
+            if (stop := next((p.message for p in problems if p.kind == "limit"), None)) is not None:
+                raise LimitReached(f"the job output {url}: {stop}")
+            count, messages, how, bad = tally.records, [p.message for p in problems], "lines", (tally.bad, tuple(tally.bad_lines))
         else:
             from interopcheck.export.scan import scan_records
 
@@ -82,4 +93,76 @@ def _output(ctx: Any, kind: str, url: str, declared: int | None, limits: Limits)
             messages.append(download.broken.message)
         if limits.max_records is not None and count > limits.max_records:
             raise LimitReached(f"the job output {url} has more than --export-max-records={limits.max_records} records")
-        return JobOutput(kind, url, declared, count, how, tuple(messages), exchange=download.exchange)
+        return JobOutput(kind, url, declared, count, how, tuple(messages), exchange=download.exchange, bad=bad[0], bad_lines=bad[1])
+
+
+@dataclass
+class LineTally:
+    """An NDJSON body's non-blank lines (`records`) and those that are not one JSON object (`bad`, the first few by line)."""
+
+    records: int = 0
+    lines: int = 0  # physical lines so far, blank ones included
+    bad: int = 0
+    bad_lines: list[int] = field(default_factory=list)
+
+    def block(self, data: bytes, start: int, end: int) -> None:
+        """Tally `data[start:end]`, whole lines each ending with a newline (counted in place, not copied)."""
+        n = data.count(b"\n", start, end)
+        if self.records >= PARSE_FIRST and data[start : start + 1] == b"{":
+            # every line starts with `{` and ends with `}` (LF or CRLF ends): no per-line work
+            lf = data[end - 2 : end] == b"}\n" and data.count(b"}\n{", start, end) == n - 1
+            if lf or (data[end - 3 : end] == b"}\r\n" and data.count(b"}\r\n{", start, end) == n - 1):
+                self.lines += n
+                self.records += n
+                return
+        for line in data[start:end].split(b"\n")[:-1]:
+            self.line(line)
+
+    def line(self, line: bytes, *, whole: bool = True) -> None:
+        """Tally one line (`whole` False: only its first and last bytes were kept, so it is not parsed)."""
+        self.lines += 1
+        text = line.strip()
+        if not text:
+            return
+        self.records += 1
+        ok = text[:1] == b"{" and text[-1:] == b"}"
+        if ok and whole and self.records <= PARSE_FIRST:
+            try:
+                ok = isinstance(orjson.loads(text), dict)
+            except orjson.JSONDecodeError:
+                ok = False
+        if not ok:
+            self.bad += 1
+            if len(self.bad_lines) < KEEP_BAD:
+                self.bad_lines.append(self.lines)
+
+
+def tally_ndjson(chunks: Iterable[bytes], *, max_decompressed: int | None = None) -> tuple[LineTally, list[ReadProblem]]:
+    """Count an NDJSON body's records by line and check each looks like one JSON object; and its gzip problems.
+
+    A line longer than `MAX_RECORD_BYTES` is not held whole: only its ends are kept, for the shape check.
+    """
+    body, problems = with_gzip(chunks, limit=max_decompressed)
+    tally = LineTally()
+    carry: list[bytes] = []  # the unfinished last line
+    carried = 0
+    whole = True
+    for chunk in body:
+        first = chunk.find(b"\n")
+        if first < 0:
+            carry.append(chunk)
+            carried += len(chunk)
+            if carried > MAX_RECORD_BYTES:
+                carry, carried, whole = [carry[0][:64], carry[-1][-64:]], 128, False
+            continue
+        start = 0
+        if carry:
+            tally.line(b"".join(carry) + chunk[:first], whole=whole)
+            start, whole = first + 1, True
+        cut = chunk.rfind(b"\n")
+        if start <= cut:
+            tally.block(chunk, start, cut + 1)
+        carry, carried = ([chunk[cut + 1 :]], len(chunk) - cut - 1) if cut + 1 < len(chunk) else ([], 0)
+    if carry:
+        tally.line(b"".join(carry), whole=whole)
+    return tally, problems

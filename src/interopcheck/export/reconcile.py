@@ -7,6 +7,7 @@ or per hash seed: the worker processes of `export.workers` share one, so their h
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -54,6 +55,12 @@ def sorted_difference(left: array, right: array) -> tuple[int, int]:
 
 def epoch_seconds(value: Any) -> int | None:
     """RFC 3339 `updated_at` as whole UTC seconds (naive times read as UTC), or None when unreadable."""
+    t = epoch_time(value)
+    return None if t is None else int(t // 1)
+
+
+def epoch_time(value: Any) -> float | None:
+    """RFC 3339 `updated_at` as UTC epoch seconds, its fraction kept (naive times read as UTC), or None when unreadable."""
     if not isinstance(value, str):
         return None
     try:
@@ -62,20 +69,40 @@ def epoch_seconds(value: Any) -> int | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp() // 1)
+    return parsed.timestamp()
 
 
-def rfc3339(seconds: int) -> str:
-    """Whole UTC seconds as `2026-11-01T12:00:00Z`."""
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+_FRACTION = re.compile(r":\d\d[.,](\d+)")
 
 
-def pick_since(updated: Iterable[int]) -> int | None:
-    """A cut-off T leaving roughly the newest tenth of the sampled update times (small but not empty)."""
+def fraction_digits(value: Any) -> int:
+    """How many digits of a second an RFC 3339 stamp gives (0 for whole seconds)."""
+    found = _FRACTION.search(value) if isinstance(value, str) else None
+    return len(found.group(1)) if found else 0
+
+
+def rfc3339(seconds: float) -> str:
+    """UTC epoch seconds as `2026-11-01T12:00:00Z`, with the fraction when there is one (`...:59.5Z`, to the microsecond)."""
+    whole, micros = divmod(round(seconds * 1_000_000), 1_000_000)
+    text = datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return text + (f".{micros:06d}".rstrip("0") if micros else "") + "Z"
+
+
+def pick_since(updated: Iterable[float]) -> float | None:
+    """The update time leaving roughly the newest tenth of the sampled ones at or after it (small but not empty)."""
     ordered = sorted(updated)
     if not ordered:
         return None
     return ordered[min(len(ordered) - 1, (len(ordered) * 9) // 10)]
+
+
+def cut_off(t: float, digits: int) -> float:
+    """A cut-off T just before update time `t`: half a unit of the stamps' precision (10**-digits s) earlier.
+
+    No stamp of that precision equals T, so a supplier reading `since=T` as "after T" (FHIR `_since`)
+    and one reading it as "at or after T" return the same records: those updated after T.
+    """
+    return t - 0.5 / 10 ** min(digits, 5)
 
 
 def records_equal(export_record: Any, api_record: Any) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from interopcheck.entities import Reference
 from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, read_records, with_gzip
 from interopcheck.export.idspill import spill_index
-from interopcheck.export.reconcile import RUN, IdIndex, IdsBuilder, epoch_seconds, pick_since, rfc3339
+from interopcheck.export.reconcile import RUN, IdIndex, IdsBuilder, cut_off, epoch_time, fraction_digits, pick_since, rfc3339
 from interopcheck.export.validate import RecordValidator, Validating, ValidationSummary
 
 KEEP_PROBLEMS = 20
@@ -43,7 +43,7 @@ class EntityScan:
     limited: str | None  # a user limit stopped the scan (the checks skip rather than pass)
     samples: tuple[tuple[int, str, Any], ...]  # (line, id, standard record) for the round-trip
     columns: tuple[str, ...]  # CSV header, or the top-level fields of any record as the supplier wrote it (before mapping)
-    since: int | None = None  # incremental cut-off T (epoch seconds), when tracked
+    since: float | None = None  # incremental cut-off T (epoch seconds, between stamps: see `_Since`), when tracked
     expected_since: IdIndex | None = None  # id hashes (spilled) of records with updated_at >= T
     bytes_read: int = 0
     exchange: Any = None
@@ -66,41 +66,49 @@ class _Acc:
 
 
 class _Since:
-    """Tracks the incremental cut-off: T is fixed from the first `SINCE_SAMPLE` update times, then ids at or after T kept."""
+    """Tracks the incremental cut-off T, fixed from the first `SINCE_SAMPLE` update times, then the ids updated after T.
+
+    T lies just before one sampled update time, between the stamps' precision steps (`...:26.5Z` for
+    whole seconds, see `cut_off`), so "after T" and "at or after T" select the same records.
+    """
 
     def __init__(self) -> None:
-        self.pending: list[tuple[int, int]] = []
-        self.since: int | None = None
-        self.since_text: str | None = None
+        self.pending: list[tuple[int, float]] = []
+        self.digits = 0  # the most digits of a second a sampled stamp gives
+        self.since: float | None = None
+        self.since_text: str | None = None  # the first whole second after T, as `YYYY-MM-DDTHH:MM:SS`
         self.expected = IdsBuilder()
 
     def add(self, h: int, record: Any) -> None:
         """Note one record's id hash and update time."""
         value = record.get("updated_at") if record.__class__ is dict else None
         if self.since_text is not None and value.__class__ is str and len(value) == 20 and value[19] == "Z" and value[10] == "T":
-            # canonical UTC `YYYY-MM-DDTHH:MM:SSZ` compares as text, without parsing a datetime per record
+            # canonical UTC `YYYY-MM-DDTHH:MM:SSZ` compares as text, without parsing a datetime per record:
+            # a whole second is after T exactly when it is at or after the first whole second after T
             if value[:19] >= self.since_text:
                 self.expected.append(h)
             return
-        t = epoch_seconds(value)
+        t = epoch_time(value)
         if t is None:
             return
         if self.since is None:
             self.pending.append((h, t))
+            self.digits = max(self.digits, fraction_digits(value))
             if len(self.pending) >= SINCE_SAMPLE:
                 self._fix()
-        elif t >= self.since:
+        elif t > self.since:
             self.expected.append(h)
 
     def _fix(self) -> None:
-        self.since = pick_since(t for _, t in self.pending)
-        if self.since is not None:
-            self.since_text = rfc3339(self.since)[:19]
-            self.expected.extend([h for h, t in self.pending if t >= self.since])
+        t = pick_since(t for _, t in self.pending)
+        if t is not None:
+            self.since = cut_off(t, self.digits)
+            self.since_text = rfc3339(self.since // 1 + 1)[:19]
+            self.expected.extend([h for h, u in self.pending if u > self.since])
         self.pending = []
 
-    def finish(self) -> tuple[int | None, IdIndex | None]:
-        """(T, the id hashes of the records at or after T), or (None, None) without update times."""
+    def finish(self) -> tuple[float | None, IdIndex | None]:
+        """(T, the id hashes of the records updated after T), or (None, None) without update times."""
         if self.since is None:
             self._fix()
         if self.since is None:
