@@ -275,8 +275,8 @@ def verdicts(results: list[dict[str, Any]]) -> list[str]:
     out += [
         "- The all-checks rate includes export.csv-valid (every CSV row checked: strict RFC 4180 through the csv module,",
         "  rows without a quote by a split on commas, field count against the header) and export.async-job (kick-off,",
-        "  polling and every job file downloaded whole, its NDJSON lines counted, not re-parsed), so each record crosses",
-        "  the wire three times; and export.complete's API counts, export.roundtrip's item GETs and export.incremental's",
+        "  polling and every job file downloaded whole, its NDJSON lines counted and shape-checked, the first 1,000 parsed),",
+        "  so each record crosses the wire three times; and export.complete's API counts, export.roundtrip's item GETs and export.incremental's",
         "  `?since=T` extract, all inside the timing.",
         "- The sandbox serves each full export from the file it published when it started (as a supplier's nightly bulk",
         "  export would be; `sandbox.published`), with a Content-Length. Its start-up, not timed, took "
