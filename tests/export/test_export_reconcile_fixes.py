@@ -165,15 +165,19 @@ def test_incremental_with_sub_second_stamps_cuts_between_them(sandbox: FakeSandb
         assert result.findings == () and result.evidence[0].data["since"].endswith("5Z")  # type: ignore[index]
 
 
-def test_incremental_against_a_cut_full_export_never_blames_unchanged_records(sandbox: FakeSandbox) -> None:
-    full = sandbox.records["property"]
+def _half_full(full: list[dict[str, Any]]) -> Any:
+    """An export handler that cuts the full export to its first half but answers `since` extracts whole."""
 
-    def half_full(request: httpx.Request) -> httpx.Response:
+    def handle(request: httpx.Request) -> httpx.Response:
         since = request.url.params.get("since")
         records = full[: len(full) // 2] if since is None else [r for r in full if r["updated_at"] >= since]
         return httpx.Response(200, content=ndjson_lines(records))
 
-    sandbox.overrides["/v1/exports/property.ndjson"] = half_full
+    return handle
+
+
+def test_incremental_against_a_cut_full_export_never_blames_unchanged_records(sandbox: FakeSandbox) -> None:
+    sandbox.overrides["/v1/exports/property.ndjson"] = _half_full(sandbox.records["property"])
     result = run(make_ctx(sandbox), "export.incremental")
     assert result.status is Status.SKIP and "does not hold" in result.summary and "unchanged" not in result.summary
 
@@ -189,14 +193,7 @@ def test_incremental_without_the_full_exports_ids_checks_it_is_whole(sandbox: Fa
     ignored = FakeSandbox(faults={"since-ignored"})
     result = run(make_ctx(ignored, _repair_first(ignored)), "export.incremental")
     assert result.status is Status.FAIL and "not among those the full export shows as updated after" in result.findings[0].message
-    full = sandbox.records["repair"]
-
-    def half_full(request: httpx.Request) -> httpx.Response:
-        since = request.url.params.get("since")
-        records = full[: len(full) // 2] if since is None else [r for r in full if r["updated_at"] >= since]
-        return httpx.Response(200, content=ndjson_lines(records))
-
-    sandbox.overrides["/v1/exports/repair.ndjson"] = half_full
+    sandbox.overrides["/v1/exports/repair.ndjson"] = _half_full(sandbox.records["repair"])
     cut = run(make_ctx(sandbox, _repair_first(sandbox)), "export.incremental")
     assert cut.status is Status.SKIP and "could not be confirmed whole (it has 15 records, the API 30)" in cut.summary
 
