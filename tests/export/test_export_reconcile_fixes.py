@@ -251,3 +251,10 @@ def test_incremental_extract_repeating_a_record_fails(sandbox: FakeSandbox) -> N
     sandbox.overrides["/v1/exports/property.ndjson"] = repeating
     result = run(make_ctx(sandbox), "export.incremental")
     assert result.status is Status.FAIL and "1 property records repeat an id" in result.findings[0].message
+
+
+def test_incremental_with_only_csv_exports_is_not_tested_and_says_so(sandbox: FakeSandbox) -> None:
+    csv_only = [{"entity": e, "format": "csv", "url": f"/v1/exports/{e}.csv"} for e in ENTITIES]
+    result = run(make_ctx(sandbox, sandbox.declaration(exports=csv_only)), "export.incremental")
+    assert result.status is Status.SKIP and "not tested" in result.summary
+    assert run(make_ctx(sandbox, sandbox.declaration(exports=[])), "export.incremental").status is Status.FAIL
