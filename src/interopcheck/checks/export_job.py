@@ -14,6 +14,7 @@ from interopcheck.checks.export_records import NEEDS
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
 from interopcheck.entities import ENTITIES
+from interopcheck.export.discover import run_exports
 from interopcheck.export.fetch import ExportUnavailable, JobResult, LimitReached
 from interopcheck.export.jobcheck import PARSE_FIRST, JobOutput, run_job
 from interopcheck.export.runner import entity_scan
@@ -28,7 +29,7 @@ def expected_types(ctx: CheckContext, kickoff: str) -> list[str]:
     named = [t.strip() for v in query.get("_type", ()) for t in v.split(",") if t.strip()]
     if named:
         return [e for e in ENTITIES if e in named]
-    direct = [e for e in ENTITIES if ctx.declaration.exports_of(e)]
+    direct = [e for e in ENTITIES if any(d.entity == e for d in run_exports(ctx))]
     return direct or [e for e in ENTITIES if e in ctx.declaration.entities]
 
 

@@ -15,6 +15,7 @@ from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
 from interopcheck.entities import ENTITIES, REFERENCES
 from interopcheck.errors import CheckSkipped, LiveError
+from interopcheck.export.discover import run_exports
 from interopcheck.export.reconcile import records_equal, rfc3339
 from interopcheck.export.background import api_count_of, item_or_error
 from interopcheck.export.runner import ScanFailure, entity_scan, incremental_entity, scan_since
@@ -194,7 +195,7 @@ def export_incremental(ctx: CheckContext) -> Decision:
         return failed("no incremental extract is declared (incremental.since_param)", [Finding("the declaration has no incremental.since_param")])
     entity = incremental_entity(ctx)
     if entity is None:
-        if ctx.declaration.exports:  # our limit, not the supplier's failure
+        if run_exports(ctx):  # our limit, not the supplier's failure
             return skipped("only CSV or zip exports are declared: the incremental extract is compared on an NDJSON or JSON export, so it was not tested")
         return failed("no export is declared to take an incremental extract of", [Finding("incremental needs a record export")])
     full = entity_scan(ctx, entity)

@@ -12,6 +12,7 @@ from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import CheckFunc, check
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
 from interopcheck.entities import ENTITIES
+from interopcheck.export.discover import discovered, run_exports
 from interopcheck.export.dictionary import DictionaryUnavailable, absent, load_dictionary, undocumented
 from interopcheck.export.runner import ScanFailure, entity_scan, zip_formats
 from interopcheck.export.scan import EntityScan
@@ -52,7 +53,8 @@ def export_available(ctx: CheckContext) -> Decision:
             outcomes.append(failure_decision(result))
             continue
         hostile.extend(problem_findings(result, HOSTILE))
-        evidence.append(Finding(f"{entity}: {result.url} ({result.format}) read, {result.records} records", exchange=result.exchange))
+        source = " (documented in the API description, not declared)" if discovered(ctx, entity, result.url) else ""
+        evidence.append(Finding(f"{entity}: {result.url} ({result.format}){source} read, {result.records} records", exchange=result.exchange))
     failures = [f for d in outcomes if d.status is Status.FAIL for f in (d.findings or (Finding(d.summary),))]
     if failures or hostile:
         return failed(f"{len(failures) + len(hostile)} problems with the declared exports", failures + hostile, evidence)
@@ -71,7 +73,7 @@ def export_formats(ctx: CheckContext) -> Decision:
     unread: list[Decision] = []
     for entity in ENTITIES:
         formats = set()
-        for decl in ctx.declaration.exports_of(entity):
+        for decl in (d for d in run_exports(ctx) if d.entity == entity):
             inside = zip_formats(ctx, decl) if decl.format == "zip" else {decl.format}  # a zip: the files it holds
             if isinstance(inside, ScanFailure):
                 if all(d.summary != inside.reason for d in unread):  # one archive serves every entity: say it once

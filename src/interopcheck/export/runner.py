@@ -14,6 +14,7 @@ from typing import Any
 
 from interopcheck.declaration import ExportDecl
 from interopcheck.export import background
+from interopcheck.export.discover import run_exports
 from interopcheck.entities import REFERENCES, Reference
 from interopcheck.errors import CheckSkipped
 from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export
@@ -49,7 +50,7 @@ class ScanFailure:
 
 def choose_export(ctx: Any, entity: str, formats: tuple[str, ...] = PREFERENCE) -> ExportDecl | None:
     """The declared export of `entity` to read, preferring record formats over CSV."""
-    declared = ctx.declaration.exports_of(entity) if ctx.declaration is not None else ()
+    declared = [d for d in run_exports(ctx) if d.entity == entity]
     for fmt in formats:
         for decl in declared:
             if decl.format == fmt:
@@ -61,7 +62,7 @@ def incremental_entity(ctx: Any) -> str | None:
     """The entity whose export the incremental check re-reads with `?since=T` (the first with a record export)."""
     if ctx.declaration is None or not ctx.declaration.incremental:
         return None
-    for decl in ctx.declaration.exports:
+    for decl in run_exports(ctx):
         if decl.format in ("ndjson", "json"):
             return decl.entity
     return None
