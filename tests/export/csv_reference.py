@@ -7,12 +7,8 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from interopcheck.export.readers import (
-    MAX_RECORD_BYTES,
-    ReadProblem,
-    iter_text,
-    with_gzip,
-)
+from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, iter_text
+from interopcheck.export.archives import with_gzip
 
 KEEP = 20
 

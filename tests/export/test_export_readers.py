@@ -9,15 +9,8 @@ from collections.abc import Iterator
 
 import orjson
 
-from interopcheck.export.readers import (
-    ReadProblem,
-    iter_zip_entry,
-    read_csv,
-    read_json_array,
-    read_ndjson,
-    with_gzip,
-    zip_entries,
-)
+from interopcheck.export.readers import ReadProblem, read_csv, read_json_array, read_ndjson
+from interopcheck.export.archives import iter_zip_entry, with_gzip, zip_entries
 
 
 def chunked(data: bytes, size: int) -> list[bytes]:

@@ -18,7 +18,8 @@ from export_fakes import FakeSandbox, StandInStandards, make_ctx
 
 from interopcheck.checks.registry import all_checks, run_check
 from interopcheck.export import readers
-from interopcheck.export.readers import ReadProblem, read_json_array, with_gzip
+from interopcheck.export.readers import ReadProblem, read_json_array
+from interopcheck.export.archives import with_gzip
 from interopcheck.export.scan import scan_records
 from interopcheck.model import Status
 

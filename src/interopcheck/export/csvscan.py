@@ -16,7 +16,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from interopcheck.export.idspill import spill_index
-from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, iter_text, with_gzip
+from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, iter_text
+from interopcheck.export.archives import with_gzip
 from interopcheck.export.scan import KEEP_PROBLEMS, EntityScan
 
 _BLANK = re.compile(rb"(?<=\n)\n")

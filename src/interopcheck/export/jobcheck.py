@@ -16,7 +16,8 @@ from typing import Any
 import orjson
 
 from interopcheck.export.fetch import MAX_POLL_WAIT_S, ExportUnavailable, JobResult, LimitReached, Limits, open_export, run_async_job
-from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, entry_format, with_gzip
+from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem
+from interopcheck.export.archives import entry_format, with_gzip
 
 PARSE_FIRST = 1000  # lines of each NDJSON job file parsed in full
 KEEP_BAD = 5  # line numbers of bad lines kept per file

@@ -18,14 +18,8 @@ from interopcheck.export.discover import run_exports
 from interopcheck.entities import REFERENCES, Reference
 from interopcheck.errors import CheckSkipped
 from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export
-from interopcheck.export.readers import (
-    ReadProblem,
-    ZipEntry,
-    iter_zip_entry,
-    open_zip,
-    spool,
-    zip_entries,
-)
+from interopcheck.export.readers import ReadProblem
+from interopcheck.export.archives import ZipEntry, iter_zip_entry, open_zip, spool, zip_entries
 from interopcheck.export.csvscan import scan_csv
 from interopcheck.export.reconcile import IdIndex
 from interopcheck.export.scan import EntityScan, scan_records

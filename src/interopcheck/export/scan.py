@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interopcheck.entities import Reference
-from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, read_records, with_gzip
+from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, read_records
+from interopcheck.export.archives import with_gzip
 from interopcheck.export.idspill import spill_index
 from interopcheck.export.reconcile import RUN, IdIndex, IdsBuilder, cut_off, epoch_time, fraction_digits, pick_since, rfc3339
 from interopcheck.export.validate import RecordValidator, Validating, ValidationSummary
