@@ -258,3 +258,32 @@ def test_incremental_with_only_csv_exports_is_not_tested_and_says_so(sandbox: Fa
     result = run(make_ctx(sandbox, sandbox.declaration(exports=csv_only)), "export.incremental")
     assert result.status is Status.SKIP and "not tested" in result.summary
     assert run(make_ctx(sandbox, sandbox.declaration(exports=[])), "export.incremental").status is Status.FAIL
+
+
+def _since_job(sandbox: FakeSandbox, honour: bool) -> None:
+    """An export job whose kick-off takes `_since`: its property file is the since extract, or (not honoured) the whole export."""
+    seen: dict[str, str] = {}
+
+    def kickoff(request: httpx.Request) -> httpx.Response:
+        seen["since"] = request.url.params.get("_since", "")
+        return httpx.Response(202, headers={"Content-Location": f"{BASE}/v1/jobs/since"})
+
+    def manifest(request: httpx.Request) -> httpx.Response:
+        query = f"?since={seen['since']}" if honour and seen.get("since") else ""
+        return httpx.Response(200, json={"output": [{"type": "property", "url": f"{BASE}/v1/exports/property.ndjson{query}"}], "error": []})
+
+    sandbox.overrides["/v1/$export"] = kickoff
+    sandbox.overrides["/v1/jobs/since"] = manifest
+
+
+@pytest.mark.parametrize("incremental", [{"since_param": "since"}, None])
+def test_the_export_jobs_since_parameter_is_checked_like_the_extract(sandbox: FakeSandbox, incremental: Any) -> None:
+    declaration = sandbox.declaration(export_job={"kickoff": "/v1/$export", "since_param": "_since"}, incremental=incremental)
+    _since_job(sandbox, honour=True)
+    result = run(make_ctx(sandbox, declaration), "export.incremental")
+    assert result.status is Status.PASS, result.summary
+    assert "the export job with _since=" in result.summary and ("?since=" in result.summary) == bool(incremental)
+    _since_job(sandbox, honour=False)
+    ignored = run(make_ctx(sandbox, declaration), "export.incremental")
+    assert ignored.status is Status.FAIL
+    assert any(f.message.startswith("the export job with _since=") and "not updated after" in f.message for f in ignored.findings)

@@ -17,8 +17,9 @@ from interopcheck.entities import ENTITIES, REFERENCES
 from interopcheck.errors import CheckSkipped, LiveError
 from interopcheck.export.discover import run_exports
 from interopcheck.export.reconcile import records_equal, rfc3339
-from interopcheck.export.background import api_count_of, item_or_error
-from interopcheck.export.runner import ScanFailure, entity_scan, incremental_entity, scan_since
+from interopcheck.export.background import api_count_of, item_or_error, pending
+from interopcheck.export.jobcheck import scan_job_since
+from interopcheck.export.runner import ScanFailure, entity_scan, incremental_entity, job_since_key, job_since_param, scan_since
 from interopcheck.export.scan import EntityScan
 from interopcheck.export.validate import mapper_for
 from interopcheck.model import Finding, Status
@@ -184,15 +185,17 @@ def export_referential_integrity(ctx: CheckContext) -> Decision:
 
 @check("export.incremental", title="An extract since time T holds exactly the records changed since T", family="export", needs=NEEDS)
 def export_incremental(ctx: CheckContext) -> Decision:
-    """`?since=T` on the export returns exactly the records the full export shows as updated after T.
+    """`?since=T` on the export, and the export job's own since parameter, return exactly the records the full export shows as updated after T.
 
     T lies between the stamps' precision steps (`...:26.5Z` for whole seconds), so a supplier reading
     `since` as "after T" (FHIR `_since`) and one reading it as "at or after T" both return that set.
     """
     assert ctx.declaration is not None
     param = (ctx.declaration.incremental or {}).get("since_param")
-    if not param:
-        return failed("no incremental extract is declared (incremental.since_param)", [Finding("the declaration has no incremental.since_param")])
+    job_param = job_since_param(ctx)
+    if not param and not job_param:
+        why = "no incremental extract is declared (incremental.since_param, or export_job.since_param)"
+        return failed(why, [Finding("the declaration has no incremental.since_param and no export_job.since_param")])
     entity = incremental_entity(ctx)
     if entity is None:
         if run_exports(ctx):  # our limit, not the supplier's failure
@@ -206,45 +209,68 @@ def export_incremental(ctx: CheckContext) -> Decision:
     if full.since is None or full.expected_since is None:
         return skipped(f"no {entity} record has a readable updated_at to choose T from")
     since = rfc3339(full.since)
-    part = scan_since(ctx, entity, param, since)
-    if isinstance(part, ScanFailure):
-        return failure_decision(part)
-    if part.limited:
-        return skipped(part.limited)
+    extracts: list[tuple[str, EntityScan | ScanFailure]] = []
+    if param:
+        extracts.append((f"?{param}={since}", scan_since(ctx, entity, param, since)))
+    if job_param:
+        early = pending(ctx, job_since_key(entity, since))
+        extracts.append((f"the export job with {job_param}={since}", early.result() if early is not None else scan_job_since(ctx, entity, since)))
+    findings: list[Finding] = []
+    unsure: list[Decision] = []
+    evidence: list[Finding] = []
+    for label, part in extracts:
+        if isinstance(part, ScanFailure):
+            decided = failure_decision(part)
+            findings.extend(decided.findings if decided.status is Status.FAIL else ())
+            if decided.status is not Status.FAIL:
+                unsure.append(decided)
+            continue
+        if part.limited:
+            unsure.append(skipped(part.limited))
+            continue
+        found, doubt, detail = _compare(ctx, entity, full, part, since, label)
+        findings += found
+        if doubt:
+            unsure.append(skipped(doubt))
+        elif not found:
+            evidence.append(Finding(f"{label} returned exactly the {part.records} {entity} records the full export shows as updated after {since}", exchange=part.exchange, data=detail))
+    if findings:
+        return failed(f"{len(findings)} problems with the incremental extracts of {entity} since {since}", findings, [Finding(d.summary) for d in unsure] + evidence)
+    if unsure:
+        errors = [d for d in unsure if d.status is Status.ERROR]
+        return errored("; ".join(d.summary for d in errors)) if errors else skipped("; ".join(d.summary for d in unsure))
+    note = Finding(f"{since} lies between the sampled stamps' precision steps, so a since parameter read as after or as at-or-after it selects the same records")
+    return passed("; ".join(f.message for f in evidence), [*evidence, note])
+
+
+def _compare(ctx: CheckContext, entity: str, full: EntityScan, part: EntityScan, since: str, label: str) -> tuple[list[Finding], str | None, dict[str, Any]]:
+    """An extract since T against the full export: (its problems, why extra records prove nothing if they don't, the figures)."""
+    assert full.expected_since is not None
     missing, extra = full.expected_since.difference(part.ids)
     kept = len(full.ids) > 0 or full.records == full.missing_ids  # the full export's own ids were kept to compare with
     absent = part.ids.difference(full.ids)[0] if extra and kept else None  # returned, but not in the full export at all
-    query = f"?{param}={since}"
     detail = {"entity": entity, "since": since, "expected": len(full.expected_since), "returned": part.records, "missing": missing, "extra": extra, "absent": absent}
     findings: list[Finding] = []
     if part.truncated:
         why = next((p.message for p in part.problems if p.fatal), "the stream ended early")
-        findings.append(Finding(f"{query}: the extract is truncated after {part.records} records: {why}", exchange=part.exchange))
+        findings.append(Finding(f"{label}: the extract is truncated after {part.records} records: {why}", exchange=part.exchange))
     if part.ids.duplicates:
-        findings.append(Finding(f"{query}: {part.ids.duplicates} {entity} records repeat an id already returned", exchange=part.exchange))
+        findings.append(Finding(f"{label}: {part.ids.duplicates} {entity} records repeat an id already returned", exchange=part.exchange))
     if missing:
-        findings.append(Finding(f"{query}: {missing} of the {len(full.expected_since)} {entity} records the full export shows as updated after {since} are missing", exchange=part.exchange, data=detail))
-    doubt = None  # why the extra records prove nothing
+        findings.append(Finding(f"{label}: {missing} of the {len(full.expected_since)} {entity} records the full export shows as updated after {since} are missing", exchange=part.exchange, data=detail))
+    doubt = None
     if extra and absent is not None:
         if extra - absent:
-            findings.append(Finding(f"{query}: {extra - absent} {entity} records returned that the full export shows as not updated after {since} (older, or without a readable updated_at)", exchange=part.exchange, data=detail))
+            findings.append(Finding(f"{label}: {extra - absent} {entity} records returned that the full export shows as not updated after {since} (older, or without a readable updated_at)", exchange=part.exchange, data=detail))
         if absent:
-            doubt = f"{query} returned {absent} {entity} records the full export does not hold, so the full export cannot serve as the reference for the expected extract (see export.complete)"
+            doubt = f"{label} returned {absent} {entity} records the full export does not hold, so the full export cannot serve as the reference for the expected extract (see export.complete)"
     elif extra:
         whole = _full_export_whole(ctx, entity, full)
         if whole is None:
-            findings.append(Finding(f"{query}: {extra} {entity} records returned that are not among those the full export shows as updated after {since}", exchange=part.exchange, data=detail))
+            findings.append(Finding(f"{label}: {extra} {entity} records returned that are not among those the full export shows as updated after {since}", exchange=part.exchange, data=detail))
         else:
-            doubt = f"{query} returned {extra} {entity} records not among those the full export shows as updated after {since}, and the full export could not be confirmed whole ({whole})"
-    if findings:
-        notes = [Finding(doubt)] if doubt else []
-        return failed(f"{len(findings)} problems with the incremental extract {query} of {entity}", findings, notes)
-    if doubt:
-        return skipped(doubt)
-    return passed(
-        f"{query} returned exactly the {part.records} {entity} records the full export shows as updated after {since}",
-        [Finding(f"{since} lies between the sampled stamps' precision steps, so `{param}` read as after or as at-or-after it selects the same records", data=detail)],
-    )
+            doubt = f"{label} returned {extra} {entity} records not among those the full export shows as updated after {since}, and the full export could not be confirmed whole ({whole})"
+    return findings, doubt, detail
 
 
 def _full_export_whole(ctx: CheckContext, entity: str, full: EntityScan) -> str | None:

@@ -138,11 +138,15 @@ def follow_up(ctx: Any, decl: ExportDecl, scan: Any) -> None:
         tasks = [(f"export.item:{entity}:{rid}", _fetch_item, (ctx, mapping, rid)) for _, rid, _ in scan.samples]
         _background(f"items-{entity}", tasks, futures, threads=min(len(tasks), ITEM_THREADS))  # latency-bound GETs
     param = (ctx.declaration.incremental or {}).get("since_param")
-    if "export.incremental" in planned and param and runner.incremental_entity(ctx) == entity and scan.since is not None \
+    if "export.incremental" in planned and runner.incremental_entity(ctx) == entity and scan.since is not None \
             and not (scan.limited or scan.truncated):
+        from interopcheck.export.jobcheck import scan_job_since
+
         since = rfc3339(scan.since)
-        task = (runner.since_key(entity, param, since), runner.scan_since_now, (ctx, entity, param, since))
-        _background("incremental", [task], futures)
+        tasks = [(runner.since_key(entity, param, since), runner.scan_since_now, (ctx, entity, param, since))] if param else []
+        if runner.job_since_param(ctx):  # the export job's own since parameter, checked the same way
+            tasks.append((runner.job_since_key(entity, since), scan_job_since, (ctx, entity, since)))
+        _background("incremental", tasks, futures, threads=len(tasks) or 1)
 
 
 def item_or_error(ctx: Any, entity: str, mapping: Any, rid: str) -> Any:

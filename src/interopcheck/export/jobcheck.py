@@ -167,3 +167,32 @@ def tally_ndjson(chunks: Iterable[bytes], *, max_decompressed: int | None = None
     if carry:
         tally.line(b"".join(carry), whole=whole)
     return tally, problems
+
+
+def scan_job_since(ctx: Any, entity: str, since: str) -> Any:
+    """The ids of `entity`'s records in a job kicked off with the declared since parameter = T (for export.incremental).
+
+    Only that entity's files are downloaded (one after another, read as one body); a job that lists none
+    for it gives an empty scan, so every record changed since T counts as missing.
+    """
+    from interopcheck.export.runner import ScanFailure, job_since_param, rescan
+
+    limits = Limits.from_options(ctx.options)
+    param = job_since_param(ctx)
+    kickoff = (ctx.declaration.export_job or {})["kickoff"]
+    try:
+        job = run_async_job(ctx.live.client, kickoff, params={param: since}, max_wait_s=min(limits.timeout or MAX_POLL_WAIT_S, MAX_POLL_WAIT_S))
+        urls = [url for kind, url in job.outputs if kind == entity]
+        fmt = (entry_format(urls[0].split("?", 1)[0]) or "ndjson") if urls else "ndjson"
+        return rescan(ctx, entity, fmt, _bodies(ctx, urls, limits), ", ".join(urls) or f"(no {entity} file in the job's manifest)")
+    except LimitReached as exc:
+        return ScanFailure(entity, "limit", exc.reason)
+    except ExportUnavailable as exc:
+        return ScanFailure(entity, "unavailable", f"the export job with {param}={since}: {exc.reason}", exc.status, exc.exchange)
+
+
+def _bodies(ctx: Any, urls: list[str], limits: Limits) -> Iterable[bytes]:
+    """The bodies of `urls`, one after another."""
+    for url in urls:
+        with open_export(ctx.live.client, url, limits) as download:
+            yield from download.chunks

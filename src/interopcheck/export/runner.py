@@ -53,8 +53,8 @@ def choose_export(ctx: Any, entity: str, formats: tuple[str, ...] = PREFERENCE) 
 
 
 def incremental_entity(ctx: Any) -> str | None:
-    """The entity whose export the incremental check re-reads with `?since=T` (the first with a record export)."""
-    if ctx.declaration is None or not ctx.declaration.incremental:
+    """The entity whose export the incremental check re-reads since T (the first with a record export)."""
+    if ctx.declaration is None or not (ctx.declaration.incremental or job_since_param(ctx)):
         return None
     for decl in run_exports(ctx):
         if decl.format in ("ndjson", "json"):
@@ -187,6 +187,28 @@ def scan_since(ctx: Any, entity: str, since_param: str, since: str) -> EntitySca
     if early is not None:
         return early.result()  # started in the background as soon as the full scan fixed T
     return scan_since_now(ctx, entity, since_param, since)
+
+
+def job_since_param(ctx: Any) -> str | None:
+    """The parameter the declared export job takes to limit it to changes since a time (`_since`), if declared."""
+    job = (ctx.declaration.export_job or {}) if ctx.declaration is not None else {}
+    return job.get("since_param") if job.get("kickoff") else None
+
+
+def job_since_key(entity: str, since: str) -> str:
+    """The key of the scan of an export job's `entity` files since T."""
+    return f"export.job-since:{entity}:{since}"
+
+
+def rescan(ctx: Any, entity: str, fmt: str, chunks: Iterable[bytes], url: str) -> EntityScan:
+    """`chunks` scanned as a re-read of `entity` (mapped, ids kept to compare, not validated), in a worker when the run has them."""
+    limits = Limits.from_options(ctx.options)
+    kwargs: dict[str, Any] = {
+        "validator": None, "mapper": mapper_for(ctx.declaration, entity), "max_records": limits.max_records,
+        "max_decompressed": limits.max_bytes, "track_updated": False, "targets": None, "ids_mode": "keep",
+        "samples": 0, "seed": ctx.options.seed, "url": url,
+    }
+    return _records(ctx, entity, fmt, chunks, kwargs)
 
 
 def scan_since_now(ctx: Any, entity: str, since_param: str, since: str) -> EntityScan | ScanFailure:
