@@ -277,7 +277,7 @@ def verdicts(results: list[dict[str, Any]]) -> list[str]:
         "  rows without a quote by a split on commas, field count against the header) and export.async-job (kick-off,",
         "  polling and every job file downloaded whole, its NDJSON lines counted and shape-checked, the first 1,000 parsed),",
         "  so each record crosses the wire three times; and export.complete's API counts, export.roundtrip's item GETs and export.incremental's",
-        "  `?since=T` extract, all inside the timing.",
+        "  `?since=T` extract and export job since T, all inside the timing.",
         "- The sandbox serves each full export from the file it published when it started (as a supplier's nightly bulk",
         "  export would be; `sandbox.published`), with a Content-Length. Its start-up, not timed, took "
         + ", ".join(f"{r['sandbox_ready_s']:g} s at {r['size']:,}" for r in results) + ".",
