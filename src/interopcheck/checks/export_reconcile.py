@@ -221,8 +221,9 @@ def export_incremental(ctx: CheckContext) -> Decision:
     for label, part in extracts:
         if isinstance(part, ScanFailure):
             decided = failure_decision(part)
-            findings.extend(decided.findings if decided.status is Status.FAIL else ())
-            if decided.status is not Status.FAIL:
+            if decided.status is Status.FAIL:
+                findings.extend(decided.findings)
+            else:
                 unsure.append(decided)
             continue
         if part.limited:

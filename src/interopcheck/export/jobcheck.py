@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from interopcheck.export.fetch import MAX_POLL_WAIT_S, ExportUnavailable, JobResult, LimitReached, Limits, open_export, run_async_job
 from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem
 from interopcheck.export.archives import entry_format, with_gzip
+
+if TYPE_CHECKING:
+    from interopcheck.export.runner import ScanFailure
+    from interopcheck.export.scan import EntityScan
 
 PARSE_FIRST = 1000  # lines of each NDJSON job file parsed in full
 KEEP_BAD = 5  # line numbers of bad lines kept per file
@@ -169,7 +173,7 @@ def tally_ndjson(chunks: Iterable[bytes], *, max_decompressed: int | None = None
     return tally, problems
 
 
-def scan_job_since(ctx: Any, entity: str, since: str) -> Any:
+def scan_job_since(ctx: Any, entity: str, since: str) -> EntityScan | ScanFailure:
     """The ids of `entity`'s records in a job kicked off with the declared since parameter = T (for export.incremental).
 
     Only that entity's files are downloaded (one after another, read as one body); a job that lists none

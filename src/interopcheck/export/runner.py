@@ -220,12 +220,13 @@ def scan_since_now(ctx: Any, entity: str, since_param: str, since: str) -> Entit
 
 
 def _scan_zip(ctx: Any, decl: ExportDecl, limits: Limits, kwargs: dict[str, Any]) -> EntityScan | ScanFailure:
-    archive, problems = _zip_archive(ctx, decl.url, limits)
-    if (stop := _limit(problems)) is not None:
-        return ScanFailure(decl.entity, "limit", stop)
-    entries: list[ZipEntry] = [e for e in ctx.cache.get(f"export.zip-entries:{decl.url}", ()) if e.entity == decl.entity]
+    archive = _zip_or_failure(ctx, decl)
+    if isinstance(archive, ScanFailure):
+        return archive
+    _, problems = _zip_archive(ctx, decl.url, limits)  # cached: the archive's own problems go into every entity's scan
+    entries = _entries(ctx, decl)
     entry = next((e for e in entries if e.format != "csv"), entries[0] if entries else None)
-    if archive is None or entry is None:
+    if entry is None:
         why = "; ".join(p.message for p in problems) or f"the archive has no file for {decl.entity}"
         return ScanFailure(decl.entity, "broken", f"the zip export {decl.url}: {why}")
     try:
@@ -242,7 +243,7 @@ def zip_formats(ctx: Any, decl: ExportDecl) -> set[str] | ScanFailure:
     archive = _zip_or_failure(ctx, decl)
     if isinstance(archive, ScanFailure):
         return archive
-    return {e.format for e in ctx.cache.get(f"export.zip-entries:{decl.url}", ()) if e.entity == decl.entity}
+    return {e.format for e in _entries(ctx, decl)}
 
 
 def _zip_csv(ctx: Any, decl: ExportDecl) -> EntityScan | ScanFailure:
@@ -257,8 +258,7 @@ def _scan_zip_csv(ctx: Any, decl: ExportDecl) -> EntityScan | ScanFailure:
     archive = _zip_or_failure(ctx, decl)
     if isinstance(archive, ScanFailure):
         return archive
-    entries = ctx.cache.get(f"export.zip-entries:{decl.url}", ())
-    entry = next((e for e in entries if e.entity == decl.entity and e.format == "csv"), None)
+    entry = next((e for e in _entries(ctx, decl) if e.format == "csv"), None)
     if entry is None:
         return ScanFailure(decl.entity, "undeclared", f"the zip export {decl.url} has no CSV file for {decl.entity}")
     limits = Limits.from_options(ctx.options)
@@ -286,6 +286,11 @@ def _zip_or_failure(ctx: Any, decl: ExportDecl) -> zipfile.ZipFile | ScanFailure
     if archive is None:
         return ScanFailure(decl.entity, "broken", f"the zip export {decl.url}: " + "; ".join(p.message for p in problems))
     return archive
+
+
+def _entries(ctx: Any, decl: ExportDecl) -> list[ZipEntry]:
+    """The safe entries of `decl.entity` in the zip export `decl`, once `_zip_archive` has read it."""
+    return [e for e in ctx.cache.get(f"export.zip-entries:{decl.url}", ()) if e.entity == decl.entity]
 
 
 def _limit(problems: list[ReadProblem]) -> str | None:
