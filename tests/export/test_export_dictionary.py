@@ -59,3 +59,9 @@ def test_nested_dictionary_names_are_present_with_their_top_level_column() -> No
     dictionary = {"property": {"id", "address.line1", "address/uprn", "tags[0]", "uprn"}}
     assert absent(dictionary, "property", ("id", "address", "tags")) == ["uprn"]
     assert absent(dictionary, "tenancy", ("id",)) == []
+
+
+def test_a_csv_only_export_is_counted_once(sandbox: FakeSandbox) -> None:
+    csv_only = [{"entity": e, "format": "csv", "url": f"/v1/exports/{e}.csv"} for e in ENTITIES]
+    result = run(make_ctx(sandbox, sandbox.declaration(exports=csv_only)), "export.data-dictionary")
+    assert result.status is Status.PASS and f"every column of the {len(ENTITIES)} exports read" in result.summary
