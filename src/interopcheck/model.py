@@ -133,6 +133,7 @@ class Requirement:
     not_tested_reason: str | None = None
     family: str | None = None
     origin: str | None = None  # the profile or overlay file that last defined or changed it
+    modules: tuple[str, ...] = ()  # the profile modules it belongs to; empty: it applies to every tender
 
 
 @dataclass(frozen=True)

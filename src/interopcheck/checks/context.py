@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from interopcheck.entities import ENTITIES, REFERENCES, Reference
 
 if TYPE_CHECKING:
     from interopcheck.declaration import Declaration
@@ -42,6 +43,49 @@ class RunOptions:
     export_timeout: float = 600.0
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What the run covers: the tender's modules, the product's, and so the entities in scope.
+
+    Applicable modules are those required or offered; an entity is in scope when an applicable
+    module lists it, or no module of the profile does. Computed once by the engine
+    (`engine.scope.resolve_scope`); the default, for a profile without modules, covers everything.
+    """
+
+    required: tuple[str, ...] = ()
+    required_from: str = "default"  # flag, overlay or default (every module)
+    offered: tuple[str, ...] = ()
+    offered_from: str = "default"  # declaration, default (the declaration lists none: every module) or no declaration
+    applicable: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ENTITIES
+    references: tuple[Reference, ...] = REFERENCES  # those whose entity and target are both in scope
+    out_of_scope: dict[str, str] = field(default_factory=dict)  # entity -> why it is not in scope
+
+    def reason_for_check(self, check_id: str) -> str | None:
+        """Why a per-entity check (`data.mapping.repair`) does not apply, or None when it does."""
+        parts = check_id.split(".")
+        if len(parts) == 3 and parts[2] in self.out_of_scope:
+            return self.out_of_scope[parts[2]]
+        return None
+
+    def reason_for_modules(self, modules: tuple[str, ...]) -> str | None:
+        """Why a requirement tagged with `modules` does not apply (none of them applicable), or None."""
+        if not modules or any(m in self.applicable for m in modules):
+            return None
+        return neither(modules)
+
+    def skipped_references(self) -> tuple[Reference, ...]:
+        """References from an entity in scope to one that is not: not checked."""
+        return tuple(r for r in REFERENCES if r.entity in self.entities and r.target not in self.entities)
+
+
+def neither(modules: tuple[str, ...] | list[str]) -> str:
+    """"module X is neither required by the tender nor offered by the product" (plural for several)."""
+    if len(modules) == 1:
+        return f"module {modules[0]} is neither required by the tender nor offered by the product"
+    return f"modules {', '.join(modules)} are neither required by the tender nor offered by the product"
+
+
 @dataclass
 class CheckContext:
     """Inputs of a run as checks see them. `None` means that input was not given or failed."""
@@ -54,6 +98,7 @@ class CheckContext:
     options: RunOptions = field(default_factory=RunOptions)
     cache: dict[str, Any] = field(default_factory=dict)
     live_error: str | None = None  # why the sandbox given could not be used (checks needing it error)
+    scope: Scope = field(default_factory=Scope)  # the modules and entities the run covers
 
     def has(self, need: str) -> bool:
         """Whether the precondition `need` (see NEED_REASONS) is met."""

@@ -16,6 +16,7 @@ from typing import Any
 from interopcheck.checks.registry import did_you_mean
 from interopcheck.errors import ProfileError
 from interopcheck.model import Level, Mode, Requirement, Source
+from interopcheck.profile.modules import Module, parse_module, unknown_module
 from interopcheck.profile.yamldoc import YamlDoc, read_yaml, validate_doc
 from interopcheck.resources import profiles_dir
 
@@ -35,6 +36,18 @@ class Profile:
     sha256: str
     files: tuple[str, ...]
     lines: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # requirement id -> "file:line"
+    modules: tuple[Module, ...] = ()
+    require_modules: tuple[str, ...] | None = None  # the tender's modules, when an overlay sets them
+    require_modules_origin: str | None = None  # "file:line" of that overlay's require_modules
+    standards_year: int | None = None  # the default collection year (start year: 2026 = 2026/27)
+    standards_years: tuple[int, ...] = ()  # the years a run may choose
+
+    def module(self, module_id: str) -> Module:
+        """The module `module_id`, or a ProfileError with a suggestion."""
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        raise unknown_module(module_id, (m.id for m in self.modules), f"profile {self.id}", "the run")
 
     def requirement(self, requirement_id: str) -> Requirement:
         """The requirement `requirement_id`, or a ProfileError with a suggestion."""
@@ -50,6 +63,14 @@ class Profile:
         data: dict[str, Any] = {"id": self.id, "version": self.version, "title": self.title}
         if self.description:
             data["description"] = self.description
+        if self.standards_year is not None:
+            data["standards_year"] = self.standards_year
+        if self.standards_years:
+            data["standards_years"] = list(self.standards_years)
+        if self.modules:
+            data["modules"] = [m.as_dict() for m in self.modules]
+        if self.require_modules is not None:
+            data["require_modules"] = list(self.require_modules)
         data["requirements"] = reqs
         if with_origin:
             data["files"] = list(self.files)
@@ -70,6 +91,8 @@ def requirement_dict(req: Requirement, *, with_origin: bool = True) -> dict[str,
     for name in ("description", "not_tested_reason", "family"):
         if getattr(req, name):
             data[name] = getattr(req, name)
+    if req.modules:
+        data["modules"] = list(req.modules)
     if with_origin and req.origin:
         data["origin"] = req.origin
     return data
@@ -129,6 +152,9 @@ class _State:
     files: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     loaded: set[Path] = field(default_factory=set)
+    modules: dict[str, Module] = field(default_factory=dict)
+    require_modules: tuple[str, ...] | None = None
+    require_modules_origin: str | None = None
 
 
 def load_profile(name_or_path: str | Path, overlays: Sequence[str | Path] = ()) -> Profile:
@@ -142,6 +168,13 @@ def load_profile(name_or_path: str | Path, overlays: Sequence[str | Path] = ()) 
         _apply_chain(overlay_path, state, (), overlay=True)
     requirements = tuple(state.requirements.values())
     _check_requirements(requirements, state.lines)
+    years = tuple(state.meta.get("standards_years") or ())
+    year = state.meta.get("standards_year")
+    if year is not None and years and year not in years:
+        raise ProfileError(
+            f"{state.meta.get('standards_year_at', state.meta['id'])}: standards_year {year} is not one of standards_years {list(years)}",
+            hint="choose a year from standards_years, or add it there",
+        )
     profile = Profile(
         id=state.meta["id"],
         version=state.meta["version"],
@@ -151,6 +184,11 @@ def load_profile(name_or_path: str | Path, overlays: Sequence[str | Path] = ()) 
         sha256="",
         files=tuple(state.files),
         lines=dict(state.lines),
+        modules=tuple(state.modules.values()),
+        require_modules=state.require_modules,
+        require_modules_origin=state.require_modules_origin,
+        standards_year=year,
+        standards_years=years,
     )
     canonical = json.dumps(profile.resolved(with_origin=False), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return replace(profile, sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest())
@@ -208,9 +246,12 @@ def _apply_layer(layer: _Layer, state: _State) -> None:
     """Apply one file's metadata, `remove`, `overrides` and new `requirements`, in that order."""
     data, doc, name = layer.doc.data, layer.doc, layer.name
     state.files.append(name)
-    for key in ("id", "version", "title", "description"):
+    for key in ("id", "version", "title", "description", "standards_year", "standards_years"):
         if key in data:
             state.meta[key] = data[key]
+    if "standards_year" in data:
+        state.meta["standards_year_at"] = f"{name}:{doc.line_of(['standards_year'])}"
+    _apply_modules(layer, state)
     reqs = state.requirements
     for i, rid in enumerate(data.get("remove") or ()):
         if rid not in reqs:
@@ -221,6 +262,7 @@ def _apply_layer(layer: _Layer, state: _State) -> None:
         if rid not in reqs:
             raise _unknown(rid, reqs, f"{name}:{doc.line_of(['overrides', rid])}", "override")
         merged = requirement_dict(reqs[rid], with_origin=False) | changes
+        _check_tags(changes, ["overrides", rid], layer, state)
         reqs[rid] = _requirement(merged, name)
         state.lines[rid] = f"{name}:{doc.line_of(['overrides', rid])}"
     for i, raw in enumerate(data.get("requirements") or ()):
@@ -232,8 +274,35 @@ def _apply_layer(layer: _Layer, state: _State) -> None:
                 f"{where}: duplicate requirement id {rid!r} (first defined at {first})",
                 hint="give the new requirement its own id, or change the existing one under 'overrides:'",
             )
+        _check_tags(raw, ["requirements", i], layer, state)
         reqs[rid] = _requirement(raw, name)
         state.lines[rid] = where
+
+
+def _apply_modules(layer: _Layer, state: _State) -> None:
+    """Add the file's `modules` (before its requirements, which may be tagged with them) and its `require_modules`."""
+    data, doc, name = layer.doc.data, layer.doc, layer.name
+    for i, raw in enumerate(data.get("modules") or ()):
+        where = f"{name}:{doc.line_of(['modules', i, 'id'])}"
+        if raw["id"] in state.modules:
+            first = state.modules[raw["id"]].origin or "an earlier file"
+            raise ProfileError(f"{where}: duplicate module id {raw['id']!r} (first defined in {first})", hint="give the new module its own id")
+        state.modules[raw["id"]] = parse_module(raw, where, name)
+    if "require_modules" in data:
+        for j, module_id in enumerate(data["require_modules"]):
+            if module_id not in state.modules:
+                where = f"{name}:{doc.line_of(['require_modules', j])}"
+                raise unknown_module(module_id, state.modules, where, "require_modules")
+        state.require_modules = tuple(m for m in state.modules if m in data["require_modules"])
+        state.require_modules_origin = f"{name}:{doc.line_of(['require_modules'])}"
+
+
+def _check_tags(raw: dict[str, Any], path: list[str | int], layer: _Layer, state: _State) -> None:
+    """Every module a requirement (or an override) is tagged with is a module of the profile."""
+    for j, module_id in enumerate(raw.get("modules") or ()):
+        if module_id not in state.modules:
+            where = f"{layer.name}:{layer.doc.line_of([*path, 'modules', j])}"
+            raise unknown_module(module_id, state.modules, where, f"requirement {raw.get('id') or path[-1]}")
 
 
 def _unknown(rid: str, reqs: dict[str, Requirement], where: str, verb: str) -> ProfileError:
@@ -257,6 +326,7 @@ def _requirement(raw: dict[str, Any], origin: str) -> Requirement:
         not_tested_reason=raw.get("not_tested_reason"),
         family=raw.get("family") or _family_of(raw["id"]),
         origin=origin,
+        modules=tuple(raw.get("modules") or ()),
     )
 
 
