@@ -132,6 +132,7 @@ class Declaration:
     incremental: dict[str, str] | None = None
     data_dictionary: str | None = None
     attestations: dict[str, Attestation] = field(default_factory=dict)
+    modules: tuple[str, ...] | None = None  # the profile modules the product offers; None: every module
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # JSON pointer -> line in `source`
 
@@ -175,6 +176,7 @@ class Declaration:
             incremental=data.get("incremental"),
             data_dictionary=data.get("data_dictionary"),
             attestations=attestations,
+            modules=tuple(data["modules"]) if data.get("modules") is not None else None,
             raw=data,
             lines=dict(lines or {}),
         )
