@@ -87,6 +87,8 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--profile", default="housing", show_default=True, help="Profile name or path to a profile.yaml.")
 @click.option("--overlay", "overlays", multiple=True, metavar="PATH", help="A borough overlay on the profile (repeatable).")
 @click.option("--declaration", metavar="PATH", help="The supplier's declaration (entities, mapping, exports, attestations).")
+@click.option("--require-modules", metavar="IDS", help="The modules the tender requires, comma-separated (e.g. repairs,homelessness). Default: the overlay's require_modules, else every module of the profile.")
+@click.option("--standards-year", metavar="YEAR", help="The collection year code lists are checked against: its start year (2025) or 2025/26. Default: the profile's standards_year.")
 @live_options
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling and generated requests (recorded).")
 @click.option("--allow-remote-refs", is_flag=True, help="Fetch $refs that point at the network (by default they are not fetched and the report says which parts went unvalidated).")
@@ -133,11 +135,25 @@ def _summary(report: Any, paths: Sequence[Path], *, quiet: bool) -> None:
         return
     shown = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.by_status.items() if n)
     click.echo(f"requirements: {shown}")
+    for line in scope_lines(report):
+        click.echo(line)
     for o in report.outcomes:
         if o.status.value in ("fail", "error"):
             click.echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(o.reason)}")
     for path in paths:
         click.echo(f"wrote {path}")
+
+
+def scope_lines(report: Any) -> list[str]:
+    """The summary's lines on the run's modules and standards year (none when the profile has neither)."""
+    from interopcheck.report.common import modules_summary, year_label
+
+    lines = []
+    if report.modules:
+        lines.append(f"modules: {modules_summary(report.modules)}")
+    if report.standards_year is not None:
+        lines.append(f"standards year: {year_label(report.standards_year)}")
+    return lines
 
 
 def _clip(text: str, limit: int = 160) -> str:

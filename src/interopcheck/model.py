@@ -210,3 +210,5 @@ class Report:
     outcomes: tuple[Outcome, ...]
     not_tested: tuple[dict[str, str], ...] = ()  # requirement id + why it could not be tested
     declaration_coverage: dict[str, Any] | None = None
+    modules: dict[str, Any] | None = None  # required, required_from, offered, offered_from, applicable, entities
+    standards_year: int | None = None  # the collection year code lists were checked against (2026 = 2026/27)

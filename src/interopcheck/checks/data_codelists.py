@@ -11,7 +11,6 @@ from interopcheck.checks.context import CheckContext
 from interopcheck.checks.data_mapping import entity_record, standards_of, supplier_pointer
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, from_findings, not_applicable
-from interopcheck.entities import ENTITIES
 from interopcheck.model import Finding
 from interopcheck.standards import supplier_type
 from interopcheck.standards.supplier import descend
@@ -28,7 +27,7 @@ def code_lists(ctx: CheckContext) -> Decision:
     standards = standards_of(ctx)
     findings: list[Finding] = []
     compared = undeclared = 0
-    for entity in ENTITIES:
+    for entity in ctx.scope.entities:
         mapping = ctx.declaration.entities.get(entity)
         if mapping is None or entity not in standards.entities:
             continue

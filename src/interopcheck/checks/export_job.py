@@ -29,8 +29,8 @@ def expected_types(ctx: CheckContext, kickoff: str) -> list[str]:
     named = [t.strip() for v in query.get("_type", ()) for t in v.split(",") if t.strip()]
     if named:
         return [e for e in ENTITIES if e in named]
-    direct = [e for e in ENTITIES if any(d.entity == e for d in run_exports(ctx))]
-    return direct or [e for e in ENTITIES if e in ctx.declaration.entities]
+    direct = [e for e in ctx.scope.entities if any(d.entity == e for d in run_exports(ctx))]
+    return direct or [e for e in ctx.scope.entities if e in ctx.declaration.entities]
 
 
 def manifest_findings(ctx: CheckContext, kickoff: str, job: JobResult) -> list[Finding]:

@@ -13,7 +13,6 @@ from interopcheck.checks.context import CheckContext
 from interopcheck.checks.export_records import NEEDS, failure_decision
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
-from interopcheck.entities import ENTITIES, REFERENCES
 from interopcheck.errors import CheckSkipped, LiveError
 from interopcheck.export.discover import run_exports
 from interopcheck.export.reconcile import records_equal, rfc3339
@@ -30,7 +29,7 @@ ROUNDTRIP_THREADS = 8
 def _scans(ctx: CheckContext) -> tuple[dict[str, EntityScan], list[Decision]]:
     """The record-export scan of every entity, and the decisions for those that could not be scanned."""
     scans, broken = {}, []
-    for entity in ENTITIES:
+    for entity in ctx.scope.entities:
         result = entity_scan(ctx, entity)
         if isinstance(result, ScanFailure):
             broken.append(failure_decision(result))
@@ -86,7 +85,7 @@ def export_complete(ctx: CheckContext) -> Decision:
             findings.append(Finding(f"{entity}: the export has {scan.records} records, the API {count.count} ({count.how})", exchange=count.exchange, data={"entity": entity, "export": scan.records, "api": count.count}))
         else:
             evidence.append(Finding(f"{entity}: {scan.records} records in the export and the API ({count.how})"))
-    return _decide(findings, limits, broken, f"all {len(ENTITIES)} entities exported whole", "{n} entities incomplete", evidence)
+    return _decide(findings, limits, broken, f"all {len(ctx.scope.entities)} entities in scope exported whole", "{n} entities incomplete", evidence)
 
 
 @check("export.roundtrip", title="Sampled export records equal the API's records", family="export", needs=NEEDS)
@@ -164,7 +163,7 @@ def export_referential_integrity(ctx: CheckContext) -> Decision:
     findings: list[Finding] = []
     limits: list[str] = []
     checked = 0
-    for ref in REFERENCES:
+    for ref in ctx.scope.references:  # both ends in scope: a reference to an entity out of scope is not checked
         source = scans.get(ref.entity)
         if source is None:
             continue
@@ -180,7 +179,9 @@ def export_referential_integrity(ctx: CheckContext) -> Decision:
             findings.append(Finding(f"{ref.entity}.{ref.field}: {orphans} references to {ref.target} records that are not in the export", data={"reference": ref.field, "target": ref.target, "orphans": orphans}))
         if source.limited:
             limits.append(f"{ref.entity}: {source.limited}")
-    return _decide(findings, limits, broken, f"{checked} references resolve", "{n} reference fields do not resolve")
+    skipped_refs = [f"{r.entity}.{r.field} -> {r.target}" for r in ctx.scope.skipped_references()]
+    evidence = [Finding(f"not checked, their target is out of scope: {', '.join(skipped_refs)}", data={"not_checked": skipped_refs})] if skipped_refs else []
+    return _decide(findings, limits, broken, f"{checked} references resolve", "{n} reference fields do not resolve", evidence)
 
 
 @check("export.incremental", title="An extract since time T holds exactly the records changed since T", family="export", needs=NEEDS)

@@ -47,7 +47,7 @@ def export_available(ctx: CheckContext) -> Decision:
     hostile: list[Finding] = []
     evidence: list[Finding] = []
     outcomes: list[Decision] = []
-    for entity in ENTITIES:
+    for entity in ctx.scope.entities:
         result = entity_scan(ctx, entity)
         if isinstance(result, ScanFailure):
             outcomes.append(failure_decision(result))
@@ -62,7 +62,7 @@ def export_available(ctx: CheckContext) -> Decision:
         worst = Status.ERROR if any(d.status is Status.ERROR for d in outcomes) else Status.SKIP
         found = tuple(f for d in outcomes for f in d.findings)
         return Decision(worst, "; ".join(dict.fromkeys(d.summary for d in outcomes)), found, tuple(evidence))
-    return passed(f"all {len(ENTITIES)} entities have a downloadable export", evidence)
+    return passed(f"all {len(ctx.scope.entities)} entities in scope have a downloadable export", evidence)
 
 
 @check("export.formats", title="Exports offered as JSON or NDJSON and as CSV", family="export", needs=NEEDS)
@@ -71,7 +71,7 @@ def export_formats(ctx: CheckContext) -> Decision:
     assert ctx.declaration is not None
     findings: list[Finding] = []
     unread: list[Decision] = []
-    for entity in ENTITIES:
+    for entity in ctx.scope.entities:
         formats = set()
         for decl in (d for d in run_exports(ctx) if d.entity == entity):
             inside = zip_formats(ctx, decl) if decl.format == "zip" else {decl.format}  # a zip: the files it holds
@@ -136,7 +136,7 @@ def export_csv_valid(ctx: CheckContext) -> Decision:
     skips: list[str] = []
     dictionary, why = _dictionary(ctx)
     seen = rows = 0
-    for entity in ENTITIES:
+    for entity in ctx.scope.entities:
         result = entity_scan(ctx, entity, fmt="csv")  # a CSV file, or the entity's CSV inside a zip export
         if isinstance(result, ScanFailure) and result.kind == "undeclared":
             continue
@@ -188,7 +188,7 @@ def export_data_dictionary(ctx: CheckContext) -> Decision:
     unread: list[str] = []
     checked = 0
     seen: set[int] = set()
-    for entity in ENTITIES:
+    for entity in ctx.scope.entities:
         for fmt in ("csv", None):
             result = entity_scan(ctx, entity, fmt=fmt)
             if isinstance(result, ScanFailure):

@@ -169,7 +169,7 @@ def dates_valid(ctx: CheckContext) -> Decision:
     errors: list[Finding] = []
     checked = 0
     for entity in ctx.declaration.entities:
-        if entity not in ENTITIES:
+        if entity not in ctx.scope.entities:
             continue
         try:
             records, w = _sample(ctx, entity)

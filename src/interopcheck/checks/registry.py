@@ -74,11 +74,14 @@ def did_you_mean(name: str, known: object) -> str:
 
 
 def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
-    """Run one check; a missing precondition skips it, an exception inside it is an `error`."""
+    """Run one check; an out-of-scope entity makes it not_applicable, a missing precondition skips it, an exception is an `error`."""
     start = time.perf_counter()
     missing = [need for need in sorted(spec.needs) if not ctx.has(need)]
     broken = [reason for need in missing if (reason := ctx.broken(need))]
-    if broken:
+    out_of_scope = ctx.scope.reason_for_check(spec.id)
+    if out_of_scope:  # an entity no applicable module lists: not run at all
+        decision = Decision(Status.NOT_APPLICABLE, out_of_scope)
+    elif broken:
         decision = Decision(Status.ERROR, "; ".join(dict.fromkeys(broken)))
     elif missing:
         decision = Decision(Status.SKIP, "; ".join(ctx.missing_reason(m) for m in missing))

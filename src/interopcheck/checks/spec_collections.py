@@ -160,7 +160,7 @@ def write_operations(ctx: CheckContext) -> Decision:
     index = need_index(ctx)
     if ctx.declaration is None:
         return skipped("no supplier declaration was given (--declaration)")
-    declared = [(entity, ref) for entity, mapping in sorted(ctx.declaration.entities.items()) for ref in mapping.writes]
+    declared = [(entity, ref) for entity, mapping in sorted(ctx.declaration.entities.items()) if entity in ctx.scope.entities for ref in mapping.writes]
     if not declared:
         return decide(index, [Problem("the declaration names no write operation for any entity", "/paths")], ok="", bad="no write access declared")
     problems = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from interopcheck.checks.context import Scope
 from interopcheck.declaration import Declaration
 from interopcheck.model import CheckResult, Counts, Level, Mode, Outcome, Requirement, Score, Status, Verdict
 
@@ -23,12 +24,19 @@ _SCORED = {Status.PASS, Status.ATTESTED, Status.FAIL, Status.WARN, Status.ERROR}
 
 
 def evaluate_requirement(
-    req: Requirement, results: Mapping[str, CheckResult], declaration: Declaration | None
+    req: Requirement, results: Mapping[str, CheckResult], declaration: Declaration | None, scope: Scope | None = None
 ) -> Outcome:
-    """The single outcome of `req` from its checks' results (or the declaration, for attestations)."""
+    """The single outcome of `req` from its checks' results (or the declaration, for attestations).
+
+    A requirement tagged with modules none of which the tender requires or the product offers is
+    `not_applicable`, with that reason, whatever its checks said.
+    """
     checks = tuple(results[c] for c in req.checks if c in results)
     claimed = claim_for(req, declaration)
-    if req.mode is Mode.ATTESTATION and not req.checks:
+    out_of_scope = scope.reason_for_modules(req.modules) if scope is not None else None
+    if out_of_scope:
+        status, reason = Status.NOT_APPLICABLE, out_of_scope
+    elif req.mode is Mode.ATTESTATION and not req.checks:
         status, reason = _attestation(req, declaration)
     elif not req.checks:
         status, reason = Status.SKIP, f"not tested: {req.not_tested_reason or 'no check decides this requirement'}"

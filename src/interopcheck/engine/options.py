@@ -89,3 +89,37 @@ def require_ca_bundle(value: str | os.PathLike[str]) -> None:
         detail = str(exc.args[1]) if isinstance(exc, ssl.SSLError) and len(exc.args) > 1 else str(exc)
         detail = re.sub(r"\s*\(_ssl\.c:\d+\)", "", detail) or type(exc).__name__
         raise UsageError(f"--ca-bundle '{path}' is not a valid PEM certificate file (OpenSSL: {detail}); {mend}") from None
+
+
+_YEAR = re.compile(r"^(\d{4})(?:/(\d{2}))?$")
+
+
+def parse_standards_year(value: str | int | None) -> int | None:
+    """`--standards-year`: a start year (2025) or a collection year (2025/26) as its start year; UsageError otherwise.
+
+    Whether the profile knows the year is decided when the profile is loaded (`engine.run.standards_year`).
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    match = _YEAR.match(text)
+    mend = "give the collection year's start year, e.g. --standards-year 2025, or the year itself, e.g. 2025/26"
+    if not match:
+        raise UsageError(f"--standards-year {text!r} is not a year; {mend}")
+    start = int(match.group(1))
+    if match.group(2) is not None and int(match.group(2)) != (start + 1) % 100:
+        raise UsageError(f"--standards-year {text!r}: {match.group(2)} does not follow {start}; {mend}")
+    return start
+
+
+def parse_module_list(value: str | None) -> tuple[str, ...] | None:
+    """`--require-modules repairs,homelessness` as ids in the order given (each once); None when not given.
+
+    Whether the profile defines them is decided when it is loaded (`engine.scope.resolve_scope`, with did you mean).
+    """
+    if value is None:
+        return None
+    ids = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    if not ids:
+        raise UsageError(f"--require-modules {value!r} names no module; give module ids, comma-separated, e.g. --require-modules repairs,homelessness")
+    return ids

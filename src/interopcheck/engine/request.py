@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from interopcheck.checks.context import RunOptions
+from interopcheck.engine.options import parse_module_list, parse_standards_year
 from interopcheck.engine.run import RunRequest
 from interopcheck.errors import UsageError
 
@@ -40,6 +41,8 @@ def check_request(kw: Mapping[str, Any]) -> RunRequest:
         options=options,
         allow_remote_refs=bool(kw.get("allow_remote_refs")),
         max_spec_bytes=kw.get("max_spec_bytes", 50_000_000),
+        require_modules=parse_module_list(kw.get("require_modules")),
+        standards_year=parse_standards_year(kw.get("standards_year")),
     )
 
 

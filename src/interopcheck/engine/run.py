@@ -18,17 +18,18 @@ from interopcheck.checks.context import CheckContext, RunOptions
 from interopcheck.declaration import Declaration, load_declaration
 from interopcheck.engine import evaluate
 from interopcheck.engine.evidence import trim
-from interopcheck.errors import LiveError
+from interopcheck.engine.scope import resolve_scope, scope_report
+from interopcheck.errors import LiveError, UsageError
 from interopcheck.export.background import close_workers, plan_checks
 from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo
 from interopcheck.profile.load import Profile, load_profile, validate_check_ids
+from interopcheck.report.json_report import REPORT_SCHEMA_VERSION
 from interopcheck.resources import display_path
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.index import build_index
 from interopcheck.spec.load import load_spec
 from interopcheck.spec.validate import validate_spec
 
-REPORT_SCHEMA_VERSION = "1.0"
 _STAGE_ORDER = {"spec": 0, "declaration": 0, "live": 1, "export": 2}
 
 Progress = Callable[[str], None]
@@ -46,6 +47,8 @@ class RunRequest:
     options: RunOptions = field(default_factory=RunOptions)
     allow_remote_refs: bool = False
     max_spec_bytes: int = 50_000_000
+    require_modules: tuple[str, ...] | None = None  # --require-modules; None: the overlay's, else every module
+    standards_year: int | None = None  # --standards-year (start year); None: the profile's standards_year
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,15 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     known = registry.all_checks()
     validate_check_ids(profile, known)
     declaration = load_declaration(request.declaration) if request.declaration else None
+    scope = resolve_scope(profile, declaration, request.require_modules)
+    year = standards_year(profile, request.standards_year)
 
     say(f"reading {request.spec}")
     document = load_spec(request.spec, allow_remote_refs=request.allow_remote_refs, max_bytes=request.max_spec_bytes)
     index = build_index(document)
     validation = validate_spec(document)
-    ctx = CheckContext(index=index, validation=validation, declaration=declaration, options=request.options)
-    ctx.standards = _standards()
+    ctx = CheckContext(index=index, validation=validation, declaration=declaration, options=request.options, scope=scope)
+    ctx.standards = _standards(year)
     ctx.cache["profile"] = profile  # data.declaration-valid compares the attestations and the profile id with it
 
     if request.live is not None:
@@ -94,7 +99,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
         if ctx.live is not None:
             ctx.live.close()
 
-    outcomes = tuple(evaluate.evaluate_requirement(r, results, declaration) for r in profile.requirements)
+    outcomes = tuple(evaluate.evaluate_requirement(r, results, declaration, scope) for r in profile.requirements)
     report = Report(
         schema_version=REPORT_SCHEMA_VERSION,
         run=RunInfo(
@@ -118,14 +123,26 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
         outcomes=outcomes,
         not_tested=evaluate.not_tested(outcomes, {r.id: r for r in profile.requirements}),
         declaration_coverage=_coverage(results),
+        modules=scope_report(scope, profile),
+        standards_year=year,
     )
     return RunArtifacts(report, document, profile, declaration, exchanges)
 
 
-def _standards() -> Any:
+def _standards(year: int | None) -> Any:
     from interopcheck.standards import load_standards
 
-    return load_standards()
+    return load_standards(year=year)
+
+
+def standards_year(profile: Profile, chosen: int | None) -> int | None:
+    """The run's standards year: `chosen` (--standards-year) if the profile allows it, else the profile's default."""
+    if chosen is None:
+        return profile.standards_year
+    if profile.standards_years and chosen not in profile.standards_years:
+        years = ", ".join(f"{y} ({y}/{(y + 1) % 100:02d})" for y in profile.standards_years)
+        raise UsageError(f"--standards-year {chosen} is not a year of profile {profile.id}", hint=f"choose one of {years}")
+    return chosen
 
 
 def _open_live(options: Any, ctx: CheckContext, say: Progress) -> tuple[Any, str | None]:
@@ -167,6 +184,8 @@ def _recorded_options(request: RunRequest) -> dict[str, Any]:
         "export_max_bytes": opts.export_max_bytes,
         "export_timeout": opts.export_timeout,
         "allow_remote_refs": request.allow_remote_refs,
+        "require_modules": list(request.require_modules) if request.require_modules is not None else None,
+        "standards_year": request.standards_year,
     }
     if request.live is not None:
         recorded["rate"] = getattr(request.live, "rate", None)

@@ -19,7 +19,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from interopcheck.declaration import ExportDecl
-from interopcheck.entities import ENTITIES, REFERENCES
+from interopcheck.entities import ENTITIES
 from interopcheck.errors import CheckSkipped, LiveError
 from interopcheck.export import runner
 from interopcheck.export.reconcile import rfc3339
@@ -78,7 +78,7 @@ def start_background(ctx: Any) -> None:
     futures: dict[str, Future[Any]] = {}
     ctx.cache["export.background"] = futures
     if "export.csv-valid" in planned:
-        decls = [d for e in ENTITIES if (d := runner.choose_export(ctx, e, ("csv",))) is not None and runner.csv_form_only(ctx, d)]
+        decls = [d for e in ctx.scope.entities if (d := runner.choose_export(ctx, e, ("csv",))) is not None and runner.csv_form_only(ctx, d)]
         _background("csv", [(runner.scan_key(d), runner.scan_decl, (ctx, d)) for d in decls], futures)
     if "export.async-job" in planned and (ctx.declaration.export_job or {}).get("kickoff"):
         from interopcheck.export.jobcheck import run_job
@@ -88,18 +88,18 @@ def start_background(ctx: Any) -> None:
         _background("counts", [("export.api-counts", _api_counts, (ctx,))], futures)
     if "export.pool" in ctx.cache:  # in dependency order: a scan waits only for scans taken before it
         wanted = _record_entities(ctx, planned)
-        decls = [d for e in ENTITIES if e in wanted and (d := runner.choose_export(ctx, e)) is not None and d.format != "csv"]
+        decls = [d for e in ctx.scope.entities if e in wanted and (d := runner.choose_export(ctx, e)) is not None and d.format != "csv"]
         _background("records", [(runner.scan_key(d), _scan_and_follow, (ctx, d)) for d in decls], futures, threads=RECORD_THREADS)
 
 
 def _record_entities(ctx: Any, planned: frozenset[str]) -> set[str]:
     """The entities whose record exports the planned checks read (with the entities they reference)."""
     if any(c.startswith("export.") and c not in OWN_ENTITY for c in planned if not c.startswith("export.records.")):
-        return set(ENTITIES)  # available, complete, unique ids, references, round-trip, CSV, job, dictionary: every entity
+        return set(ctx.scope.entities)  # available, complete, unique ids, references, round-trip, CSV, job, dictionary: every entity
     wanted = {e for e in ENTITIES if f"export.records.{e}" in planned}
     if "export.incremental" in planned and (entity := runner.incremental_entity(ctx)) is not None:
         wanted.add(entity)
-    while more := {r.target for r in REFERENCES if r.entity in wanted} - wanted:
+    while more := {r.target for r in ctx.scope.references if r.entity in wanted} - wanted:
         wanted |= more
     return wanted
 
@@ -182,7 +182,7 @@ def _api_counts(ctx: Any) -> dict[str, Any]:
     from interopcheck.export.api import api_count
 
     out: dict[str, Any] = {}
-    for entity in ENTITIES:
+    for entity in ctx.scope.entities:
         mapping = ctx.declaration.entities.get(entity)
         if mapping is None:
             continue

@@ -172,7 +172,7 @@ def _ids_mode(ctx: Any, decl: ExportDecl, track: bool | None) -> str:
 def _targets(ctx: Any, entity: str) -> dict[Reference, IdIndex | None]:
     """The id index of each entity `entity` references, scanning those first (None when not read whole)."""
     out: dict[Reference, IdIndex | None] = {}
-    for ref in REFERENCES:
+    for ref in ctx.scope.references:  # a target out of the run's scope is not scanned, so not checked
         if ref.entity != entity or ref.target == entity:
             continue
         target = entity_scan(ctx, ref.target)

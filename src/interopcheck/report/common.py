@@ -81,3 +81,51 @@ def coverage_rows(report: dict[str, Any]) -> list[list[Any]]:
 def claims(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The outcomes the supplier's declaration claims something for, in report order."""
     return [o for o in report["outcomes"] if o.get("claimed")]
+
+
+REQUIRED_FROM: dict[str, str] = {
+    "flag": "--require-modules",
+    "overlay": "the borough overlay",
+    "default": "default: every module",
+}
+OFFERED_FROM: dict[str, str] = {
+    "declaration": "the declaration",
+    "default": "the declaration lists none: every module",
+    "no declaration": "no declaration: every module",
+}
+
+
+def year_label(year: int | None) -> str:
+    """2026 -> '2026/27' (a collection year by its start year); '-' when unknown."""
+    return "-" if year is None else f"{year}/{(year + 1) % 100:02d}"
+
+
+def _listed(ids: list[str]) -> str:
+    return ", ".join(ids) or "none"
+
+
+def modules_summary(modules: dict[str, Any]) -> str:
+    """One line on the run's modules: required (and from where), offered, applicable."""
+    required_from = REQUIRED_FROM.get(modules.get("required_from", ""), modules.get("required_from", ""))
+    offered_from = OFFERED_FROM.get(modules.get("offered_from", ""), modules.get("offered_from", ""))
+    return (
+        f"required {_listed(modules.get('required', []))} ({required_from}); "
+        f"offered {_listed(modules.get('offered', []))} ({offered_from}); "
+        f"applicable {_listed(modules.get('applicable', []))}"
+    )
+
+
+def scope_rows(report: dict[str, Any]) -> list[list[str]]:
+    """The report's scope as [item, value] rows: the standards year and the modules (none when absent)."""
+    rows: list[list[str]] = []
+    if report.get("standards_year") is not None:
+        rows.append(["Standards year", year_label(report["standards_year"])])
+    modules = report.get("modules")
+    if modules:
+        rows.append(["Modules required", f"{_listed(modules.get('required', []))} ({REQUIRED_FROM.get(modules.get('required_from', ''), modules.get('required_from', ''))})"])
+        rows.append(["Modules offered", f"{_listed(modules.get('offered', []))} ({OFFERED_FROM.get(modules.get('offered_from', ''), modules.get('offered_from', ''))})"])
+        rows.append(["Modules applicable", _listed(modules.get("applicable", []))])
+        rows.append(["Entities in scope", _listed(modules.get("entities", []))])
+        for item in modules.get("not_applicable", []):
+            rows.append([f"Module {item['module']}", f"not applicable: {item['reason']}"])
+    return rows

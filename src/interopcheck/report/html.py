@@ -22,6 +22,7 @@ from interopcheck.report.common import (
     declaration_summary,
     findings_of,
     one_line,
+    scope_rows,
     status_label,
 )
 
@@ -86,4 +87,5 @@ def render(report: dict[str, Any]) -> str:
         declaration_summary=declaration_summary(report),
         coverage_rows=coverage_rows(report),
         claims=claims(report),
+        scope=scope_rows(report),
     )

@@ -19,7 +19,9 @@ import jsonschema
 from interopcheck.errors import ReportError
 from interopcheck.model import Report
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"
+#: Versions this tool reads: 1.1 added `modules` and `standards_year`, so a 1.0 report still reads.
+READABLE_VERSIONS = ("1.0", "1.1")
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -71,9 +73,9 @@ def check_report(data: Any, name: str = "report") -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ReportError(f"{name} is not a JSON object")
     version = data.get("schema_version")
-    if version != REPORT_SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         raise ReportError(
-            f"{name} has schema_version {version!r}, this tool reads {REPORT_SCHEMA_VERSION!r}",
+            f"{name} has schema_version {version!r}, this tool reads {' and '.join(map(repr, READABLE_VERSIONS))}",
             hint="re-run the check with this version of interopcheck",
         )
     errors = validation_errors(data)

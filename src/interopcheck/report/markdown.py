@@ -16,6 +16,7 @@ from interopcheck.report.common import (
     declaration_summary,
     findings_of,
     one_line,
+    scope_rows,
     status_label,
 )
 
@@ -56,6 +57,7 @@ def render(report: dict[str, Any]) -> str:
         f"- **MUSTs failed:** {counts['musts_failed']} of {counts['musts_total']}",
         f"- **Score:** {score['value']} ({cell(score['formula'])})",
         f"- **Profile:** {cell(profile['id'])} {cell(profile['version'])} (sha256 {cell(profile['sha256'])})",
+        *(f"- **{k}:** {cell(v)}" for k, v in scope_rows(report)),
         "",
         "## Outcomes by status",
         "",

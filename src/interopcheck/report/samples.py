@@ -70,7 +70,7 @@ def _report(outcomes: tuple[Outcome, ...], base_url: str | None) -> Report:
         not_tested_reason = "a contractual commitment"
 
     return Report(
-        schema_version="1.0",
+        schema_version="1.1",
         run=_run(base_url),
         profile=PROFILE,
         verdict=verdict_of(outcomes),
@@ -87,6 +87,19 @@ def _report(outcomes: tuple[Outcome, ...], base_url: str | None) -> Report:
             "mapped": 18,
             "coverage": 0.9,
         },
+        modules={
+            "required": ["tenancy-management", "repairs"],
+            "required_from": "flag",
+            "offered": ["tenancy-management", "repairs", "leasehold"],
+            "offered_from": "declaration",
+            "applicable": ["tenancy-management", "repairs", "leasehold"],
+            "entities": ["property", "person", "tenancy", "repair", "leasehold"],
+            "not_applicable": [
+                {"module": m, "reason": f"module {m} is neither required by the tender nor offered by the product"}
+                for m in ("rents", "asb", "homelessness")
+            ],
+        },
+        standards_year=2026,
     )
 
 

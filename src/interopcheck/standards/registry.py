@@ -188,6 +188,11 @@ def build_registry(root: Path) -> StandardsRegistry:
 
 
 @functools.cache
-def load_standards() -> StandardsRegistry:
-    """The bundled standards, loaded and registered once per process."""
+def load_standards(year: int | None = None) -> StandardsRegistry:
+    """The bundled standards, loaded and registered once per process.
+
+    `year` (the run's standards year) is accepted but not used yet: the lead's version narrows the
+    code lists to it (placeholder from the modules branch, replaced at merge).
+    """
+    del year
     return build_registry(standards_dir())
