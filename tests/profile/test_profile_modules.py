@@ -90,3 +90,34 @@ def test_override_with_an_unknown_module_names_its_line(tmp_path) -> None:  # ty
     overlay.write_text("id: bad\nversion: '1'\nextends: housing\noverrides:\n  HSG-DATA-06:\n    modules: [repairs, asbb]\n", encoding="utf-8")
     with pytest.raises(ProfileError, match=r"bad.yaml:6: requirement HSG-DATA-06 names unknown module 'asbb'; did you mean 'asb'\?"):
         load_profile("housing", [overlay])
+
+
+def test_annex_lists_modules_with_entities_and_requirements(housing) -> None:  # type: ignore[no-untyped-def]
+    from interopcheck.profile.render import render_annex
+
+    md = render_annex(housing, "md", {})
+    assert "## Modules" in md
+    assert "| repairs | Repairs | property, repair | HSG-DATA-01, HSG-DATA-06 |" in md
+    assert "| homelessness | Homelessness and housing options | person, homelessness-case | HSG-DATA-02, HSG-DATA-08 |" in md
+    assert "every module is required" in md and "fails HSG-DATA-15" in md
+    assert "- **Modules:** homelessness (applies when the tender requires or the product offers one of them)" in md
+    assert "checked against the 2026/27 collection year" in md and "2023/24, 2024/25, 2025/26" in md
+    assert md.index("## Modules") < md.index("## Requirements at a glance")
+    html = render_annex(housing, "html", {})
+    assert "<h2>Modules</h2>" in html and "<td>repairs</td><td>Repairs</td><td>property, repair</td>" in html
+    assert "<dt>Modules</dt><dd>homelessness</dd>" in html
+
+
+def test_annex_of_an_overlay_names_the_tender_modules() -> None:
+    from interopcheck.profile.render import render_annex
+
+    md = render_annex(load_profile("housing", [VALID / "modules-overlay.yaml"]), "md", {})
+    assert "This tender requires these modules: repairs, homelessness." in md
+    assert "checked against the 2025/26 collection year" in md
+
+
+def test_annex_of_a_profile_without_modules_has_no_modules_section() -> None:
+    from interopcheck.profile.render import render_annex
+
+    md = render_annex(load_profile(VALID / "minimal.yaml"), "md", {})
+    assert "## Modules" not in md and "collection year" not in md

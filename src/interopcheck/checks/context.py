@@ -43,6 +43,10 @@ class RunOptions:
     export_timeout: float = 600.0
 
 
+#: Checks about one entity whose id does not end in it (`data.mapping.E` and the like are found by their id).
+SINGLE_ENTITY_CHECKS: dict[str, str] = {"live.uprn-valid": "property"}
+
+
 @dataclass(frozen=True)
 class Scope:
     """What the run covers: the tender's modules, the product's, and so the entities in scope.
@@ -64,9 +68,8 @@ class Scope:
     def reason_for_check(self, check_id: str) -> str | None:
         """Why a per-entity check (`data.mapping.repair`) does not apply, or None when it does."""
         parts = check_id.split(".")
-        if len(parts) == 3 and parts[2] in self.out_of_scope:
-            return self.out_of_scope[parts[2]]
-        return None
+        entity = SINGLE_ENTITY_CHECKS.get(check_id) or (parts[2] if len(parts) == 3 else None)
+        return self.out_of_scope.get(entity) if entity else None
 
     def reason_for_modules(self, modules: tuple[str, ...]) -> str | None:
         """Why a requirement tagged with `modules` does not apply (none of them applicable), or None."""

@@ -65,6 +65,49 @@ VERDICT = (
 )
 
 
+MODULES_TEXT = (
+    "The requirements on data are grouped into modules that match how housing systems are bought. "
+    "The tender picks the modules it requires; the supplier's declaration lists the modules its product "
+    "offers (a declaration that lists none offers every module). A requirement of a module that the tender "
+    "does not require and the product does not offer does not apply, and is reported as not applicable "
+    "with that reason. A required module that the product does not offer fails HSG-DATA-15 (if the profile "
+    "has it). Inside a required or offered module, every entity of the module must be served: an entity the "
+    "declaration leaves out fails its requirement. Requirements without a module apply to every tender."
+)
+
+
+def tender_modules(profile: Profile) -> str:
+    """The sentence saying which modules this tender requires (from the overlay), or that it picks them."""
+    if profile.require_modules is not None:
+        return f"This tender requires these modules: {', '.join(profile.require_modules)}."
+    return (
+        "This profile does not name the tender's modules: unless the borough's overlay lists them "
+        "(require_modules) or the evaluation names them (--require-modules), every module is required."
+    )
+
+
+def year_text(profile: Profile) -> str | None:
+    """The sentence on the collection year code lists are checked against, or None when the profile names none."""
+    if profile.standards_year is None:
+        return None
+
+    def label(year: int) -> str:
+        return f"{year}/{(year + 1) % 100:02d}"
+
+    others = [label(y) for y in profile.standards_years if y != profile.standards_year]
+    choice = f"; the evaluation may choose another of {', '.join(others)}" if others else ""
+    return f"Code lists are checked against the {label(profile.standards_year)} collection year (standards_year){choice}."
+
+
+def module_rows(profile: Profile) -> list[tuple[str, str, str, str]]:
+    """(module id, title, entities, requirement ids) for each module of the profile."""
+    rows = []
+    for module in profile.modules:
+        reqs = [r.id for r in profile.requirements if module.id in r.modules]
+        rows.append((module.id, module.title, ", ".join(module.entities), ", ".join(reqs) or "-"))
+    return rows
+
+
 def render_annex(profile: Profile, fmt: Format | str = "md", check_titles: Mapping[str, str] | None = None) -> str:
     """The tender annex for `profile` as Markdown (`md`) or a self-contained HTML page (`html`)."""
     titles = dict(check_titles) if check_titles is not None else registered_titles()
@@ -147,6 +190,13 @@ def _markdown(profile: Profile, titles: Mapping[str, str]) -> str:
     out += ["How a requirement is tested:", ""] + [f"- **{mode.value}**: {text}." for mode, text in MODES.items()] + [""]
     out += ["Each requirement ends with one outcome:", ""] + [f"- **{name}**: {text}" for name, text in OUTCOMES] + [""]
     out += [VERDICT, ""]
+    if year_text(profile):
+        out += [year_text(profile) or "", ""]
+    if profile.modules:
+        out += ["## Modules", "", MODULES_TEXT, "", tender_modules(profile), ""]
+        out += ["| Module | Title | Entities | Requirements |", "|---|---|---|---|"]
+        out += [f"| {mid} | {_md_text(title)} | {ents} | {reqs} |" for mid, title, ents, reqs in module_rows(profile)]
+        out.append("")
     out += ["## Requirements at a glance", "", "| ID | Level | Mode | Requirement |", "|---|---|---|---|"]
     out += [f"| {r.id} | {r.level.value} | {r.mode.value} | {_md_text(r.title)} |" for r in profile.requirements]
     out.append("")
@@ -157,6 +207,8 @@ def _markdown(profile: Profile, titles: Mapping[str, str]) -> str:
             if req.description:
                 out += [req.description, ""]
             out.append(f"- **Level:** {req.level.value}; **mode:** {req.mode.value}")
+            if req.modules:
+                out.append(f"- **Modules:** {', '.join(req.modules)} (applies when the tender requires or the product offers one of them)")
             out.append("- **Source:** " + "; ".join(_md_link(s.citation, s.url) for s in req.source))
             sentence, lines = how_tested(req, titles)
             out.append(f"- **How it will be tested:** {sentence}")
@@ -214,6 +266,16 @@ def _html(profile: Profile, titles: Mapping[str, str]) -> str:
     parts += ["<p>Levels, as in RFC 2119:</p>", _dl((name, text) for name, text in LEVELS)]
     parts += ["<p>How a requirement is tested:</p>", _dl((m.value, t + ".") for m, t in MODES.items())]
     parts += ["<p>Each requirement ends with one outcome:</p>", _dl(OUTCOMES), f"<p>{_e(VERDICT)}</p>"]
+    if year_text(profile):
+        parts.append(f"<p>{_e(year_text(profile))}</p>")
+    if profile.modules:
+        parts += ["<h2>Modules</h2>", f"<p>{_e(MODULES_TEXT)}</p>", f"<p>{_e(tender_modules(profile))}</p>"]
+        parts.append(
+            '<table><thead><tr><th scope="col">Module</th><th scope="col">Title</th><th scope="col">Entities</th>'
+            '<th scope="col">Requirements</th></tr></thead><tbody>'
+            + "".join(f"<tr><td>{_e(m)}</td><td>{_e(t)}</td><td>{_e(en)}</td><td>{_e(rq)}</td></tr>" for m, t, en, rq in module_rows(profile))
+            + "</tbody></table>"
+        )
     parts += [
         "<h2>Requirements at a glance</h2>",
         "<table><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">Level</th><th scope=\"col\">Mode</th>"
@@ -255,6 +317,7 @@ def _html_requirement(req: Requirement, titles: Mapping[str, str]) -> str:
         f'<section class="req {_e(req.level.value)}" id="{_e(req.id)}" aria-labelledby="{_e(req.id)}-h">'
         f'<h3 id="{_e(req.id)}-h">{_e(req.id)}: {_e(req.title)} <span class="level">{_e(req.level.value)}</span></h3>'
         f"{body}<dl><dt>Level</dt><dd>{_e(req.level.value)}</dd><dt>Mode</dt><dd>{_e(req.mode.value)}</dd>"
-        f"<dt>Source</dt><dd>{sources}</dd><dt>How it will be tested</dt><dd>{_e(sentence)}{checks}</dd></dl>"
+        + (f"<dt>Modules</dt><dd>{_e(', '.join(req.modules))}</dd>" if req.modules else "")
+        + f"<dt>Source</dt><dd>{sources}</dd><dt>How it will be tested</dt><dd>{_e(sentence)}{checks}</dd></dl>"
         "</section>"
     )
