@@ -12,7 +12,7 @@ Source: communitiesuk/submit-social-housing-lettings-and-sales-data at commit e4
 - reason.rb (QUESTIONS_FROM_YEAR 2026, 2025, 2024); the 2023/24 list from the same path at the parent of commit
   8ce222dcaad88720ab88146d993f72b46a44dc71 ("CLDC-3151 Update reason for leaving for 24/25").
 UPRN: app/models/validations/property_validations.rb line 39 (/^[0-9]{1,12}$/) and its spec
-spec/models/validations/property_validations_spec.rb lines 183-209. Postcode: config/initializers/postcode_regex.rb
+spec/models/validations/property_validations_spec.rb lines 183-210. Postcode: config/initializers/postcode_regex.rb
 (POSTCODE_REGEXP, flag /i) and spec/models/validations/local_authority_validations_spec.rb lines 16-36.
 """
 
