@@ -85,7 +85,7 @@ def test_fields_of_nullable_code_list_and_arrays() -> None:
     history = standards.fields("repair")["/status_history"]
     assert history.type == ("array",) and history.items is not None and history.items.type == ("object",)
     assert standards.fields("rent-account")["/currency"].enum == ("GBP",)
-    assert standards.fields("repair")["/priority"] == FieldSpec(type=("integer",), required=True, enum=(1, 2, 3, 4, 5))
+    assert standards.fields("repair")["/priority"] == FieldSpec(type=("string",), required=True, enum=("1", "2", "3", "4", "5"))
 
 
 def test_required_fields_skip_optional_and_containers() -> None:

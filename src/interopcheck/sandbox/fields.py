@@ -133,6 +133,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("full_name", "string", "The whole name in one field (GOV.UK names pattern).", required=False, schema=_s(minLength=1)),
         Field("organisation_name", "string", "Name of an organisation party.", required=False, schema=_s(minLength=1)),
         Field("date_of_birth", "date", "Date of birth (ISO 8601 date), when known.", required=False),
+        Field(
+            "alerts", "array", "HACT person alerts: alert type (PersonAlertTypeCode) and comments.", required=False,
+            schema={"type": "array", "items": _obj({"alert_type": _enum("hact-person-alert-type"), "comments": _s()}, ["alert_type"])},
+        ),
         Field("vulnerable", "boolean", "Whether the person is flagged as vulnerable.", required=False),
         Field("vulnerability_details", "string", "What the vulnerability is.", required=False),
         Field("email", "string", "Email address.", required=False, schema=_s(format="email")),
@@ -181,7 +185,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("status", "string", "Current status (code list).", codelist="repair-status"),
         Field(
             "status_history", "array", "Every status the repair has had, with when.",
-            schema={"type": "array", "items": _obj({"status": _enum("repair-status"), "at": _DATETIME, "reason": _s(), "comments": _s()}, ["status", "at"])},
+            schema={"type": "array", "items": _obj({"status": _enum("repair-status"), "at": _DATETIME, "type_code": _enum("hact-job-status-update-type"), "reason": _s(), "comments": _s()}, ["status", "at"])},
         ),
         Field("description", "string", "What needs repairing."),
         Field("raised_at", "date-time", "When the repair was raised (work order created)."),
@@ -217,7 +221,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("support_needs", "array", "Support needs of the household (free text).", required=False, schema={"type": "array", "items": _s(minLength=1)}),
         Field(
             "duties", "array", "Duties owed, in order: duty, start, 56-day target, end.", required=False,
-            schema={"type": "array", "items": _obj({"duty": _enum("homelessness-stage"), "start_date": _DATE, "target_date": _DATE, "end_date": {"type": ["string", "null"], "format": "date"}}, ["duty", "start_date"])},
+            schema={"type": "array", "items": _obj({"duty": _enum("homelessness-stage"), "start_date": _DATE, "target_date": _DATE, "end_date": {"type": ["string", "null"], "format": "date"},
+                                                      "end_reason": {"anyOf": [_enum("hclic-prevention-duty-end"), _enum("hclic-relief-duty-end"), {"type": "null"}]}}, ["duty", "start_date"])},
+        ),
+        Field(
+            "decisions", "array", "H-CLIC main duty decisions (MD1) with date and review.", required=False,
+            schema={"type": "array", "items": _obj({"decision": _enum("hclic-main-duty-decision"), "date": _DATE, "review": _obj({"requested_date": _DATE, "decision_date": _DATE, "outcome": _s()}, ["requested_date"])}, ["decision", "date"])},
         ),
     ),
     "leasehold": (

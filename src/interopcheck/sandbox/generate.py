@@ -107,6 +107,9 @@ class _Builders:
         self.stages = cl.codelist("homelessness-stage")
         self.statuses = cl.codelist("repair-status")
         self.priorities = cl.codelist("repair-priority")
+        self.alert_types = cl.codelist("hact-person-alert-type")
+        self.end_reasons = {"prevention": cl.codelist("hclic-prevention-duty-end"), "relief": cl.codelist("hclic-relief-duty-end")}
+        self.decisions = cl.codelist("hclic-main-duty-decision")
 
     def _updated(self, rng: random.Random) -> str:
         """A random updated_at between 2024-01-01 and 2026-10-31."""
@@ -173,6 +176,8 @@ class _Builders:
         if i % 20 != 11:  # date of birth is optional
             record["date_of_birth"] = _day(rng, 1940, 2006)
         record["vulnerable"] = rng.random() < 0.08
+        if record["vulnerable"]:
+            record["alerts"] = [{"alert_type": rng.choice(self.alert_types)}]
         record["email"] = f"{given}.{family}.{i + 1}@example.test".lower()
         record["phone"] = f"020 7946 0{rng.randrange(1000):03d}"  # Ofcom's range reserved for fiction
         return record
@@ -288,6 +293,8 @@ class _Builders:
             for duty in duties_owed[: duties_owed.index(stage) + 1]:
                 if duties:
                     duties[-1]["end_date"] = start
+                    if duties[-1]["duty"] in self.end_reasons:
+                        duties[-1]["end_reason"] = rng.choice(self.end_reasons[duties[-1]["duty"]])
                 entry: dict[str, Any] = {"duty": duty, "start_date": start}
                 if duty in cl.FIFTY_SIX_DAY_DUTIES:
                     entry["target_date"] = _plus_days(start, 56)
@@ -305,6 +312,7 @@ class _Builders:
             "approach_date": approach,
             "support_needs": [rng.choice(cl.SUPPORT_NEEDS)] if rng.random() < 0.4 else [],
             "duties": duties,
+            "decisions": [{"decision": rng.choice(self.decisions), "date": duties[-1]["start_date"]}] if stage == "main-duty" and duties else [],
         }
 
     def leasehold(self, rng: random.Random, i: int) -> dict[str, Any]:
