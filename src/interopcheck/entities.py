@@ -23,7 +23,11 @@ ENTITIES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Reference:
-    """`field` of a record of `entity` holds the id of a record of `target` (`[]` marks an array)."""
+    """`field` of a record of `entity` holds the id of a record of `target`.
+
+    `name[]` is an array of ids; `name[].key` an array of objects whose `key` holds the id. A nullable
+    reference may be null or absent (an optional array may be missing), and so may its entries.
+    """
 
     entity: str
     field: str
@@ -34,11 +38,15 @@ class Reference:
 REFERENCES: tuple[Reference, ...] = (
     Reference("tenancy", "property_id", "property"),
     Reference("tenancy", "tenant_ids[]", "person"),
+    Reference("tenancy", "household_member_ids[]", "person", nullable=True),
     Reference("rent-account", "tenancy_id", "tenancy"),
     Reference("rent-transaction", "rent_account_id", "rent-account"),
     Reference("repair", "property_id", "property"),
     Reference("asb-case", "property_id", "property", nullable=True),
+    Reference("asb-case", "parties[].party_id", "person", nullable=True),
     Reference("homelessness-case", "applicant_id", "person"),
+    Reference("homelessness-case", "household_member_ids[]", "person", nullable=True),
     Reference("leasehold", "property_id", "property"),
     Reference("leasehold", "leaseholder_id", "person"),
+    Reference("leasehold", "joint_leaseholder_ids[]", "person", nullable=True),
 )

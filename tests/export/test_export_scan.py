@@ -122,3 +122,16 @@ def test_ids_mode_count_and_none_keep_no_hashes() -> None:
     assert counted.ids.duplicates == 1 and len(counted.ids) == 0
     nothing = scan_records("repair", "ndjson", recs, validator=None, ids_mode="none")
     assert nothing.ids.duplicates == 0 and len(nothing.ids) == 0 and nothing.records == 21
+
+
+def test_nested_and_optional_array_references() -> None:
+    """`parties[].party_id` reads each party's id; an absent optional array is not a missing reference."""
+    ref = next(r for r in REFERENCES if r.field == "parties[].party_id")
+    persons = build_index(hash(f"per-{i}") for i in range(2))
+    recs = make_records("asb-case", 3)
+    recs[0]["parties"] = [{"party_id": "per-0", "role": "complainant"}, {"party_id": "per-9", "role": "witness"}]
+    recs[1]["parties"] = [{"role": "victim"}]  # an entry without its id
+    recs[2].pop("parties", None)  # optional: absent is fine
+    scan = scan_records("asb-case", "ndjson", ndjson(recs), validator=None, targets={ref: persons})
+    assert scan.orphans[ref] == 1 and scan.ref_checked[ref] == 2
+    assert scan.missing_refs.get(ref, 0) == 0  # ref is nullable: the id-less entry and the absent array are allowed

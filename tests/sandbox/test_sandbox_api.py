@@ -94,12 +94,15 @@ def test_post_repair_validates_and_creates(start_sandbox: Callable) -> None:
     server, client = start_sandbox(records=20)
     before = client.get("/v1/repairs").json()["meta"]["total"]
     prop = client.get("/v1/properties", params={"limit": 1}).json()["data"][0]["id"]
-    created = client.post("/v1/repairs", json={"property_id": prop, "priority": 2, "description": "Leaking roof", "damp_and_mould": True})
+    created = client.post("/v1/repairs", json={"property_id": prop, "priority": "2", "description": "Leaking roof", "damp_and_mould": True})
     assert created.status_code == 201, created.text
     record = created.json()
     assert record["status"] == "reported" and record["property_id"] == prop
     assert client.get(created.headers["location"]).json() == record
     assert client.get("/v1/repairs").json()["meta"]["total"] == before + 1
+    assert record["priority"] == "2" and record["reported_at"] == record["raised_at"]
+    integer = client.post("/v1/repairs", json={"property_id": prop, "priority": 2, "description": "Leaking roof"})
+    assert integer.status_code == 422 and "priority" in integer.json()["detail"]  # HACT codes are strings
     bad = client.post("/v1/repairs", json={"property_id": "PRP-nope", "priority": 9, "description": "", "extra": 1})
     assert bad.status_code == 422 and bad.headers["content-type"].startswith(PROBLEM)
     assert "priority" in bad.json()["detail"] and "extra" in bad.json()["detail"]

@@ -96,7 +96,7 @@ def test_a_write_withdraws_the_published_export_of_its_entity(start_sandbox: Cal
     server, client = start_sandbox(records=20)
     prop = client.get("/v1/properties", params={"limit": 1}).json()["data"][0]["id"]
     before = ndjson(client, "repair")
-    created = client.post("/v1/repairs", json={"property_id": prop, "priority": 2, "description": "Leaking roof"}).json()
+    created = client.post("/v1/repairs", json={"property_id": prop, "priority": "2", "description": "Leaking roof"}).json()
     after = ndjson(client, "repair")
     assert after == [*before, created]
     assert created["id"] in client.get("/v1/exports/repair.csv").text

@@ -79,12 +79,13 @@ def test_fields_flatten_refs_and_nesting() -> None:
 
 def test_fields_of_nullable_code_list_and_arrays() -> None:
     standards = load_standards()
-    outcome = standards.fields("homelessness-case")["/outcome"]
-    assert outcome.nullable and outcome.required and "contact-lost" in (outcome.enum or ())
+    closed = standards.fields("asb-case")["/closed_date"]
+    assert closed.nullable and closed.required and not standards.fields("property")["/void_date"].required
+    assert "active" in (standards.fields("tenancy")["/status"].enum or ())
     history = standards.fields("repair")["/status_history"]
     assert history.type == ("array",) and history.items is not None and history.items.type == ("object",)
     assert standards.fields("rent-account")["/currency"].enum == ("GBP",)
-    assert standards.fields("repair")["/priority"] == FieldSpec(type=("integer",), required=True, enum=(1, 2, 3, 4, 5))
+    assert standards.fields("repair")["/priority"] == FieldSpec(type=("string",), required=True, enum=("1", "2", "3", "4", "5"))
 
 
 def test_required_fields_skip_optional_and_containers() -> None:

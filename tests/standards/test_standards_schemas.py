@@ -93,3 +93,18 @@ def test_core_return_maps_standard_codes_to_core_codes(field: str, codelist: str
     assert set(mapping.values()) <= set(core["properties"][field]["enum"])
     if complete:
         assert set(mapping) == set(standard)
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"),
+    [("codelists/occupancy-status", ["occupied", "void"]), ("codelists/asb-party-role", ["complainant", "victim", "witness", "alleged-perpetrator"])],
+)
+def test_lists_without_a_national_source_say_so(name: str, codes: list[str]) -> None:
+    """Lists of our own (issue 13) carry their codes in x-codes and say "no national code list" in their citation.
+
+    occupancy-status: Hackney's AssetManagement.PropertyOccupiedStatus (LBHackney-IT/asset-shared,
+    Hackney.Shared.Asset/Domain/AssetManagement.cs @6b4ff10e9010e56972519142ac2e54a58638770b) is free text.
+    """
+    schema = REGISTRY.schema(name)
+    assert schema["enum"] == codes == [c["code"] for c in schema["x-codes"]]
+    assert schema["x-source"]["citation"].startswith("no national code list")

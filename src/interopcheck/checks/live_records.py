@@ -22,7 +22,7 @@ from interopcheck.errors import CheckSkipped
 from interopcheck.model import Finding
 
 MAX_SHOWN = 20
-UPRN_RE = re.compile(r"^[1-9][0-9]{0,11}$")
+UPRN_RE = re.compile(r"^[0-9]{1,12}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
@@ -98,26 +98,54 @@ for _entity in ENTITIES:
 
 @check("live.uprn-valid", title="A valid UPRN on every property", family="live", needs=("live", "declaration"))
 def uprn_valid(ctx: CheckContext) -> Decision:
-    """Every sampled property has a UPRN of 1 to 12 digits without a leading zero (and address.uprn agrees if given)."""
+    """Every sampled property has a UPRN of 1 to 12 digits (zero-padded ones normalised) and address.uprn agrees if given."""
     try:
         records, w = _sample(ctx, "property")
     except _Errored as err:
         return errored(err.reason, err.findings)
     findings = []
+    padded = 0
     for record in records:
-        uprn = pointer_get(record, "/uprn")
-        if uprn is MISSING or uprn is None:
-            problem = "has no uprn"
-        elif not isinstance(uprn, str) or not UPRN_RE.match(uprn):
-            problem = f"has an invalid uprn {uprn!r}"
-        else:
-            inner = pointer_get(record, "/address/uprn")
-            problem = f"has address.uprn {inner!r} different from uprn {uprn!r}" if inner not in (MISSING, None, uprn) else ""
+        problem = uprn_problem(pointer_get(record, "/uprn"), pointer_get(record, "/address/uprn"))
+        padded += problem is None
         if problem:
             findings.append(Finding(f"property {_record_id(record)} {problem}", exchange=w.exchange(), data={"id": _record_id(record)}))
     if findings:
         return failed(f"{len(findings)} of {len(records)} properties lack a valid UPRN", findings[:MAX_SHOWN])
-    return passed(f"all {len(records)} sampled properties have a valid UPRN")
+    normalised = (
+        f"; {padded} zero-padded UPRN(s) accepted and read without their leading zeros, as gazetteers pad them" if padded else ""
+    )
+    return passed(f"all {len(records)} sampled properties have a valid UPRN{normalised}")
+
+
+def normalise_uprn(value: Any) -> str | None:
+    """The UPRN in `value` as its canonical digits (leading zeros stripped), or None when it is not one.
+
+    OS and GeoPlace type the UPRN as an integer of up to 12 digits; gazetteer extracts often
+    zero-pad it to 12 characters, and CORE accepts 1 to 12 digits, so a padded UPRN is the same
+    UPRN, not an error. Zero is no UPRN.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str) and UPRN_RE.match(value):
+        text = value.lstrip("0")
+    else:
+        return None
+    return text if text and text.isdigit() and len(text) <= 12 else None
+
+
+def uprn_problem(uprn: Any, address_uprn: Any) -> str | None:
+    """Why a property's UPRN is not valid; "" when valid as given, None when valid once its zero padding is stripped."""
+    if uprn is MISSING or uprn is None:
+        return "has no uprn"
+    canonical = normalise_uprn(uprn) if isinstance(uprn, str) else None
+    if canonical is None:
+        return f"has an invalid uprn {uprn!r}"
+    if address_uprn not in (MISSING, None) and normalise_uprn(address_uprn) != canonical:
+        return f"has address.uprn {address_uprn!r} different from uprn {uprn!r}"
+    return "" if canonical == uprn else None
 
 
 def _date_fields(ctx: CheckContext, entity: str) -> dict[str, str]:

@@ -108,7 +108,7 @@ def _start_pool(ctx: Any) -> None:
     """Start the worker processes when the standards can be loaded in them (the bundled ones, or a named factory)."""
     standards = ctx.standards
     if isinstance(standards, StandardsRegistry) and standards.root is not None:
-        spec: tuple[str, str] | None = ("root", str(standards.root))
+        spec: tuple[str, ...] | None = ("root", str(standards.root), "" if standards.year is None else str(standards.year))
     elif isinstance(getattr(standards, "worker_factory", None), str):
         spec = ("factory", standards.worker_factory)
     elif standards is None:

@@ -252,11 +252,13 @@ class _RefTally:
     Built once per reference so the per-record work is one method call appending to the builder's run.
     """
 
-    __slots__ = ("found", "many", "missing", "name", "nullable", "run")
+    __slots__ = ("found", "key", "many", "missing", "name", "nullable", "run")
 
     def __init__(self, ref: Reference) -> None:
-        self.name = ref.field.removesuffix("[]")
-        self.many = ref.field.endswith("[]")
+        name, _, key = ref.field.partition("[].")  # "parties[].party_id": the ids are in each item's key
+        self.name = name.removesuffix("[]")
+        self.key = key or None
+        self.many = bool(key) or name.endswith("[]")
         self.nullable = ref.nullable
         self.found = IdsBuilder()
         self.run = self.found.current
@@ -267,8 +269,11 @@ class _RefTally:
         value = record.get(self.name)
         if self.many:
             if value.__class__ is not list:
-                self.missing += 1
+                if not (value is None and self.nullable):  # an optional array may be absent
+                    self.missing += 1
                 return
+            if self.key is not None:
+                value = [item.get(self.key) if item.__class__ is dict else item for item in value]
             for item in value:
                 if item.__class__ is str:
                     self.run.append(hash(item))

@@ -142,17 +142,18 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _load_standards(spec: tuple[str, str] | None) -> Any:
-    """The standards to validate with: the bundled registry from its folder, or a named factory (tests)."""
+def _load_standards(spec: tuple[str, ...] | None) -> Any:
+    """The standards to validate with: the bundled registry from its folder (and year), or a named factory (tests)."""
     if spec is None:
         return None
-    how, value = spec
+    how, value = spec[0], spec[1]
     if how == "root":
         from pathlib import Path
 
         from interopcheck.standards.registry import build_registry
 
-        return build_registry(Path(value))
+        year = spec[2] if len(spec) > 2 else ""
+        return build_registry(Path(value), int(year) if year else None)
     module, _, attr = value.partition(":")
     factory = getattr(__import__(module, fromlist=[attr]), attr)
     return factory()

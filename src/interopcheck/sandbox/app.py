@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from interopcheck.sandbox import exports
+from interopcheck.sandbox.codelists import codelist
 from interopcheck.sandbox.faults import SLOW_EVERY, apply_record_faults, record_faults
 from interopcheck.sandbox.openapi import build_spec
 from interopcheck.sandbox.web import (
@@ -139,8 +140,9 @@ def _repair_errors(state: SandboxState, body: Any) -> list[str]:
     if not isinstance(pid, str) or state.store.get("property", pid) is None:
         errors.append("property_id must be the id of an existing property")
     prio = body.get("priority")
-    if isinstance(prio, bool) or not isinstance(prio, int) or not 1 <= prio <= 5:
-        errors.append("priority must be an integer from 1 to 5")
+    allowed = codelist("repair-priority")
+    if isinstance(prio, bool) or prio not in allowed:
+        errors.append("priority must be one of the HACT WorkPriorityCode codes " + ", ".join(map(repr, allowed)))
     desc = body.get("description")
     if not isinstance(desc, str) or not desc.strip() or len(desc) > 2000:
         errors.append("description must be a non-empty string of at most 2000 characters")
@@ -161,13 +163,14 @@ async def create_repair(request: Request) -> Response:
     if errors := _repair_errors(state, body):
         return problem(state, 422, "Unprocessable Content", "; ".join(errors), instance=request.url.path)
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    first_status = codelist("repair-status")[0]  # a new repair has the list's first status
 
     def build(new_id: str) -> tuple[str, str, str]:
         """The new repair's (id, updated_at, JSON text)."""
         record = {
             "id": new_id, "updated_at": now, "property_id": body["property_id"], "priority": body["priority"],
-            "status": "reported", "status_history": [{"status": "reported", "at": now}],
-            "description": body["description"], "raised_at": now, "damp_and_mould": body.get("damp_and_mould", False),
+            "status": first_status, "status_history": [{"status": first_status, "at": now}],
+            "description": body["description"], "raised_at": now, "reported_at": now, "damp_and_mould": body.get("damp_and_mould", False),
         }
         return new_id, now, orjson.dumps(record).decode()
 

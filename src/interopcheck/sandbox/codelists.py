@@ -1,8 +1,9 @@
 """Code-list values and London reference data the sandbox draws its synthetic records from.
 
-Code lists are read from the bundled standards (`standards/codelists/*.json`) so the sandbox and
-the checks agree; the built-in values below (identical at the time of writing) are the fallback
-when a list is missing.
+Code lists are read from the bundled standards (`standards/codelists/*.json`), so the sandbox and
+the checks agree: `codes(name)` gives the codes valid in the sandbox's standards year (an `x-codes`
+entry's `from`/`until` years, inclusive). A missing or unreadable list is a `StandardsError`: the
+sandbox never falls back to codes of its own.
 """
 
 from __future__ import annotations
@@ -10,54 +11,46 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from interopcheck.errors import StandardsError
 from interopcheck.resources import standards_dir
 
-_FALLBACK: dict[str, tuple[object, ...]] = {
-    "asb-category": ("personal", "nuisance", "environmental"),
-    "asb-status": ("open", "investigating", "action-taken", "closed"),
-    "hclic-outcome": (
-        "secured-accommodation-6-months", "homeless", "contact-lost", "56-days-elapsed",
-        "withdrew-or-deceased", "refused-suitable-accommodation", "intentionally-homeless",
-        "refused-to-cooperate", "no-longer-eligible", "main-duty-accepted", "other",
-    ),
-    "hclic-reason-for-loss": (
-        "family-friends-no-longer-willing", "end-of-ast-private-rented", "end-of-private-rented-not-ast",
-        "end-of-social-rented-tenancy", "domestic-abuse", "non-violent-relationship-breakdown",
-        "other-violence-or-harassment", "eviction-from-supported-housing", "left-institution",
-        "required-to-leave-home-office-accommodation", "home-no-longer-suitable", "fire-flood-emergency",
-        "property-disrepair", "other",
-    ),
-    "homelessness-stage": ("prevention", "relief", "main-duty"),
-    "property-type": ("flat", "maisonette", "bedsit", "house", "bungalow", "shared-flat", "shared-house", "hostel", "other"),
-    "rent-transaction-type": (
-        "rent-charge", "service-charge", "payment", "housing-benefit", "universal-credit", "adjustment", "refund", "write-off",
-    ),
-    "repair-priority": (1, 2, 3, 4, 5),
-    "repair-status": ("reported", "scheduled", "in-progress", "on-hold", "completed", "cancelled"),
-    "tenancy-status": ("pending", "active", "notice-served", "ended"),
-    "tenancy-type": (
-        "assured-shorthold-fixed-term", "secure-fixed-term", "assured-lifetime", "secure-lifetime",
-        "licence-agreement", "periodic", "other",
-    ),
-    "tenure-type": (
-        "social-rent", "affordable-rent", "london-affordable-rent", "rent-to-buy", "london-living-rent",
-        "other-intermediate-rent", "shared-ownership", "leasehold", "temporary-accommodation", "market-rent",
-    ),
-}
+#: The standards year the sandbox speaks (a CORE collection year by its start year: 2026 = 2026/27).
+SANDBOX_YEAR = 2026
+
+
+def valid_in(entry: dict[str, Any], year: int) -> bool:
+    """Whether an `x-codes` entry is valid in `year` (its optional `from` and `until` are inclusive)."""
+    first, last = entry.get("from"), entry.get("until")
+    return (first is None or year >= first) and (last is None or year <= last)
 
 
 @lru_cache(maxsize=None)
-def codelist(name: str) -> tuple[object, ...]:
-    """The values of code list `name` (e.g. "property-type"), from the standards when bundled."""
+def codes(name: str, year: int = SANDBOX_YEAR) -> tuple[Any, ...]:
+    """The codes of list `name` (e.g. "tenancy-type") valid in `year`, in the list's order.
+
+    A list with `x-codes` is narrowed by their years; one without them gives its whole `enum`.
+    """
     path: Path = standards_dir() / "codelists" / f"{name}.json"
     try:
-        values = json.loads(path.read_text(encoding="utf-8")).get("enum")
-    except (OSError, ValueError, AttributeError):
-        values = None
-    if isinstance(values, list) and values:
-        return tuple(values)
-    return _FALLBACK[name]
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StandardsError(f"the sandbox needs code list {name!r} and cannot read {path}: {exc}") from exc
+    entries = data.get("x-codes") if isinstance(data, dict) else None
+    if isinstance(entries, list) and entries:
+        values = tuple(e["code"] for e in entries if isinstance(e, dict) and "code" in e and valid_in(e, year))
+    else:
+        enum = data.get("enum") if isinstance(data, dict) else None
+        values = tuple(enum) if isinstance(enum, list) else ()
+    if not values:
+        raise StandardsError(f"code list {name!r} has no codes valid in {year}")
+    return values
+
+
+def codelist(name: str) -> tuple[Any, ...]:
+    """The codes of list `name` valid in the sandbox's year (see `codes`)."""
+    return codes(name, SANDBOX_YEAR)
 
 
 #: The 33 London boroughs (GSS code, name) with two real outward codes each.
@@ -108,3 +101,14 @@ REPAIR_DESCRIPTIONS = (
     "Cracked bathroom tile", "Mould around window frame", "Broken extractor fan", "Blocked drain outside",
     "Loose stair handrail", "Electric socket not working",
 )
+
+# Free-text values of fields that have no national code list (invented, like the names above).
+END_REASONS = ("Tenant gave notice", "Tenant died", "Transferred to another tenancy", "Possession order", "Abandoned")
+STATUS_REASONS = ("Appointment booked with tenant", "Parts ordered", "Operative attended")
+SUPPORT_NEEDS = ("mental health support", "physical health support", "young person support")
+#: The homelessness-stage codes that are duties owed, in the order a case moves through them.
+DUTY_STAGES = ("prevention", "relief", "main-duty")
+#: Duties that last 56 days (Housing Act 1996 s.195 prevention and s.189B relief).
+FIFTY_SIX_DAY_DUTIES = ("prevention", "relief")
+#: Synthetic days to a repair's target completion by its priority's rank (most urgent first).
+TARGET_DAYS = (1, 1, 7, 28, 90)

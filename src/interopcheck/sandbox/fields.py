@@ -24,23 +24,27 @@ class Field:
     """One top-level field (and CSV column) of an entity's standard record."""
 
     name: str
-    type: str  # string, integer, number, boolean, date, date-time, object, array
+    type: str  # string, integer, number, boolean, date, date-time, object, array (a code list's own type wins)
     description: str
     required: bool = True
     nullable: bool = False
     codelist: str | None = None
     schema: dict[str, Any] | None = None  # explicit JSON Schema for objects, arrays and patterns
 
+    def column_type(self) -> str:
+        """The type the data dictionary gives: a code list's JSON type (its codes may be numbers), else `type`."""
+        return _enum(self.codelist)["type"] if self.codelist else self.type
+
     def json_schema(self) -> dict[str, Any]:
         """The field's JSON Schema (OpenAPI 3.1 dialect)."""
         if self.schema is not None:
             base = dict(self.schema)
+        elif self.codelist:
+            base = _enum(self.codelist)
         elif self.type in ("date", "date-time"):
             base = {"type": "string", "format": self.type}
         else:
             base = {"type": self.type}
-        if self.codelist:
-            base["enum"] = list(codelist(self.codelist))
         if self.nullable:
             if "enum" in base:
                 return {"anyOf": [base, {"type": "null"}], "description": self.description}
@@ -79,6 +83,18 @@ _ADDRESS = _obj(
 )
 
 
+_ORG = _obj({"id": _s(minLength=1), "name": _s(minLength=1)}, [])
+_IDS = {"type": "array", "items": _ID}
+_CHARGE = {"type": "number", "minimum": 0}
+
+
+def _enum(name: str) -> dict[str, Any]:
+    """A schema of the codes of list `name` (their JSON type taken from the first code)."""
+    values = list(codelist(name))
+    kind = "integer" if isinstance(values[0], int) else "string"
+    return {"type": kind, "enum": values}
+
+
 def _common(entity: str) -> list[Field]:
     """The id and updated_at fields every entity has."""
     return [
@@ -100,12 +116,29 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("property_type", "string", "Type of unit (CORE lettings code list).", codelist="property-type"),
         Field("tenure_type", "string", "Tenure of the property (code list).", codelist="tenure-type"),
         Field("bedrooms", "integer", "Number of bedrooms.", schema={"type": "integer", "minimum": 0}),
+        Field("block", "object", "The block the property is in: id and name.", required=False, schema=_ORG),
+        Field("estate", "object", "The estate the property is on: id and name.", required=False, schema=_ORG),
+        Field("managing_organisation", "object", "The organisation that manages the property: id and name.", required=False, schema=_ORG),
+        Field("owning_organisation", "object", "The organisation that owns the property: id and name.", required=False, schema=_ORG),
+        Field("occupancy_status", "string", "Occupied or void (code list).", required=False, codelist="occupancy-status"),
+        Field("occupancy_status_reason", "string", "Why the property has its occupancy status.", required=False),
+        Field("void_date", "date", "When the property became void, null when occupied.", required=False, nullable=True, schema=_DATE),
     ),
     "person": (
         *_common("person"),
-        Field("given_name", "string", "Given name.", schema=_s(minLength=1)),
-        Field("family_name", "string", "Family name.", schema=_s(minLength=1)),
-        Field("date_of_birth", "date", "Date of birth (ISO 8601 date)."),
+        Field("kind", "string", "person or organisation (absent means person).", required=False, schema=_s(enum=["person", "organisation"])),
+        Field("title", "string", "Title.", required=False, schema=_s(minLength=1)),
+        Field("given_name", "string", "Given name (with family_name, or use full_name).", required=False, schema=_s(minLength=1)),
+        Field("family_name", "string", "Family name.", required=False, schema=_s(minLength=1)),
+        Field("full_name", "string", "The whole name in one field (GOV.UK names pattern).", required=False, schema=_s(minLength=1)),
+        Field("organisation_name", "string", "Name of an organisation party.", required=False, schema=_s(minLength=1)),
+        Field("date_of_birth", "date", "Date of birth (ISO 8601 date), when known.", required=False),
+        Field(
+            "alerts", "array", "HACT person alerts: alert type (PersonAlertTypeCode) and comments.", required=False,
+            schema={"type": "array", "items": _obj({"alert_type": _enum("hact-person-alert-type"), "comments": _s()}, ["alert_type"])},
+        ),
+        Field("vulnerable", "boolean", "Whether the person is flagged as vulnerable.", required=False),
+        Field("vulnerability_details", "string", "What the vulnerability is.", required=False),
         Field("email", "string", "Email address.", required=False, schema=_s(format="email")),
         Field("phone", "string", "Telephone number.", required=False, schema=_s(pattern="^\\+?[0-9 ()-]{7,20}$")),
     ),
@@ -113,16 +146,28 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         *_common("tenancy"),
         Field("property_id", "string", "The let property (property id).", schema=_ID),
         Field("tenant_ids", "array", "The tenants (person ids, at least one).", schema={"type": "array", "minItems": 1, "items": _ID}),
+        Field("household_member_ids", "array", "The other household members (person ids).", required=False, schema=_IDS),
         Field("tenancy_type", "string", "Tenancy type (CORE code list).", codelist="tenancy-type"),
         Field("start_date", "date", "Start of the tenancy."),
         Field("end_date", "date", "End of the tenancy, null while it runs.", nullable=True, schema=_DATE),
         Field("status", "string", "Tenancy status (code list).", codelist="tenancy-status"),
+        Field("end_reason", "string", "Why the tenancy ended (free text), null while it runs.", required=False, nullable=True),
+        Field("starter", "boolean", "Whether it is a starter (introductory) tenancy (CORE startertenancy).", required=False),
+        Field("length_years", "integer", "Length of a fixed term in years (CORE tenancylength).", required=False, schema={"type": "integer", "minimum": 0, "maximum": 150}),
+        Field(
+            "notices", "array", "Notices served: type, served, expiry, effective and end dates.", required=False,
+            schema={"type": "array", "items": _obj({"type": _s(minLength=1), "served_date": _DATE, "expiry_date": _DATE, "effective_date": _DATE, "end_date": {"type": ["string", "null"], "format": "date"}}, ["type", "served_date"])},
+        ),
     ),
     "rent-account": (
         *_common("rent account"),
         Field("tenancy_id", "string", "The tenancy the account belongs to (tenancy id).", schema=_ID),
         Field("currency", "string", "ISO 4217 currency, always GBP.", schema={"type": "string", "const": "GBP"}),
         Field("weekly_rent", "number", "Weekly rent charged, in pounds."),
+        Field(
+            "charges", "object", "Charges per rent period in pounds: rent, service charge, personal service charge, support charge, other charges, total (CORE brent, scharge, pscharge, supcharg, tcharge).",
+            required=False, schema=_obj({k: _CHARGE for k in ("rent", "service_charge", "personal_service_charge", "support_charge", "other_charges", "total")}, []),
+        ),
         Field("balance", "number", "Account balance, in pounds (positive means arrears)."),
         Field("opened_date", "date", "When the account was opened."),
     ),
@@ -136,14 +181,17 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "repair": (
         *_common("repair"),
         Field("property_id", "string", "The property repaired (property id).", schema=_ID),
-        Field("priority", "integer", "HACT priority 1 (emergency) to 5 (planned).", codelist="repair-priority"),
+        Field("priority", "string", "HACT WorkPriorityCode (code list).", codelist="repair-priority"),
         Field("status", "string", "Current status (code list).", codelist="repair-status"),
         Field(
             "status_history", "array", "Every status the repair has had, with when.",
-            schema={"type": "array", "items": _obj({"status": {"type": "string", "enum": list(codelist("repair-status"))}, "at": _DATETIME}, ["status", "at"])},
+            schema={"type": "array", "items": _obj({"status": _enum("repair-status"), "at": _DATETIME, "type_code": _enum("hact-job-status-update-type"), "reason": _s(), "comments": _s()}, ["status", "at"])},
         ),
         Field("description", "string", "What needs repairing."),
-        Field("raised_at", "date-time", "When the repair was reported."),
+        Field("raised_at", "date-time", "When the repair was raised (work order created)."),
+        Field("reported_at", "date-time", "When the repair was reported (HACT DateReported).", required=False),
+        Field("target_completion_at", "date-time", "When it must be completed by (HACT RequiredCompletionDateTime).", required=False),
+        Field("completed_at", "date-time", "When it was completed, null until then.", required=False, nullable=True, schema=_DATETIME),
         Field("damp_and_mould", "boolean", "Whether the repair concerns damp or mould.", required=False),
     ),
     "asb-case": (
@@ -153,6 +201,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("status", "string", "Case status (code list).", codelist="asb-status"),
         Field("opened_date", "date", "When the case was opened."),
         Field("closed_date", "date", "When the case was closed, null while open.", nullable=True, schema=_DATE),
+        Field("hate_incident", "boolean", "Whether the case is recorded as a hate incident.", required=False),
+        Field(
+            "parties", "array", "The parties (person ids) and their roles.", required=False,
+            schema={"type": "array", "items": _obj({"party_id": _ID, "role": _enum("asb-party-role")}, ["party_id", "role"])},
+        ),
     ),
     "homelessness-case": (
         *_common("homelessness case"),
@@ -162,20 +215,38 @@ FIELDS: dict[str, tuple[Field, ...]] = {
             "household", "object", "Household size: adults and children.",
             schema=_obj({"adults": {"type": "integer", "minimum": 1}, "children": {"type": "integer", "minimum": 0}}, ["adults", "children"]),
         ),
+        Field("household_member_ids", "array", "The other household members (person ids).", required=False, schema=_IDS),
         Field("reason_for_loss_of_settled_home", "string", "H-CLIC reason for loss of last settled home.", codelist="hclic-reason-for-loss"),
         Field("approach_date", "date", "When the applicant approached the council."),
-        Field("outcome", "string", "H-CLIC duty outcome, null while the duty runs.", nullable=True, codelist="hclic-outcome"),
+        Field("support_needs", "array", "Support needs of the household (free text).", required=False, schema={"type": "array", "items": _s(minLength=1)}),
+        Field(
+            "duties", "array", "Duties owed, in order: duty, start, 56-day target, end.", required=False,
+            schema={"type": "array", "items": _obj({"duty": _enum("homelessness-stage"), "start_date": _DATE, "target_date": _DATE, "end_date": {"type": ["string", "null"], "format": "date"},
+                                                      "end_reason": {"anyOf": [_enum("hclic-prevention-duty-end"), _enum("hclic-relief-duty-end"), {"type": "null"}]}}, ["duty", "start_date"])},
+        ),
+        Field(
+            "decisions", "array", "H-CLIC main duty decisions (MD1) with date and review.", required=False,
+            schema={"type": "array", "items": _obj({"decision": _enum("hclic-main-duty-decision"), "date": _DATE, "review": _obj({"requested_date": _DATE, "decision_date": _DATE, "outcome": _s()}, ["requested_date"])}, ["decision", "date"])},
+        ),
     ),
     "leasehold": (
         *_common("leasehold"),
         Field("property_id", "string", "The leasehold property (property id).", schema=_ID),
-        Field("leaseholder_id", "string", "The leaseholder (person id).", schema=_ID),
+        Field("leaseholder_id", "string", "The leaseholder (person or organisation id).", schema=_ID),
+        Field("joint_leaseholder_ids", "array", "Further leaseholders (person ids).", required=False, schema=_IDS),
         Field("lease_start_date", "date", "Start of the lease."),
+        Field("lease_end_date", "date", "End of the lease.", required=False),
         Field("lease_term_years", "integer", "Term of the lease in years.", schema={"type": "integer", "minimum": 1}),
         Field("ground_rent", "number", "Annual ground rent in pounds.", schema={"type": "number", "minimum": 0}),
         Field(
             "service_charges", "array", "Service charges per period.",
-            schema={"type": "array", "items": _obj({"period_start": _DATE, "period_end": _DATE, "amount": {"type": "number"}}, ["period_start", "period_end", "amount"])},
+            schema={
+                "type": "array",
+                "items": _obj(
+                    {"period_start": _DATE, "period_end": _DATE, "amount": {"type": "number"}, "estimated_amount": _CHARGE, "actual_amount": {"type": ["number", "null"], "minimum": 0}},
+                    ["period_start", "period_end", "amount"],
+                ),
+            },
         ),
     ),
 }
@@ -203,7 +274,7 @@ def data_dictionary() -> dict[str, Any]:
                 "columns": [
                     {
                         "name": f.name,
-                        "type": f.type,
+                        "type": f.column_type(),
                         "description": f.description,
                         "required": f.required,
                         "nullable": f.nullable,

@@ -25,7 +25,7 @@ from interopcheck.sandbox import codelists as cl
 from interopcheck.sandbox.csvline import CsvLines
 
 #: The table layout; a cached database file of another layout is generated again.
-LAYOUT = "2"
+LAYOUT = "3"
 
 #: Records of each entity per property (the issue's proportions).
 RATIOS: dict[str, float] = {
@@ -82,6 +82,11 @@ def _day(rng: random.Random, first_year: int, last_year: int) -> str:
     return date.fromordinal(start + rng.randrange(date(last_year, 12, 31).toordinal() - start)).isoformat()
 
 
+def _plus_days(day: str, days: int) -> str:
+    """The ISO date `days` after ISO date `day`."""
+    return date.fromordinal(date.fromisoformat(day).toordinal() + days).isoformat()
+
+
 def _postcode(rng: random.Random, outward: tuple[str, str]) -> str:
     """A plausible postcode in one of a borough's real outward codes."""
     letters = cl.INWARD_LETTERS
@@ -96,6 +101,15 @@ class _Builders:
         self.seed = seed
         self.counts = counts
         self.uprn_base = 100_000_000_000 + (seed % 1000) * 100_000_000
+        self.property_types = cl.codelist("property-type")[:1]  # a flat's type: the list's first code
+        self.occupancy = cl.codelist("occupancy-status")  # (occupied, void)
+        self.party_roles = cl.codelist("asb-party-role")
+        self.stages = cl.codelist("homelessness-stage")
+        self.statuses = cl.codelist("repair-status")
+        self.priorities = cl.codelist("repair-priority")
+        self.alert_types = cl.codelist("hact-person-alert-type")
+        self.end_reasons = {"prevention": cl.codelist("hclic-prevention-duty-end"), "relief": cl.codelist("hclic-relief-duty-end")}
+        self.decisions = cl.codelist("hclic-main-duty-decision")
 
     def _updated(self, rng: random.Random) -> str:
         """A random updated_at between 2024-01-01 and 2026-10-31."""
@@ -123,30 +137,50 @@ class _Builders:
             "uprn": uprn,
             "usrn": usrn,
         }
-        return {
+        stem = cl.STREET_STEMS[street % len(cl.STREET_STEMS)]
+        void = rng.random() < 0.04
+        record = {
             "id": record_id("property", i),
             "updated_at": self._updated(rng),
             "uprn": uprn,
             "address": address,
             "usrn": usrn,
             "local_authority": {"gss_code": gss, "name": name},
-            "property_type": "flat" if flat else rng.choice(cl.codelist("property-type")),
+            "property_type": rng.choice(self.property_types) if flat else rng.choice(cl.codelist("property-type")),
             "tenure_type": rng.choice(cl.codelist("tenure-type")),
             "bedrooms": rng.randrange(0, 6),
+            "managing_organisation": {"id": f"ORG-{borough:02d}", "name": f"{name} Council"},
+            "occupancy_status": self.occupancy[1] if void else self.occupancy[0],
+            "void_date": _day(rng, 2025, 2026) if void else None,
         }
+        if flat:
+            record["block"] = {"id": f"BLK-{borough:02d}{street:03d}", "name": f"{stem} House"}
+        if street % 3 == 0:
+            record["estate"] = {"id": f"EST-{borough:02d}{street % 40:02d}", "name": f"{stem} Estate"}
+        return record
 
     def person(self, rng: random.Random, i: int) -> dict[str, Any]:
         """A fictitious person (invented names, example.test email, drama phone range)."""
         given, family = rng.choice(cl.GIVEN_NAMES), rng.choice(cl.FAMILY_NAMES)
-        return {
-            "id": record_id("person", i),
-            "updated_at": self._updated(rng),
-            "given_name": given,
-            "family_name": family,
-            "date_of_birth": _day(rng, 1940, 2006),
-            "email": f"{given}.{family}.{i + 1}@example.test".lower(),
-            "phone": f"020 7946 0{rng.randrange(1000):03d}",  # Ofcom's range reserved for fiction
-        }
+        record: dict[str, Any] = {"id": record_id("person", i), "updated_at": self._updated(rng)}
+        if i % 40 == 39:  # an organisation party (a commercial tenant, a company leaseholder)
+            record["kind"] = "organisation"
+            record["organisation_name"] = f"{family} Trading Ltd"
+            record["email"] = f"office.{family}.{i + 1}@example.test".lower()
+            return record
+        record["kind"] = "person"
+        if i % 10 == 7:  # one name field (GOV.UK names pattern)
+            record["full_name"] = f"{given} {family}"
+        else:
+            record["given_name"], record["family_name"] = given, family
+        if i % 20 != 11:  # date of birth is optional
+            record["date_of_birth"] = _day(rng, 1940, 2006)
+        record["vulnerable"] = rng.random() < 0.08
+        if record["vulnerable"]:
+            record["alerts"] = [{"alert_type": rng.choice(self.alert_types)}]
+        record["email"] = f"{given}.{family}.{i + 1}@example.test".lower()
+        record["phone"] = f"020 7946 0{rng.randrange(1000):03d}"  # Ofcom's range reserved for fiction
+        return record
 
     def tenancy(self, rng: random.Random, i: int) -> dict[str, Any]:
         """A tenancy of one property with one or two tenants."""
@@ -154,25 +188,37 @@ class _Builders:
         tenants = sorted({self._ref("person", rng) for _ in range(1 + (rng.random() < 0.3))})
         start = _day(rng, 2005, 2025)
         ended = rng.random() < 0.15
-        return {
+        status = "ended" if ended else rng.choice(("active", "active", "active", "notice-served"))
+        members = sorted({self._ref("person", rng) for _ in range(rng.randrange(3))} - set(tenants))
+        record = {
             "id": record_id("tenancy", i),
             "updated_at": self._updated(rng),
             "property_id": record_id("property", prop),
             "tenant_ids": tenants,
+            "household_member_ids": members,
             "tenancy_type": rng.choice(cl.codelist("tenancy-type")),
             "start_date": start,
-            "end_date": date.fromordinal(date.fromisoformat(start).toordinal() + rng.randrange(30, 3000)).isoformat() if ended else None,
-            "status": "ended" if ended else rng.choice(("active", "active", "active", "notice-served")),
+            "end_date": _plus_days(start, rng.randrange(30, 3000)) if ended else None,
+            "status": status,
+            "end_reason": rng.choice(cl.END_REASONS) if ended else None,
+            "starter": start >= "2024-01-01" and rng.random() < 0.5,
         }
+        if status == "notice-served":
+            served = _plus_days(start, rng.randrange(200, 600))
+            record["notices"] = [{"type": "Notice seeking possession", "served_date": served, "expiry_date": _plus_days(served, 28)}]
+        return record
 
     def rent_account(self, rng: random.Random, i: int) -> dict[str, Any]:
         """The rent account of tenancy `i`."""
+        rent = round(rng.uniform(85.0, 260.0), 2)
+        service = float(rng.randrange(0, 40))
         return {
             "id": record_id("rent-account", i),
             "updated_at": self._updated(rng),
             "tenancy_id": record_id("tenancy", i),
             "currency": "GBP",
-            "weekly_rent": round(rng.uniform(85.0, 260.0), 2),
+            "weekly_rent": rent,
+            "charges": {"rent": rent, "service_charge": service, "total": round(rent + service, 2)},
             "balance": round(rng.uniform(-400.0, 1200.0), 2),
             "opened_date": _day(rng, 2005, 2025),
         }
@@ -192,20 +238,27 @@ class _Builders:
 
     def repair(self, rng: random.Random, i: int) -> dict[str, Any]:
         """A repair with its status history."""
-        statuses = cl.codelist("repair-status")
+        statuses = self.statuses
         raised = _UPDATED_FROM + rng.randrange(_UPDATED_SPAN - 86_400 * 30)
         steps = rng.randrange(1, 4)
         history = [{"status": statuses[min(s, len(statuses) - 1)], "at": _stamp(raised + s * 86_400 * 3)} for s in range(steps)]
+        if steps > 1:
+            history[-1]["reason"] = rng.choice(cl.STATUS_REASONS)
         description = rng.choice(cl.REPAIR_DESCRIPTIONS)
+        rank = rng.randrange(len(self.priorities))  # the list's order: most urgent first
+        done = history[-1]["status"] == "completed"
         return {
             "id": record_id("repair", i),
             "updated_at": max(self._updated(rng), history[-1]["at"]),
             "property_id": self._ref("property", rng),
-            "priority": rng.choice(cl.codelist("repair-priority")),
+            "priority": self.priorities[rank],
             "status": history[-1]["status"],
             "status_history": history,
             "description": description,
             "raised_at": _stamp(raised),
+            "reported_at": _stamp(raised - 3600 * rng.randrange(1, 48)),
+            "target_completion_at": _stamp(raised + 86_400 * cl.TARGET_DAYS[min(rank, len(cl.TARGET_DAYS) - 1)]),
+            "completed_at": history[-1]["at"] if done else None,
             "damp_and_mould": "amp" in description or "ould" in description,
         }
 
@@ -214,6 +267,9 @@ class _Builders:
         status = rng.choice(cl.codelist("asb-status"))
         opened = _day(rng, 2022, 2026)
         closed = date.fromordinal(date.fromisoformat(opened).toordinal() + rng.randrange(1, 200)).isoformat()
+        parties = [{"party_id": self._ref("person", rng), "role": self.party_roles[0]}]
+        if rng.random() < 0.7:
+            parties.append({"party_id": self._ref("person", rng), "role": self.party_roles[-1]})
         return {
             "id": record_id("asb-case", i),
             "updated_at": self._updated(rng),
@@ -222,34 +278,61 @@ class _Builders:
             "status": status,
             "opened_date": opened,
             "closed_date": closed if status == "closed" else None,
+            "hate_incident": rng.random() < 0.1,
+            "parties": parties,
         }
 
     def homelessness_case(self, rng: random.Random, i: int) -> dict[str, Any]:
         """An H-CLIC homelessness case."""
-        stage = rng.choice(cl.codelist("homelessness-stage"))
+        duties_owed = [c for c in self.stages if c in cl.DUTY_STAGES]
+        stage = rng.choice(self.stages)
+        approach = _day(rng, 2023, 2026)
+        duties: list[dict[str, Any]] = []
+        if stage in duties_owed:  # the duties owed so far, in order, the last one running
+            start = approach
+            for duty in duties_owed[: duties_owed.index(stage) + 1]:
+                if duties:
+                    duties[-1]["end_date"] = start
+                    if duties[-1]["duty"] in self.end_reasons:
+                        duties[-1]["end_reason"] = rng.choice(self.end_reasons[duties[-1]["duty"]])
+                entry: dict[str, Any] = {"duty": duty, "start_date": start}
+                if duty in cl.FIFTY_SIX_DAY_DUTIES:
+                    entry["target_date"] = _plus_days(start, 56)
+                duties.append(entry)
+                start = _plus_days(start, rng.randrange(20, 70))
+        adults, children = rng.randrange(1, 3), rng.randrange(0, 4)
         return {
             "id": record_id("homelessness-case", i),
             "updated_at": self._updated(rng),
             "applicant_id": self._ref("person", rng),
             "stage": stage,
-            "household": {"adults": rng.randrange(1, 3), "children": rng.randrange(0, 4)},
+            "household": {"adults": adults, "children": children},
+            "household_member_ids": [self._ref("person", rng) for _ in range(adults - 1)],
             "reason_for_loss_of_settled_home": rng.choice(cl.codelist("hclic-reason-for-loss")),
-            "approach_date": _day(rng, 2023, 2026),
-            "outcome": rng.choice(cl.codelist("hclic-outcome")) if rng.random() < 0.6 else None,
+            "approach_date": approach,
+            "support_needs": [rng.choice(cl.SUPPORT_NEEDS)] if rng.random() < 0.4 else [],
+            "duties": duties,
+            "decisions": [{"decision": rng.choice(self.decisions), "date": duties[-1]["start_date"]}] if stage == "main-duty" and duties else [],
         }
 
     def leasehold(self, rng: random.Random, i: int) -> dict[str, Any]:
         """A lease with its service charges."""
         charges = []
         for year in range(2024, 2024 + rng.randrange(1, 3)):
-            charges.append({"period_start": f"{year}-04-01", "period_end": f"{year + 1}-03-31", "amount": round(rng.uniform(600.0, 3500.0), 2)})
+            estimate = round(rng.uniform(600.0, 3500.0), 2)
+            actual = round(estimate * rng.uniform(0.85, 1.2), 2) if year < 2025 else None
+            charges.append({"period_start": f"{year}-04-01", "period_end": f"{year + 1}-03-31", "amount": actual or estimate, "estimated_amount": estimate, "actual_amount": actual})
+        start = _day(rng, 1985, 2020)
+        term = rng.choice((99, 125, 999))
         return {
             "id": record_id("leasehold", i),
             "updated_at": self._updated(rng),
             "property_id": self._ref("property", rng),
             "leaseholder_id": self._ref("person", rng),
-            "lease_start_date": _day(rng, 1985, 2020),
-            "lease_term_years": rng.choice((99, 125, 999)),
+            "joint_leaseholder_ids": [self._ref("person", rng)] if rng.random() < 0.2 else [],
+            "lease_start_date": start,
+            "lease_end_date": f"{int(start[:4]) + term}{start[4:]}".replace("-02-29", "-02-28"),
+            "lease_term_years": term,
             "ground_rent": float(rng.choice((0, 10, 50, 250))),
             "service_charges": charges,
         }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from interopcheck.entities import ENTITIES
-from interopcheck.sandbox.fields import data_dictionary, record_schema
+from interopcheck.sandbox.fields import FIELDS, data_dictionary, record_schema
 from interopcheck.sandbox.web import COLLECTIONS
 
 SERVER = "sandbox.example-housing.test"
@@ -128,11 +128,12 @@ def _schemas() -> dict[str, Any]:
         "required": ["access_token", "token_type", "expires_in"],
         "additionalProperties": False,
     }
+    priority = next(f for f in FIELDS["repair"] if f.name == "priority").json_schema()
     schemas["RepairRequest"] = {
         "type": "object",
         "properties": {
             "property_id": {"type": "string", "minLength": 1},
-            "priority": {"type": "integer", "minimum": 1, "maximum": 5},
+            "priority": priority,
             "description": {"type": "string", "minLength": 1, "maxLength": 2000},
             "damp_and_mould": {"type": "boolean"},
         },

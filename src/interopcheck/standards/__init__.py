@@ -6,6 +6,7 @@ network-free registry and `fields` for the flattened field view the data checks 
 
 from __future__ import annotations
 
+from interopcheck.standards.codes import Code, parse_year, year_label
 from interopcheck.standards.fields import FieldSpec, SupplierType, incompatibility, supplier_type
 from interopcheck.standards.registry import (
     RecordError,
@@ -16,6 +17,7 @@ from interopcheck.standards.registry import (
 )
 
 __all__ = [
+    "Code",
     "FieldSpec",
     "RecordError",
     "StandardValidator",
@@ -24,5 +26,7 @@ __all__ = [
     "build_registry",
     "incompatibility",
     "load_standards",
+    "parse_year",
+    "year_label",
     "supplier_type",
 ]

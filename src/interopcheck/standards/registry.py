@@ -18,6 +18,7 @@ import jsonschema_rs
 from interopcheck.entities import ENTITIES
 from interopcheck.errors import StandardsError
 from interopcheck.resources import standards_dir
+from interopcheck.standards.codes import Code, codes_of, narrow_to_year
 from interopcheck.standards.fields import FieldSpec, flatten
 
 
@@ -86,10 +87,11 @@ class StandardsRegistry:
     an entity is also reachable by its bare name (`property`).
     """
 
-    def __init__(self, schemas: dict[str, dict[str, Any]], root: Path | None = None) -> None:
+    def __init__(self, schemas: dict[str, dict[str, Any]], root: Path | None = None, year: int | None = None) -> None:
         self.root = root
-        self._schemas = schemas
-        self._by_id = {s["$id"]: s for s in schemas.values()}
+        self.year = year
+        self._schemas = narrow_to_year(schemas, year) if year is not None else schemas
+        self._by_id = {s["$id"]: s for s in self._schemas.values()}
         retriever = _RefusingRetriever()
         try:
             self._registry = jsonschema_rs.Registry(list(self._by_id.items()), retriever=retriever)
@@ -151,6 +153,13 @@ class StandardsRegistry:
             self._fields[key] = found
         return found
 
+    def codes(self, name: str) -> tuple[Code, ...]:
+        """The codes of code list `name` (`codelists/NAME` or `NAME`) valid in this registry's year, with labels."""
+        key = name if name in self._schemas else f"codelists/{name}"
+        if key not in self._schemas:
+            raise StandardsError(f"no code list named {name!r}")
+        return codes_of(self._schemas[key], self.year)
+
     def required_fields(self, name: str) -> dict[str, FieldSpec]:
         """The leaf fields a record of `name` must always carry (required all the way down)."""
         return {p: f for p, f in self.fields(name).items() if f.required and f.leaf}
@@ -172,6 +181,8 @@ def read_schemas(root: Path) -> dict[str, dict[str, Any]]:
         raise StandardsError(f"the standards folder {root} is missing")
     for path in sorted(root.rglob("*.json")):
         name = path.relative_to(root).with_suffix("").as_posix()
+        if name.startswith("examples/"):
+            continue  # example records published with the schemas, not schemas
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -182,17 +193,12 @@ def read_schemas(root: Path) -> dict[str, dict[str, Any]]:
     return schemas
 
 
-def build_registry(root: Path) -> StandardsRegistry:
-    """A registry of the schemas under `root` (uncached; tests use it on their own folders)."""
-    return StandardsRegistry(read_schemas(root), root)
+def build_registry(root: Path, year: int | None = None) -> StandardsRegistry:
+    """A registry of the schemas under `root`, code lists narrowed to collection `year` when given (uncached)."""
+    return StandardsRegistry(read_schemas(root), root, year)
 
 
 @functools.cache
 def load_standards(year: int | None = None) -> StandardsRegistry:
-    """The bundled standards, loaded and registered once per process.
-
-    `year` (the run's standards year) is accepted but not used yet: the lead's version narrows the
-    code lists to it (placeholder from the modules branch, replaced at merge).
-    """
-    del year
-    return build_registry(standards_dir())
+    """The bundled standards for collection `year` (every code when None), loaded and registered once per process."""
+    return build_registry(standards_dir(), year)
