@@ -17,7 +17,7 @@ EXPECTED = {
     "tenancy-management": ("property", "person", "tenancy"),
     "rents": ("property", "person", "tenancy", "rent-account", "rent-transaction"),
     "repairs": ("property", "repair"),
-    "asb": ("property", "asb-case"),
+    "asb": ("property", "person", "asb-case"),
     "homelessness": ("person", "homelessness-case"),
     "leasehold": ("property", "person", "leasehold"),
 }
