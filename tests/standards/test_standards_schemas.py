@@ -81,18 +81,14 @@ def test_entity_schemas_match_the_contract() -> None:
 
 
 @pytest.mark.parametrize(
-    ("field", "codelist", "complete"),
-    [("tenancy", "codelists/tenancy-type", True), ("unittype_gn", "codelists/property-type", True), ("rent_type", "codelists/tenure-type", False)],
+    ("field", "codelist"),
+    [("tenancy", "tenancy-type"), ("unittype_gn", "property-type"), ("rent_type", "core-rent-type"), ("reason", "core-reason-for-leaving"), ("period", "core-rent-period")],
 )
-def test_core_return_maps_standard_codes_to_core_codes(field: str, codelist: str, complete: bool) -> None:
-    """Every mapped standard code exists and lands on a CORE answer code; tenancy and unit types map completely."""
+def test_core_return_uses_the_code_lists_of_the_standard(field: str, codelist: str) -> None:
+    """The CORE return's coded answers are the standard's own code lists (CORE codes), so records need no translation."""
     core = REGISTRY.schema("returns/core-lettings")
-    mapping = core["x-from-standard"][field]
-    standard = REGISTRY.schema(codelist)["enum"]
-    assert set(mapping) <= set(standard)
-    assert set(mapping.values()) <= set(core["properties"][field]["enum"])
-    if complete:
-        assert set(mapping) == set(standard)
+    assert core["properties"][field] == {"$ref": f"../codelists/{codelist}.json"}
+    assert REGISTRY.fields("returns/core-lettings")[f"/{field}"].enum == tuple(REGISTRY.schema(f"codelists/{codelist}")["enum"])
 
 
 @pytest.mark.parametrize(

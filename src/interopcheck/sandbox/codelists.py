@@ -1,8 +1,8 @@
 """Code-list values and London reference data the sandbox draws its synthetic records from.
 
 Code lists are read from the bundled standards (`standards/codelists/*.json`), so the sandbox and
-the checks agree: `codes(name)` gives the codes valid in the sandbox's standards year (an `x-codes`
-entry's `from`/`until` years, inclusive). A missing or unreadable list is a `StandardsError`: the
+the checks agree: `codes(name)` gives the codes current in the sandbox's standards year (an `x-codes`
+entry's `from`/`until` years, inclusive, read by `interopcheck.standards.codes`). A missing or unreadable list is a `StandardsError`: the
 sandbox never falls back to codes of its own.
 """
 
@@ -15,37 +15,38 @@ from typing import Any
 
 from interopcheck.errors import StandardsError
 from interopcheck.resources import standards_dir
+from interopcheck.standards.codes import Code, codes_of
 
 #: The standards year the sandbox speaks (a CORE collection year by its start year: 2026 = 2026/27).
 SANDBOX_YEAR = 2026
 
 
-def valid_in(entry: dict[str, Any], year: int) -> bool:
-    """Whether an `x-codes` entry is valid in `year` (its optional `from` and `until` are inclusive)."""
-    first, last = entry.get("from"), entry.get("until")
-    return (first is None or year >= first) and (last is None or year <= last)
+@lru_cache(maxsize=None)
+def codes(name: str, year: int = SANDBOX_YEAR) -> tuple[Any, ...]:
+    """The codes of list `name` (e.g. "tenancy-type") current in `year`, in the list's order (see `standards.codes`)."""
+    return tuple(c.code for c in labelled(name, year))
 
 
 @lru_cache(maxsize=None)
-def codes(name: str, year: int = SANDBOX_YEAR) -> tuple[Any, ...]:
-    """The codes of list `name` (e.g. "tenancy-type") valid in `year`, in the list's order.
-
-    A list with `x-codes` is narrowed by their years; one without them gives its whole `enum`.
-    """
+def labelled(name: str, year: int = SANDBOX_YEAR) -> tuple[Code, ...]:
+    """The codes of list `name` current in `year`, with their labels; a missing or empty list is a StandardsError."""
     path: Path = standards_dir() / "codelists" / f"{name}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise StandardsError(f"the sandbox needs code list {name!r} and cannot read {path}: {exc}") from exc
-    entries = data.get("x-codes") if isinstance(data, dict) else None
-    if isinstance(entries, list) and entries:
-        values = tuple(e["code"] for e in entries if isinstance(e, dict) and "code" in e and valid_in(e, year))
-    else:
-        enum = data.get("enum") if isinstance(data, dict) else None
-        values = tuple(enum) if isinstance(enum, list) else ()
-    if not values:
+    found = codes_of(data, year) if isinstance(data, dict) else ()
+    if not found:
         raise StandardsError(f"code list {name!r} has no codes valid in {year}")
-    return values
+    return found
+
+
+def code_labelled(name: str, label_start: str) -> Any:
+    """The code of list `name` whose label starts with `label_start` (so generated data reads right, e.g. a flat's unit type)."""
+    for code in labelled(name):
+        if code.label.startswith(label_start):
+            return code.code
+    raise StandardsError(f"code list {name!r} has no code labelled {label_start!r}...")
 
 
 def codelist(name: str) -> tuple[Any, ...]:

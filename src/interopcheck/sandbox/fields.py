@@ -12,7 +12,7 @@ from typing import Any
 from interopcheck.sandbox.codelists import codelist
 
 STANDARDS_BASE = "https://standards.interopcheck.org/entities"
-UPRN_PATTERN = "^[1-9][0-9]{0,11}$"
+UPRN_PATTERN = "^[0-9]{1,12}$"
 USRN_PATTERN = "^[1-9][0-9]{0,7}$"
 POSTCODE_PATTERN = (
     "^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})$"
@@ -148,12 +148,14 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("tenant_ids", "array", "The tenants (person ids, at least one).", schema={"type": "array", "minItems": 1, "items": _ID}),
         Field("household_member_ids", "array", "The other household members (person ids).", required=False, schema=_IDS),
         Field("tenancy_type", "string", "Tenancy type (CORE code list).", codelist="tenancy-type"),
+        Field("rent_type", "integer", "Rent type of the letting (CORE rent_type).", required=False, codelist="core-rent-type"),
+        Field("rent_period", "integer", "How often the household pays rent and other charges (CORE period).", required=False, codelist="core-rent-period"),
         Field("start_date", "date", "Start of the tenancy."),
         Field("end_date", "date", "End of the tenancy, null while it runs.", nullable=True, schema=_DATE),
         Field("status", "string", "Tenancy status (code list).", codelist="tenancy-status"),
         Field("end_reason", "string", "Why the tenancy ended (free text), null while it runs.", required=False, nullable=True),
         Field("starter", "boolean", "Whether it is a starter (introductory) tenancy (CORE startertenancy).", required=False),
-        Field("length_years", "integer", "Length of a fixed term in years (CORE tenancylength).", required=False, schema={"type": "integer", "minimum": 0, "maximum": 150}),
+        Field("length_years", "integer", "Length of a fixed term in years (CORE tenancylength).", required=False, schema={"type": "integer", "minimum": 1, "maximum": 99}),
         Field(
             "notices", "array", "Notices served: type, served, expiry, effective and end dates.", required=False,
             schema={"type": "array", "items": _obj({"type": _s(minLength=1), "served_date": _DATE, "expiry_date": _DATE, "effective_date": _DATE, "end_date": {"type": ["string", "null"], "format": "date"}}, ["type", "served_date"])},
@@ -164,6 +166,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("tenancy_id", "string", "The tenancy the account belongs to (tenancy id).", schema=_ID),
         Field("currency", "string", "ISO 4217 currency, always GBP.", schema={"type": "string", "const": "GBP"}),
         Field("weekly_rent", "number", "Weekly rent charged, in pounds."),
+        Field("rent_period", "integer", "The period the charges are for (CORE period).", required=False, codelist="core-rent-period"),
         Field(
             "charges", "object", "Charges per rent period in pounds: rent, service charge, personal service charge, support charge, other charges, total (CORE brent, scharge, pscharge, supcharg, tcharge).",
             required=False, schema=_obj({k: _CHARGE for k in ("rent", "service_charge", "personal_service_charge", "support_charge", "other_charges", "total")}, []),

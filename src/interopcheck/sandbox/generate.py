@@ -25,7 +25,7 @@ from interopcheck.sandbox import codelists as cl
 from interopcheck.sandbox.csvline import CsvLines
 
 #: The table layout; a cached database file of another layout is generated again.
-LAYOUT = "3"
+LAYOUT = "4"
 
 #: Records of each entity per property (the issue's proportions).
 RATIOS: dict[str, float] = {
@@ -101,7 +101,8 @@ class _Builders:
         self.seed = seed
         self.counts = counts
         self.uprn_base = 100_000_000_000 + (seed % 1000) * 100_000_000
-        self.property_types = cl.codelist("property-type")[:1]  # a flat's type: the list's first code
+        self.flat_type = cl.code_labelled("property-type", "Flat")  # CORE unittype_gn 1, "Flat or maisonette"
+        self.weekly_period = cl.code_labelled("core-rent-period", "Weekly for 52 weeks")  # the accounts' charges are weekly
         self.occupancy = cl.codelist("occupancy-status")  # (occupied, void)
         self.party_roles = cl.codelist("asb-party-role")
         self.stages = cl.codelist("homelessness-stage")
@@ -146,7 +147,7 @@ class _Builders:
             "address": address,
             "usrn": usrn,
             "local_authority": {"gss_code": gss, "name": name},
-            "property_type": rng.choice(self.property_types) if flat else rng.choice(cl.codelist("property-type")),
+            "property_type": self.flat_type if flat else rng.choice(cl.codelist("property-type")),
             "tenure_type": rng.choice(cl.codelist("tenure-type")),
             "bedrooms": rng.randrange(0, 6),
             "managing_organisation": {"id": f"ORG-{borough:02d}", "name": f"{name} Council"},
@@ -197,6 +198,8 @@ class _Builders:
             "tenant_ids": tenants,
             "household_member_ids": members,
             "tenancy_type": rng.choice(cl.codelist("tenancy-type")),
+            "rent_type": rng.choice(cl.codelist("core-rent-type")),
+            "rent_period": rng.choice(cl.codelist("core-rent-period")),
             "start_date": start,
             "end_date": _plus_days(start, rng.randrange(30, 3000)) if ended else None,
             "status": status,
@@ -218,6 +221,7 @@ class _Builders:
             "tenancy_id": record_id("tenancy", i),
             "currency": "GBP",
             "weekly_rent": rent,
+            "rent_period": self.weekly_period,
             "charges": {"rent": rent, "service_charge": service, "total": round(rent + service, 2)},
             "balance": round(rng.uniform(-400.0, 1200.0), 2),
             "opened_date": _day(rng, 2005, 2025),
