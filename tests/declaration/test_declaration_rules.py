@@ -263,3 +263,18 @@ def test_declaration_pickles_with_its_rules() -> None:
     again = pickle.loads(pickle.dumps(m))
     assert again == m and again.rules["/t"].constant is MISSING and again.rules["/c"].has_constant
     assert again.mapper()({"t": "A"}) == {"t": 1, "c": None}
+
+
+def test_contracts_document_every_transform() -> None:
+    contracts = (Path(__file__).resolve().parents[2] / "docs" / "CONTRACTS.md").read_text(encoding="utf-8")
+    for name in TRANSFORMS:
+        assert f"| `{name}` |" in contracts, name
+
+
+def test_the_templates_commented_field_examples_load(tmp_path: Path) -> None:
+    """The object entries the template shows in comments are valid when uncommented."""
+    template = Path(__file__).resolve().parents[2] / "profiles" / "housing" / "declaration.template.yaml"
+    examples = [line.strip()[2:] for line in template.read_text(encoding="utf-8").splitlines() if line.strip().startswith("#   /") and "{" in line]
+    assert len(examples) >= 3
+    path = write(tmp_path, "    fields:\n" + "".join(f"      {e.split('#')[0].rstrip()}\n" for e in examples))
+    assert len(load_declaration(path).entities["tenancy"].rules) == len(examples)
