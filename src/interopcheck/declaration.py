@@ -72,11 +72,6 @@ class EntityMapping:
         rule = self.rules.get(standard_pointer)
         return rule is not None and rule.converts
 
-    @property
-    def value_maps(self) -> dict[str, FieldRule]:
-        """The entries with a value map (their uncovered values are findings)."""
-        return {p: r for p, r in self.rules.items() if r.values}
-
 
 @dataclass(frozen=True)
 class ExportDecl:

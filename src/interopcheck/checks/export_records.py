@@ -114,7 +114,8 @@ def _records_check(entity: str) -> CheckFunc:
         findings += problem_findings(result)
         findings += unmapped_findings(entity, summary.unmapped)
         stats = Finding(summary.headline, data={"records": summary.records, "failed": summary.failed, "kinds": summary.kinds,
-                                                "read_problems": result.problem_count, "unmapped_values": len(summary.unmapped)})
+                                                "read_problems": result.problem_count,
+                                                **({"unmapped_values": len(summary.unmapped)} if summary.unmapped else {})})
         if summary.failed or result.problem_count or summary.unmapped:
             extra = f"; {result.problem_count} unreadable or broken" if result.problem_count else ""
             if summary.unmapped:
