@@ -4,7 +4,8 @@
 its pre-split pointer, applies the entry's transform and value map, and notes every value the map
 does not cover in an `UnmappedTally` (kept as it is in the mapped record, so the standard's
 validation still judges it). `unmapped()` freezes the tally into `UnmappedValue`s, which travel
-back from export worker processes inside the pickled validation summary.
+back from export worker processes inside the pickled validation summary (one worker scans an
+entity's whole export, so its tally is the entity's).
 """
 
 from __future__ import annotations
@@ -72,17 +73,6 @@ class UnmappedTally:
 def sort_unmapped(found: Iterable[UnmappedValue]) -> tuple[UnmappedValue, ...]:
     """By field, the counted "other values" last, then most frequent first."""
     return tuple(sorted(found, key=lambda u: (u.field, u.other, -u.count, repr(u.value))))
-
-
-def merge_unmapped(groups: Iterable[Iterable[UnmappedValue]]) -> tuple[UnmappedValue, ...]:
-    """Tallies of several scans (worker processes) as one: counts added, the first group's first record id kept."""
-    merged: dict[tuple[str, bool, str, str], UnmappedValue] = {}
-    for group in groups:
-        for u in group:
-            key = (u.field, u.other, u.value.__class__.__name__, repr(u.value))
-            seen = merged.get(key)
-            merged[key] = u if seen is None else UnmappedValue(u.field, seen.value, seen.count + u.count, seen.first_id or u.first_id, u.other)
-    return sort_unmapped(merged.values())
 
 
 def _getter(source: str | tuple[str, ...]) -> Callable[[Any], Any]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from interopcheck.declaration import MISSING, Declaration, EntityMapping, load_declaration
-from interopcheck.declaration_mapper import MAX_VALUES_PER_FIELD, RecordMapper, UnmappedValue, identity_mapper, merge_unmapped
+from interopcheck.declaration_mapper import MAX_VALUES_PER_FIELD, RecordMapper, UnmappedValue, identity_mapper
 from interopcheck.declaration_rules import TRANSFORMS, FieldRule, apply_transform, value_text
 from interopcheck.errors import DeclarationError, ExitCode
 
@@ -230,12 +230,6 @@ def test_free_text_cannot_fill_the_tally() -> None:
     assert len(found) == MAX_VALUES_PER_FIELD + 1
     assert found[-1] == UnmappedValue("/t", None, 50, f"R{MAX_VALUES_PER_FIELD}", other=True)
     assert "other values" in found[-1].message
-
-
-def test_merge_adds_counts_and_keeps_the_first_record() -> None:
-    a = (UnmappedValue("/t", "XX", 2, "T1"), UnmappedValue("/t", 1, 1, "T9"))
-    b = (UnmappedValue("/t", "XX", 3, "T7"), UnmappedValue("/t", "1", 4, "T8"))
-    assert merge_unmapped([a, b]) == (UnmappedValue("/t", "XX", 5, "T1"), UnmappedValue("/t", "1", 4, "T8"), UnmappedValue("/t", 1, 1, "T9"))
 
 
 def test_fast_path_is_the_identity_and_equals_the_general_mapper() -> None:
