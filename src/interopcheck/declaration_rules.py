@@ -207,7 +207,7 @@ def parse_rule(standard: str, spec: Any, where: Callable[[list[str | int]], str]
                                    hint="e.g. from: [/givenName, /familyName]")
     elif not isinstance(source, str):
         raise DeclarationError(f"{where(['from'])}: {standard}: `from` must be one supplier pointer"
-                               + (f" (a list needs transform join)" if isinstance(source, list) else ""))
+                               + (" (a list needs transform join)" if isinstance(source, list) else ""))
     if (kind is not None and kind.needs_item) != ("item" in spec):
         raise DeclarationError(f"{where(['item'])}: {standard}: `item` (the pointer to each element's id) goes with transform ids, and only with it")
     values = _values(standard, spec.get("values"), where)
