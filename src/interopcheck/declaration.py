@@ -12,51 +12,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from interopcheck.declaration_mapper import RecordMapper, UnmappedValue, identity_mapper
+from interopcheck.declaration_rules import FieldRule, parse_rule
 from interopcheck.errors import DeclarationError
-from interopcheck.profile.yamldoc import read_yaml, validate_doc
+from interopcheck.pointers import MISSING, pointer_get
+from interopcheck.profile.yamldoc import YamlDoc, read_yaml, validate_doc
 from interopcheck.resources import profiles_dir
 
-
-def pointer_get(record: Any, pointer: str) -> Any:
-    """The value at JSON pointer `pointer` in `record`, or `MISSING`."""
-    node = record
-    if pointer in ("", "/"):
-        return node
-    for raw in pointer.split("/")[1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            if token not in node:
-                return MISSING
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return MISSING
-    return node
-
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-MISSING: Any = _Missing()
-
-
-def _pointer_set(target: dict[str, Any], pointer: str, value: Any) -> None:
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
-    node = target
-    for token in tokens[:-1]:
-        node = node.setdefault(token, {})
-    node[tokens[-1]] = value
+__all__ = ["MISSING", "Declaration", "EntityMapping", "FieldRule", "UnmappedValue", "load_declaration", "pointer_get"]
 
 
 @dataclass(frozen=True)
 class EntityMapping:
-    """How one standard entity is served by the supplier's API."""
+    """How one standard entity is served by the supplier's API.
+
+    `fields` gives, per standard pointer, the one supplier pointer its value is read from (plain
+    entries and object entries with a single `from`); `rules` the object entries themselves (value
+    maps, constants, transforms: see `interopcheck.declaration_rules`). With `identity`, every
+    field not in either is the supplier's own.
+    """
 
     entity: str
     collection: str | None = None  # operationId or "GET /path"
@@ -67,36 +43,34 @@ class EntityMapping:
     id_field: str = "/id"
     updated_field: str | None = "/updated_at"
     updated_since_param: str | None = None
-    identity: bool = False  # the supplier's records are already the standard's shape
+    identity: bool = False  # the supplier's records are already the standard's shape (but for `fields`)
     fields: dict[str, str] = field(default_factory=dict)  # standard pointer -> supplier pointer
     writes: tuple[str, ...] = ()
+    rules: dict[str, FieldRule] = field(default_factory=dict)  # standard pointer -> object entry
 
     def to_standard(self, record: Any) -> Any:
-        """The supplier `record` reshaped into the standard's shape by the field mapping."""
-        if self.identity:
-            return record
-        out: dict[str, Any] = {}
-        for std_ptr, sup_ptr in self.fields.items():
-            value = pointer_get(record, sup_ptr)
-            if value is not MISSING:
-                _pointer_set(out, std_ptr, value)
-        return out
+        """The supplier `record` reshaped into the standard's shape (compiles the mapping each call: use `mapper()` in loops)."""
+        return self.mapper()(record)
 
     def mapper(self) -> Callable[[Any], Any]:
-        """A fast function for `to_standard` (the identity when nothing is renamed)."""
-        if self.identity:
-            return _identity
-        return self.to_standard
+        """A fast function for `to_standard`: the identity when nothing is declared per field, else a fresh
+        `RecordMapper` whose `unmapped()` tallies the values its value maps did not cover."""
+        if self.identity and not self.fields and not self.rules:
+            return identity_mapper
+        return RecordMapper(self.fields, self.rules, identity=self.identity, id_field=self.id_field)
 
     def mapped_pointer(self, standard_pointer: str) -> str | None:
-        """The supplier pointer that holds `standard_pointer`, or None when it is not mapped."""
-        if self.identity:
+        """The supplier pointer that holds `standard_pointer`, or None when it is not mapped (or is a constant or joined)."""
+        if standard_pointer in self.fields:
+            return self.fields[standard_pointer]
+        if self.identity and standard_pointer not in self.rules:
             return standard_pointer
-        return self.fields.get(standard_pointer)
+        return None
 
-
-def _identity(record: Any) -> Any:
-    return record
+    def converts(self, standard_pointer: str) -> bool:
+        """Whether the standard value is made from the supplier's by a constant, a transform or a value map."""
+        rule = self.rules.get(standard_pointer)
+        return rule is not None and rule.converts
 
 
 @dataclass(frozen=True)
@@ -157,8 +131,8 @@ class Declaration:
                 updated_field=spec.get("updated_field", "/updated_at"),
                 updated_since_param=spec.get("updated_since_param"),
                 identity=spec.get("mapping") == "identity",
-                fields=dict(spec.get("fields") or {}),
                 writes=tuple(spec.get("writes") or ()),
+                **_field_entries(name, spec.get("fields") or {}, source, lines or {}),
             )
         exports = tuple(ExportDecl(e["entity"], e["format"], e["url"]) for e in data.get("exports") or ())
         attestations = {
@@ -196,6 +170,56 @@ class Declaration:
         return tuple(e for e in self.exports if e.entity == entity)
 
 
+def _field_entries(entity: str, entries: dict[str, Any], source: str, lines: dict[str, int]) -> dict[str, Any]:
+    """`fields` and `rules` of one entity from its declared `fields` (object entries checked by `parse_rule`)."""
+    fields: dict[str, str] = {}
+    rules: dict[str, FieldRule] = {}
+    for standard, spec in entries.items():
+        base = ["entities", entity, "fields", standard]
+
+        def where(path: list[str | int], base: list[str | int] = base) -> str:
+            pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in [*base, *path])
+            while pointer and pointer not in lines:
+                pointer = pointer.rsplit("/", 1)[0]
+            return f"{source}:{lines[pointer]}" if pointer in lines else source
+
+        parsed = parse_rule(standard, spec, where)
+        if isinstance(parsed, str):
+            fields[standard] = parsed
+            continue
+        rules[standard] = parsed
+        if isinstance(parsed.source, str):
+            fields[standard] = parsed.source
+    return {"fields": fields, "rules": rules}
+
+
+def _collapsed_map_keys(doc: YamlDoc) -> None:
+    """Refuse a value map whose keys YAML reads as one value (`1` and `01` are both the integer 1): the last would win silently."""
+    for entity, spec in (doc.data.get("entities") or {}).items():
+        for standard, entry in ((spec or {}).get("fields") or {}).items():
+            values = entry.get("values") if isinstance(entry, dict) else None
+            if not isinstance(values, dict):
+                continue
+            path = ["entities", entity, "fields", standard, "values"]
+            node = _node_at(doc.node, path)
+            if isinstance(node, yaml.MappingNode) and len(node.value) != len(values):
+                written = [k.value for k, _ in node.value]
+                raise DeclarationError(
+                    f"{doc.path}:{doc.line_of(path)}: {standard}: the value map's keys {', '.join(written)} hold only "
+                    f"{len(values)} distinct values for YAML (01 is read as 1, yes as true)",
+                    hint="quote keys that must stay text, e.g. \"01\": 1",
+                )
+
+
+def _node_at(node: yaml.Node | None, path: list[str]) -> yaml.Node | None:
+    """The YAML node at `path` (mapping keys as written), or None."""
+    for part in path:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        node = next((v for k, v in node.value if k.value == str(part)), None)
+    return node
+
+
 def declaration_schema_path(profile: str = "housing") -> Path:
     """The JSON Schema that declarations for `profile` must follow (bundled with the profile)."""
     return profiles_dir() / profile / "declaration.schema.json"
@@ -218,4 +242,5 @@ def load_declaration(path: str | Path, *, schema: str | Path | None = None) -> D
                 hint="keep one attestation per requirement",
             )
         seen[att["requirement"]] = line
+    _collapsed_map_keys(doc)
     return Declaration.from_dict(doc.data, source=str(path), sha256=doc.sha256, lines=doc.pointer_lines())

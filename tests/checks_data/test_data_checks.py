@@ -274,3 +274,90 @@ def test_mapping_reads_swagger_2() -> None:
     definitions["Property"]["properties"]["bedrooms"] = {"type": "number"}
     failed = run("data.mapping.property", spec, decl)
     assert failed.status is Status.FAIL and failed.findings[1].location.pointer == "/definitions/Property/properties/bedrooms"
+
+
+# --- value maps, constants and transforms in the declaration ----------------------------------
+
+def tenancy_codes() -> tuple[Any, ...]:
+    """The standard's tenancy type codes, read now (the code lists are being changed to national codes)."""
+    enum = load_standards().fields("tenancy")["/tenancy_type"].enum
+    assert enum and len(enum) >= 2
+    return tuple(enum)
+
+
+def mapped_tenancy(supplier_kind: dict[str, Any], entry: Any) -> tuple[dict[str, Any], Declaration]:
+    """The tiny spec with the supplier's `kind` schema, and the tenancy declaration with /tenancy_type as `entry`."""
+    schema = copy.deepcopy(TENANCY)
+    schema["properties"]["kind"] = supplier_kind
+    decl = declaration(property=PROPERTY_DECL, tenancy={**TENANCY_DECL, "fields": {**TENANCY_FIELDS, "/tenancy_type": entry}})
+    return make_spec(None, schema), decl
+
+
+def test_code_lists_compare_a_mapped_field_through_its_value_map() -> None:
+    codes = tenancy_codes()
+    spec, decl = mapped_tenancy({"type": "string", "enum": ["AST", "SEC", "XX", "YY"]}, {"from": "/kind", "values": {"AST": codes[0], "SEC": codes[1]}})
+    result = run("data.code-lists", spec, decl)
+    assert result.status is Status.FAIL
+    [finding] = [f for f in result.findings if f.data["field"] == "/tenancy_type"]
+    assert finding.data["uncovered"] == ["XX", "YY"]
+    assert "allows values the declaration's value map does not cover: 'XX', 'YY'" in finding.message
+
+
+def test_code_lists_pass_when_the_map_covers_the_supplier_enum() -> None:
+    codes = tenancy_codes()
+    entry = {"from": "/kind", "values": {"AST": codes[0], "SEC": codes[1], "OLD": codes[0]}}
+    covered = run("data.code-lists", *mapped_tenancy({"type": "string", "enum": ["AST", "SEC"]}, entry))
+    assert not [f.message for f in covered.findings if f.data["field"] == "/tenancy_type"]  # (other coded fields are the fixture's)
+    one_more = run("data.code-lists", *mapped_tenancy({"type": "string", "enum": ["AST", "SEC", "X"]}, entry))
+    assert [f.data["uncovered"] for f in one_more.findings if f.data["field"] == "/tenancy_type"] == [["X"]]
+
+
+def test_code_lists_apply_the_transform_before_the_map() -> None:
+    codes = tenancy_codes()
+    spec, decl = mapped_tenancy({"type": "string", "enum": ["Y", "N", "maybe"]},
+                                {"from": "/kind", "transform": "boolean", "values": {True: codes[0], False: codes[1]}})
+    result = run("data.code-lists", spec, decl)
+    assert result.status is Status.FAIL
+    assert [f.data["uncovered"] for f in result.findings if f.data["field"] == "/tenancy_type"] == [["maybe"]]
+
+
+def test_mapping_does_not_compare_types_of_converted_fields() -> None:
+    """A boolean supplier field cannot hold the standard's code as it is, but a value map turns it into one."""
+    codes = tenancy_codes()
+    spec, plain = mapped_tenancy({"type": "boolean"}, "/kind")
+    before = run("data.mapping.tenancy", spec, plain)
+    assert any(f.data.get("field") == "/tenancy_type" and f.data.get("problem") == "incompatible" for f in before.findings)
+    _, decl = mapped_tenancy({"type": "boolean"}, {"from": "/kind", "transform": "boolean", "values": {True: codes[0], False: codes[1]}})
+    after = run("data.mapping.tenancy", spec, decl)
+    assert not any(f.data.get("field") == "/tenancy_type" for f in after.findings), [f.message for f in after.findings]
+    assert after.evidence[0].data["compatible"] == before.evidence[0].data["compatible"] + 1
+
+
+def test_mapping_counts_a_constant_as_mapped_and_still_finds_an_undeclared_from() -> None:
+    spec, decl = mapped_tenancy({"type": "string"}, {"constant": tenancy_codes()[0]})
+    result = run("data.mapping.tenancy", spec, decl)
+    assert not any(f.data.get("field") == "/tenancy_type" for f in result.findings)
+    _, decl = mapped_tenancy({"type": "string"}, {"from": "/nowhere", "values": {"A": tenancy_codes()[0]}})
+    result = run("data.mapping.tenancy", spec, decl)
+    assert any(f.data.get("field") == "/tenancy_type" and f.data.get("problem") == "undeclared" for f in result.findings)
+
+
+def test_declaration_valid_accepts_every_entry_form() -> None:
+    codes = tenancy_codes()
+    fields = {**TENANCY_FIELDS, "/tenancy_type": {"from": "/kind", "values": {"AST": codes[0]}}, "/start_date": {"from": "/dates/start", "transform": "date"},
+              "/end_date": {"constant": None}, "/tenant_ids": {"from": "/people", "transform": "ids", "item": "/personId"}}
+    decl = Declaration.from_dict({"entities": {"property": PROPERTY_DECL, "tenancy": {**TENANCY_DECL, "fields": fields}}})
+    result = run("data.declaration-valid", make_spec(), decl)
+    assert result.status is Status.PASS, [f.message for f in result.findings]
+    only_constant = Declaration.from_dict({"entities": {"tenancy": {"collection": "listTenancies", "fields": {"/end_date": {"constant": None}}}}})
+    assert run("data.declaration-valid", make_spec(), only_constant).status is Status.PASS
+
+
+def test_declaration_valid_names_an_unknown_field_in_any_entry_form() -> None:
+    fields = {"/colour": {"constant": "red"}, "/tenancy_typ": {"from": "/kind", "values": {"A": 1}}, "/nmae": {"from": ["/a", "/b"], "transform": "join"}}
+    decl = Declaration.from_dict({"entities": {"tenancy": {"collection": "listTenancies", "fields": fields}}})
+    result = run("data.declaration-valid", make_spec(), decl)
+    messages = [f.message for f in result.findings]
+    assert result.status is Status.FAIL and len(messages) == 3
+    assert any("/tenancy_typ is not a field of the standard tenancy record; did you mean '/tenancy_type'?" in m for m in messages)
+    assert {f.data["supplier_pointer"] for f in result.findings if isinstance(f.data["supplier_pointer"], str)} == {"/kind"}

@@ -1,19 +1,58 @@
 """`data.code-lists`: supplier code lists within the standard's.
 
 Where a mapped field's standard has a code list and the supplier's schema declares an enum,
-every supplier value must be a standard value. (`data.declaration-valid`, the declaration's own
+every supplier value must be a standard value; where the declaration maps the field's values, every
+supplier value must be covered by the map (and land on a standard value). (`data.declaration-valid`, the declaration's own
 consistency, is in `data_declaration.py`.)
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.data_mapping import entity_record, standards_of, supplier_pointer
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, from_findings, not_applicable
-from interopcheck.model import Finding
+from interopcheck.declaration import FieldRule
+from interopcheck.declaration_rules import apply_transform, value_text
+from interopcheck.model import Finding, Location
 from interopcheck.standards import supplier_type
 from interopcheck.standards.supplier import descend
+
+def _through_map(entity: str, std_ptr: str, sup_ptr: str, rule: FieldRule, declared: list[Any],
+                 allowed: set[tuple[bool, object]], location: Location | None) -> list[Finding]:
+    """The supplier enum compared through the declaration's transform and value map: a value the map does not
+    cover (or that the map sends outside the standard's list) is a finding naming it."""
+    transform = apply_transform(rule) if rule.transform not in ("join", "ids") else None
+    table = rule.table
+    uncovered, outside = [], []
+    for value in declared:
+        seen = transform(value) if transform is not None else value
+        text = value_text(seen)
+        if table and seen is not None:
+            if text is None or text not in table:
+                uncovered.append(value)
+                continue
+            seen = table[text]
+        if _key(seen) not in allowed:
+            outside.append(value)
+    findings = []
+    if uncovered:
+        findings.append(Finding(
+            f"{entity} {std_ptr} (supplier {sup_ptr}) allows values the declaration's value map does not cover: "
+            + ", ".join(repr(v) for v in uncovered),
+            location=location,
+            data={"entity": entity, "field": std_ptr, "supplier_pointer": sup_ptr, "uncovered": uncovered, "mapped_from": [k for k, _ in rule.values]},
+        ))
+    if outside:
+        findings.append(Finding(
+            f"{entity} {std_ptr} (supplier {sup_ptr}) allows values that map outside the standard code list: " + ", ".join(repr(v) for v in outside),
+            location=location,
+            data={"entity": entity, "field": std_ptr, "supplier_pointer": sup_ptr, "extra": outside},
+        ))
+    return findings
+
 
 def _key(value: object) -> tuple[bool, object]:
     """A comparison key that keeps True apart from 1 (JSON booleans are not numbers)."""
@@ -45,6 +84,10 @@ def code_lists(ctx: CheckContext) -> Decision:
                 continue
             compared += 1
             allowed = {_key(v) for v in spec.enum} | ({_key(None)} if spec.nullable else set())
+            rule = mapping.rules.get(std_ptr)
+            if rule is not None and (rule.values or rule.transform):
+                findings += _through_map(entity, std_ptr, sup_ptr, rule, declared, allowed, ctx.index.location(found.pointer))
+                continue
             extra = [v for v in declared if _key(v) not in allowed]
             if extra:
                 findings.append(Finding(

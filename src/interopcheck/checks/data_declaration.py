@@ -1,7 +1,8 @@
 """`data.declaration-valid`: the supplier's declaration is consistent with the run's profile and the standards.
 
 A typo in a declaration must not pass silently: an attestation of a requirement the profile does
-not have (or cannot attest), a mapped field the standard entity does not have, a declaration for
+not have (or cannot attest), a mapped field the standard entity does not have (in any form of
+`fields` entry: a pointer, a value map, a constant, a transform), a declaration for
 another profile, an unknown entity or export format. Each problem names the declaration file and
 line (`Declaration.line_of`) and, where a close name exists, what was probably meant.
 
@@ -17,7 +18,7 @@ from interopcheck.checks.context import CheckContext
 from interopcheck.checks.data_mapping import standards_of
 from interopcheck.checks.registry import check, did_you_mean
 from interopcheck.checks.results import Decision, from_findings
-from interopcheck.declaration import Declaration
+from interopcheck.declaration import Declaration, EntityMapping
 from interopcheck.entities import ENTITIES
 from interopcheck.errors import ProfileError
 from interopcheck.model import Finding, Location, Mode
@@ -49,6 +50,16 @@ def run_profile(ctx: CheckContext) -> Profile | None:
     return profile if isinstance(profile, Profile) else None
 
 
+def _sources(mapping: EntityMapping, std_ptr: str) -> list[object]:
+    """The supplier pointers a `fields` entry reads: one, several (`join`), or none (a constant)."""
+    rule = mapping.rules.get(std_ptr)
+    if rule is None:
+        return [mapping.fields[std_ptr]]
+    if rule.source is None:
+        return []
+    return list(rule.source) if isinstance(rule.source, tuple) else [rule.source]
+
+
 def _entity_findings(decl: Declaration, standards: StandardsRegistry) -> list[Finding]:
     """Unknown entities, entities without a mapping, and mapped fields the standard does not have."""
     findings: list[Finding] = []
@@ -56,19 +67,21 @@ def _entity_findings(decl: Declaration, standards: StandardsRegistry) -> list[Fi
         if entity not in ENTITIES:
             findings.append(_finding(decl, ["entities", entity], f"entity {entity!r} is not a standard entity{did_you_mean(entity, ENTITIES)}", entity=entity))
             continue
-        if not mapping.identity and not mapping.fields:
+        if not mapping.identity and not mapping.fields and not mapping.rules:
             findings.append(_finding(decl, ["entities", entity], f"{entity} has neither `mapping: identity` nor any `fields`", entity=entity))
         known = standards.fields(entity)
-        for std_ptr, sup_ptr in mapping.fields.items():
+        for std_ptr in dict.fromkeys([*mapping.fields, *mapping.rules]):
             path = ["entities", entity, "fields", std_ptr]
+            sources = _sources(mapping, std_ptr)
             if std_ptr not in known:
                 findings.append(_finding(
                     decl, path,
                     f"{entity}: {std_ptr} is not a field of the standard {entity} record{did_you_mean(std_ptr, known)}",
-                    entity=entity, field=std_ptr, supplier_pointer=sup_ptr,
+                    entity=entity, field=std_ptr, supplier_pointer=sources[0] if len(sources) == 1 else sources,
                 ))
-            if not (isinstance(sup_ptr, str) and (sup_ptr == "" or sup_ptr.startswith("/"))):
-                findings.append(_finding(decl, path, f"{entity}: supplier pointer {sup_ptr!r} for {std_ptr} is not a JSON pointer", entity=entity, field=std_ptr))
+            for sup_ptr in sources:
+                if not (isinstance(sup_ptr, str) and (sup_ptr == "" or sup_ptr.startswith("/"))):
+                    findings.append(_finding(decl, path, f"{entity}: supplier pointer {sup_ptr!r} for {std_ptr} is not a JSON pointer", entity=entity, field=std_ptr))
     return findings
 
 

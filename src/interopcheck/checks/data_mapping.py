@@ -139,6 +139,11 @@ def decide_mapping(index: SpecIndex, mapping: EntityMapping, standards: Standard
     mapped = compatible = 0
     for std_ptr, spec in required.items():
         sup_ptr = supplier_pointer(mapping, std_ptr)
+        converted = mapping.converts(std_ptr)  # a constant, transform or value map: its values are checked at load
+        if sup_ptr is None and converted:
+            mapped += 1
+            compatible += 1
+            continue
         if sup_ptr is None:
             findings.append(Finding(f"required standard field {std_ptr} is not mapped", data={"field": std_ptr, "problem": "unmapped"}))
             continue
@@ -153,7 +158,7 @@ def decide_mapping(index: SpecIndex, mapping: EntityMapping, standards: Standard
                 data={"field": std_ptr, "supplier_pointer": sup_ptr, "problem": "undeclared"},
             ))
             continue
-        reason = incompatibility(supplier_type(found.schema, index.resolve), spec)
+        reason = None if converted else incompatibility(supplier_type(found.schema, index.resolve), spec)
         if reason is None:
             compatible += 1
             continue

@@ -11,6 +11,7 @@ from typing import Any
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import CheckFunc, check
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
+from interopcheck.declaration import UnmappedValue
 from interopcheck.entities import ENTITIES
 from interopcheck.export.discover import discovered, run_exports
 from interopcheck.export.dictionary import DictionaryUnavailable, absent, load_dictionary, undocumented
@@ -111,15 +112,28 @@ def _records_check(entity: str) -> CheckFunc:
             for f in summary.failures
         ]
         findings += problem_findings(result)
-        stats = Finding(summary.headline, data={"records": summary.records, "failed": summary.failed, "kinds": summary.kinds, "read_problems": result.problem_count})
-        if summary.failed or result.problem_count:
+        findings += unmapped_findings(entity, summary.unmapped)
+        stats = Finding(summary.headline, data={"records": summary.records, "failed": summary.failed, "kinds": summary.kinds,
+                                                "read_problems": result.problem_count,
+                                                **({"unmapped_values": len(summary.unmapped)} if summary.unmapped else {})})
+        if summary.failed or result.problem_count or summary.unmapped:
             extra = f"; {result.problem_count} unreadable or broken" if result.problem_count else ""
+            if summary.unmapped:
+                extra += f"; {len(summary.unmapped)} value(s) outside the declaration's value maps"
             return failed(summary.headline + extra, findings, [stats])
         if result.limited:
             return skipped(f"{summary.records} {entity} records valid, but the export was not read to its end: {result.limited}")
         return passed(f"all {summary.records} {entity} records are valid against the standard", [stats])
 
     return export_records
+
+
+def unmapped_findings(entity: str, unmapped: tuple[UnmappedValue, ...]) -> list[Finding]:
+    """One finding per supplier value a value map of the declaration did not cover (field, value, count, first record)."""
+    return [
+        Finding(f"{entity} {u.message}", data={"field": u.field, "value": u.value, "count": u.count, "first_id": u.first_id, "other_values": u.other})
+        for u in unmapped
+    ]
 
 
 for _entity in ENTITIES:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from interopcheck.checks.context import CheckContext
-from interopcheck.checks.live_walk import Walk, sampled_records
+from interopcheck.checks.live_walk import Walk, sampled_records, unmapped_values
 from interopcheck.checks.registry import check
 from interopcheck.checks.registry import CheckFunc
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
@@ -82,8 +82,17 @@ def _records_check(entity: str) -> CheckFunc:
                     )
                 )
         total = len(records)
-        if bad:
-            return failed(f"{bad} of {total} {entity} records failed the standard schema", findings)
+        unmapped = unmapped_values(ctx, entity)
+        findings += [
+            Finding(f"{entity} {u.message}", exchange=w.exchange(),
+                    data={"field": u.field, "value": u.value, "count": u.count, "first_id": u.first_id, "other_values": u.other})
+            for u in unmapped
+        ]
+        if bad or unmapped:
+            head = f"{bad} of {total} {entity} records failed the standard schema"
+            if unmapped:
+                head += f"; {len(unmapped)} value(s) outside the declaration's value maps"
+            return failed(head, findings)
         return passed(f"all {total} sampled {entity} records are valid against the standard", [Finding(f"{total} {entity} records validated", exchange=w.exchange())])
 
     records_valid.__qualname__ = f"records_valid[{entity}]"

@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import quote, urljoin
 
 from interopcheck.checks.context import CheckContext
-from interopcheck.declaration import MISSING, EntityMapping, pointer_get
+from interopcheck.declaration import MISSING, EntityMapping, UnmappedValue, pointer_get
+from interopcheck.declaration_mapper import RecordMapper
 from interopcheck.errors import CheckSkipped, LiveError
 from interopcheck.live.client import LiveResponse
 from interopcheck.live.failures import LiveRequestError
@@ -245,4 +246,11 @@ def sampled_records(ctx: CheckContext, entity: str) -> tuple[list[Any], Walk]:
         assert ctx.declaration is not None
         mapper = ctx.declaration.entities[entity].mapper()
         ctx.cache[key] = [mapper(r) for r in records]
+        ctx.cache[f"live.unmapped.{entity}"] = mapper.unmapped() if isinstance(mapper, RecordMapper) else ()
     return ctx.cache[key], ctx.cache[f"live.walk.{entity}"]
+
+
+def unmapped_values(ctx: CheckContext, entity: str) -> tuple[UnmappedValue, ...]:
+    """The values of `entity`'s sampled records that the declaration's value maps did not cover (after `sampled_records`)."""
+    found: tuple[UnmappedValue, ...] = ctx.cache.get(f"live.unmapped.{entity}", ())
+    return found

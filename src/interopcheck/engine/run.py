@@ -16,6 +16,7 @@ from interopcheck import __version__
 from interopcheck.checks import registry
 from interopcheck.checks.context import CheckContext, RunOptions
 from interopcheck.declaration import Declaration, load_declaration
+from interopcheck.declaration_values import check_value_maps
 from interopcheck.engine import evaluate
 from interopcheck.engine.evidence import trim
 from interopcheck.engine.scope import resolve_scope, scope_report
@@ -87,6 +88,8 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     validation = validate_spec(document)
     ctx = CheckContext(index=index, validation=validation, declaration=declaration, options=request.options, scope=scope)
     ctx.standards = _standards(year)
+    if declaration is not None and ctx.standards is not None:
+        check_value_maps(declaration, ctx.standards)  # a map target outside the code list stops the run (exit 2)
     ctx.cache["profile"] = profile  # data.declaration-valid compares the attestations and the profile id with it
 
     if request.live is not None:

@@ -215,7 +215,7 @@ def scan_records(
         url=url,
         format=fmt,
         records=count,
-        validation=validating.summary(count) if validating else None,
+        validation=validating.summary(count, mapper) if validating else None,
         ids=_finish_ids(ids, ids_mode),
         missing_ids=missing_ids,
         orphans=orphans,

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from interopcheck.declaration import UnmappedValue
+from interopcheck.declaration_mapper import RecordMapper, identity_mapper
+
 
 class RecordValidator(Protocol):
     """What `ctx.standards.validator(entity)` returns (see docs/CONTRACTS.md)."""
@@ -42,6 +45,7 @@ class ValidationSummary:
     failed: int
     failures: tuple[RecordFailure, ...]
     kinds: dict[str, int]
+    unmapped: tuple[UnmappedValue, ...] = ()  # values the declaration's value maps did not cover (see declaration_mapper)
 
     @property
     def headline(self) -> str:
@@ -82,10 +86,12 @@ class Validating:
             rid = record.get("id") if isinstance(record, dict) else None
             self.failures.append(RecordFailure(line, rid if isinstance(rid, str) else None, found[:10]))
 
-    def summary(self, records: int | None = None) -> ValidationSummary:
-        """The frozen result (`records`: the total when the caller counted them instead of `feed`)."""
+    def summary(self, records: int | None = None, mapper: Any = None) -> ValidationSummary:
+        """The frozen result (`records`: the total when the caller counted them instead of `feed`; `mapper`: the
+        scan's mapper, whose tally of values outside the value maps goes into the summary)."""
         total = self.records if records is None else records
-        return ValidationSummary(self.entity, total, self.failed, tuple(self.failures), dict(self.kinds))
+        unmapped = mapper.unmapped() if isinstance(mapper, RecordMapper) else ()
+        return ValidationSummary(self.entity, total, self.failed, tuple(self.failures), dict(self.kinds), unmapped)
 
 
 def _attr(error: Any, name: str, position: int) -> str:
@@ -97,8 +103,10 @@ def _attr(error: Any, name: str, position: int) -> str:
 
 
 def mapper_for(ctx_declaration: Any, entity: str) -> Callable[[Any], Any] | None:
-    """The declaration's mapper for `entity`; None for the identity (undeclared, or `mapping: identity`)."""
+    """A fresh mapper of the declaration for `entity` (its own tally of unmapped values); None for the identity
+    (undeclared, or `mapping: identity` with no field entries)."""
     mapping = ctx_declaration.entities.get(entity) if ctx_declaration is not None else None
-    if mapping is None or mapping.identity:
+    if mapping is None:
         return None
-    return mapping.mapper()
+    mapper = mapping.mapper()
+    return None if mapper is identity_mapper else mapper
