@@ -34,7 +34,7 @@ PROPERTY = {
         "uprn": STRING,
         "address": {"$ref": "#/components/schemas/Address"},
         "local_authority": {"type": "object", "properties": {"gss_code": STRING, "name": STRING}},
-        "property_type": {"type": "string", "enum": ["flat", "house"]},
+        "property_type": {"type": "integer", "enum": [1, 7]},  # CORE unittype_gn: flat or maisonette, house
         "tenure_type": STRING,
         "bedrooms": {"type": "integer"},
     },
@@ -47,7 +47,7 @@ TENANCY = {
         "lastModified": DATE_TIME,
         "propertyRef": STRING,
         "tenants": {"type": "array", "items": STRING},
-        "kind": {"type": "string", "enum": ["secure-lifetime", "assured-lifetime"]},
+        "kind": {"type": "integer", "enum": [7, 2]},  # CORE tenancy: secure lifetime, assured lifetime
         "dates": {"allOf": [{"type": "object", "properties": {"start": DATE, "end": {"type": ["string", "null"], "format": "date"}}}]},
         "state": STRING,
     },
@@ -139,7 +139,7 @@ def test_mapping_identity_pass_with_coverage() -> None:
     result = run("data.mapping.property", make_spec(), declaration(property=PROPERTY_DECL))
     assert result.status is Status.PASS, result.findings
     data = result.evidence[0].data
-    assert data == {"entity": "property", "required": 12, "mapped": 12, "compatible": 12, "coverage": 1.0}
+    assert data == {"entity": "property", "required": 11, "mapped": 11, "compatible": 11, "coverage": 1.0}  # tenure_type is optional (no national list)
 
 
 def test_mapping_fields_pass_through_allof_and_arrays() -> None:
@@ -158,7 +158,7 @@ def test_mapping_fail_lists_unmapped_and_incompatible_fields() -> None:
     problems = {f.data["field"]: f.data["problem"] for f in result.findings if f.data and "field" in f.data}
     assert problems == {"/bedrooms": "incompatible", "/updated_at": "incompatible", "/uprn": "undeclared"}
     coverage = result.findings[0].data
-    assert coverage["compatible"] == 9 and coverage["required"] == 12 and coverage["coverage"] == 0.75
+    assert coverage["compatible"] == 8 and coverage["required"] == 11 and coverage["coverage"] == 0.7273
     bedrooms = next(f for f in result.findings if f.data and f.data.get("field") == "/bedrooms")
     assert bedrooms.location is not None and bedrooms.location.pointer == "/components/schemas/Property/properties/bedrooms"
 
@@ -194,13 +194,13 @@ def test_code_lists_pass_when_supplier_enums_are_subsets() -> None:
 
 def test_code_lists_fail_on_values_outside_the_standard() -> None:
     bad = copy.deepcopy(PROPERTY)
-    bad["properties"]["property_type"] = {"type": "string", "enum": ["flat", "castle"]}
+    bad["properties"]["property_type"] = {"type": "integer", "enum": [1, 99]}
     bad_tenancy = copy.deepcopy(TENANCY)
-    bad_tenancy["properties"]["kind"] = {"type": "integer", "enum": [1, 2]}
+    bad_tenancy["properties"]["kind"] = {"type": "string", "enum": ["secure-lifetime", "assured-lifetime"]}  # the slugs of old
     result = run("data.code-lists", make_spec(bad, bad_tenancy), declaration(property=PROPERTY_DECL, tenancy=TENANCY_DECL))
     assert result.status is Status.FAIL
     extras = {f.data["field"]: f.data["extra"] for f in result.findings}
-    assert extras == {"/property_type": ["castle"], "/tenancy_type": [1, 2]}
+    assert extras == {"/property_type": [99], "/tenancy_type": ["secure-lifetime", "assured-lifetime"]}
 
 
 def test_code_lists_not_applicable_without_coded_fields() -> None:
