@@ -104,3 +104,16 @@ def test_lists_without_a_national_source_say_so(name: str, codes: list[str]) -> 
     schema = REGISTRY.schema(name)
     assert schema["enum"] == codes == [c["code"] for c in schema["x-codes"]]
     assert schema["x-source"]["citation"].startswith("no national code list")
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n.startswith("codelists/")])
+def test_every_code_list_carries_labelled_codes_and_says_where_they_come_from(name: str) -> None:
+    """x-codes lists every enum code once, with a label; the source is pinned (repository, path, commit), or the list
+    says it has no national source, or it says what could not be verified (issue 13: no labels of our own passed off)."""
+    schema = REGISTRY.schema(name)
+    codes = [entry["code"] for entry in schema["x-codes"]]
+    assert codes == schema["enum"] and len(set(map(repr, codes))) == len(codes)
+    assert all("label" in entry for entry in schema["x-codes"])
+    source = schema["x-source"]
+    pinned = all(source.get(k) for k in ("repository", "path", "commit"))
+    assert pinned or source["citation"].startswith("no national code list") or source.get("unverified"), source
