@@ -129,7 +129,7 @@ def test_validate_check_ids_fails_with_did_you_mean() -> None:
 
 def test_list_profiles() -> None:
     listed = list_profiles()
-    assert ("housing", "1.0.0", "Housing Services interoperability profile") in listed
+    assert ("housing", "1.1.0", "Housing Services interoperability profile") in listed
 
 
 def test_requirement_lookup_suggests() -> None:
