@@ -117,3 +117,11 @@ def test_every_code_list_carries_labelled_codes_and_says_where_they_come_from(na
     source = schema["x-source"]
     pinned = all(source.get(k) for k in ("repository", "path", "commit"))
     assert pinned or source["citation"].startswith("no national code list") or source.get("unverified"), source
+
+
+def test_asb_category_is_nsirs_three_qualifiers() -> None:
+    """NSIR 2011 chapter 2.5 qualifies ASB incidents as Personal, Nuisance or Environmental (as the MPS ASB dataset page
+    on the London Datastore restates them, "in line with the National Standard for Incident Recording")."""
+    schema = REGISTRY.schema("codelists/asb-category")
+    assert [(c["code"], c["label"]) for c in schema["x-codes"]] == [("personal", "Personal"), ("nuisance", "Nuisance"), ("environmental", "Environmental")]
+    assert "NSIR" in schema["x-source"]["citation"] and schema["x-source"]["unverified"]
