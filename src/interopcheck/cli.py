@@ -17,6 +17,14 @@ import click
 from interopcheck import __version__
 from interopcheck.errors import ExitCode, InteropcheckError, UsageError
 
+#: The sandbox's products (`interopcheck.sandbox.products.PRODUCTS`; named here so the CLI starts without loading them).
+SANDBOX_PRODUCTS = ("reference", "own-codes", "homelessness-only")
+PRODUCT_HELP = (
+    "Which product the sandbox plays: reference (every entity in the standard's shape and national codes), "
+    "own-codes (the supplier's own field names and codes, mapped back by its declaration's value maps and a transform), "
+    "homelessness-only (people and homelessness cases only; its declaration offers the homelessness module)."
+)
+
 EXIT_CODES_HELP = """\b
 Exit codes:
   0  conformant: every MUST passed (or was attested, or does not apply)
@@ -206,17 +214,20 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/demo"), show_default=True)
 @click.option("--records", type=click.IntRange(min=10), default=300, show_default=True, help="Properties in the sandbox (related records scale with it).")
 @click.option("--format", "formats", default="json,md,html,junit,sarif", show_default=True, help="Report formats to write.")
-def demo(variant: str, output_dir: Path, records: int, formats: str) -> None:
+@click.option("--product", type=click.Choice(SANDBOX_PRODUCTS), default="reference", show_default=True, help=PRODUCT_HELP + " The homelessness-only demo's tender requires only the homelessness module.")
+def demo(variant: str, output_dir: Path, records: int, formats: str, product: str) -> None:
     """Start the bundled reference sandbox on 127.0.0.1, check it fully, write the reports, stop it.
 
     `good` is conformant and exits 0; `flawed` switches on faults that each break the
-    requirement they name, and exits 1.
+    requirement they name, and exits 1. `--product` checks one of the sandbox's other products
+    against its own bundled declaration.
     """
     from interopcheck.engine.demo import FLAWED_FAULTS, run_demo
 
     chosen = _split_formats(formats)
-    click.echo(f"starting the reference sandbox ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
-    artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=_progress)
+    what = "the reference sandbox" if product == "reference" else f"the sandbox's {product} product"
+    click.echo(f"starting {what} ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
+    artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=_progress, product=product)
     _summary(artifacts.report, paths, quiet=False)
     html = [p for p in paths if p.suffix == ".html"]
     if html:
@@ -236,7 +247,8 @@ def sandbox() -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--fault", "faults", multiple=True, metavar="NAME", help="Switch on a fault (repeatable); see `sandbox faults`.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file to keep the data in (default: a temporary file).")
-def sandbox_serve(host: str, port: int, records: int, seed: int, faults: tuple[str, ...], db_path: Path | None) -> None:
+@click.option("--product", type=click.Choice(SANDBOX_PRODUCTS), default="reference", show_default=True, help=PRODUCT_HELP)
+def sandbox_serve(host: str, port: int, records: int, seed: int, faults: tuple[str, ...], db_path: Path | None, product: str) -> None:
     """Serve the sandbox until Ctrl-C; prints its URL and the test client's credentials.
 
     Its full exports are written to temporary files at start (about 1.5 s per 100,000 properties) and
@@ -246,7 +258,7 @@ def sandbox_serve(host: str, port: int, records: int, seed: int, faults: tuple[s
     from interopcheck.sandbox.server import SandboxConfig, serve_forever
 
     def ready(server: Any) -> None:
-        click.echo(f"sandbox listening on {server.base_url}")
+        click.echo(f"sandbox listening on {server.base_url}" + ("" if product == "reference" else f" (product: {product})"))
         click.echo(f"  OpenAPI document: {server.spec_url}")
         click.echo(f"  declaration:      {server.declaration_path}")
         click.echo(f"  OAuth 2.0 token:  {server.base_url}/oauth/token (client credentials)")
@@ -254,7 +266,7 @@ def sandbox_serve(host: str, port: int, records: int, seed: int, faults: tuple[s
         click.echo(f"  client secret:    {server.client_secret}  (a published test credential, not a secret)")
         click.echo("press Ctrl-C to stop")
 
-    config = SandboxConfig(records=records, seed=seed, faults=tuple(faults), db_path=db_path, host=host, port=port)
+    config = SandboxConfig(records=records, seed=seed, faults=tuple(faults), db_path=db_path, host=host, port=port, product=product)
     serve_forever(config, on_ready=ready)
     click.echo("sandbox stopped", err=True)
 

@@ -37,8 +37,8 @@ def start_sandbox() -> Iterator[Callable[..., tuple[SandboxServer, httpx.Client]
     """Start extra sandboxes (e.g. with faults): returns (server, authorised client); all stop after the test."""
     started: list[tuple[SandboxServer, httpx.Client]] = []
 
-    def start(*faults: str, records: int = 60, seed: int = 1) -> tuple[SandboxServer, httpx.Client]:
-        server = SandboxServer(SandboxConfig(records=records, seed=seed, faults=faults)).start()
+    def start(*faults: str, records: int = 60, seed: int = 1, product: str = "reference") -> tuple[SandboxServer, httpx.Client]:
+        server = SandboxServer(SandboxConfig(records=records, seed=seed, faults=faults, product=product)).start()
         pair = (server, _client(server))
         started.append(pair)
         return pair

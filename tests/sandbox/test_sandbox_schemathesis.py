@@ -52,3 +52,9 @@ def test_server_errors_are_found(start_sandbox: Callable) -> None:
     server, client = start_sandbox("server-errors")
     found = failures(server, client, path_regex="^/v1/properties/")
     assert any("not_a_server_error" in f for f in found), found
+
+
+def test_each_product_matches_its_own_spec(start_sandbox: Callable) -> None:
+    for product in ("own-codes", "homelessness-only"):
+        server, client = start_sandbox(records=30, product=product)
+        assert failures(server, client) == [], product

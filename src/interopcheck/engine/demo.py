@@ -21,7 +21,11 @@ SECRET_ENV = "INTEROPCHECK_DEMO_CLIENT_SECRET"
 
 
 def demo_request(server: object, *, seed: int = 0, sample: int = 50) -> RunRequest:
-    """The `check` request the demo runs against a started sandbox server."""
+    """The `check` request the demo runs against a started sandbox server.
+
+    The tender requires the modules the server's product names (`tender_modules`, e.g. only
+    homelessness for the homelessness-only product), else the profile's default (every module).
+    """
     from interopcheck.live.session import LiveOptions
 
     base_url = server.base_url  # type: ignore[attr-defined]
@@ -33,11 +37,13 @@ def demo_request(server: object, *, seed: int = 0, sample: int = 50) -> RunReque
         client_secret_env=SECRET_ENV,
         rate=200.0,
     )
+    product = getattr(server, "product", None)
     return RunRequest(
         spec=server.spec_url,  # type: ignore[attr-defined]
         declaration=str(server.declaration_path),  # type: ignore[attr-defined]
         live=live,
         options=RunOptions(seed=seed, sample=sample),
+        require_modules=getattr(product, "tender_modules", None),
     )
 
 
@@ -49,12 +55,13 @@ def run_demo(
     formats: Sequence[str] = ("json", "md", "html"),
     progress: Progress | None = None,
     faults: Sequence[str] | None = None,
+    product: str = "reference",
 ) -> tuple[RunArtifacts, list[Path]]:
-    """Start the sandbox (`good` or `flawed`), run the full check, write the reports, stop it."""
+    """Start the sandbox `product` (`good` or `flawed`), run the full check, write the reports, stop it."""
     from interopcheck.sandbox.server import SandboxConfig, SandboxServer
 
     chosen = tuple(faults) if faults is not None else (FLAWED_FAULTS if variant == "flawed" else ())
-    with SandboxServer(SandboxConfig(records=records, faults=chosen)) as server:
+    with SandboxServer(SandboxConfig(records=records, faults=chosen, product=product)) as server:
         request = demo_request(server)
         artifacts = run(request, progress)
     paths = write_outputs(artifacts, output_dir, formats, transcript=False)

@@ -27,7 +27,6 @@ from interopcheck.sandbox.codelists import codelist
 from interopcheck.sandbox.faults import SLOW_EVERY, apply_record_faults, record_faults
 from interopcheck.sandbox.openapi import build_spec
 from interopcheck.sandbox.web import (
-    COLLECTIONS,
     HTML_TYPE,
     JSON_TYPE,
     TOKEN_LIFETIME_S,
@@ -128,21 +127,20 @@ async def get_item(request: Request) -> Response:
     return json_response(body, content_type=_data_type(state))
 
 
-_REPAIR_FIELDS = {"property_id", "priority", "description", "damp_and_mould"}
-
-
 def _repair_errors(state: SandboxState, body: Any) -> list[str]:
-    """What is wrong with a POST /v1/repairs body (empty when it is acceptable)."""
+    """What is wrong with a POST /v1/repairs body (empty when it is acceptable); the priority in the product's field and codes."""
     if not isinstance(body, dict):
         return ["the body must be a JSON object"]
-    errors = [f"unknown field {k!r}" for k in sorted(set(body) - _REPAIR_FIELDS)]
+    prio_name = state.product.supplier_name("repair", "priority")
+    errors = [f"unknown field {k!r}" for k in sorted(set(body) - {"property_id", prio_name, "description", "damp_and_mould"})]
     pid = body.get("property_id")
     if not isinstance(pid, str) or state.store.get("property", pid) is None:
         errors.append("property_id must be the id of an existing property")
-    prio = body.get("priority")
-    allowed = codelist("repair-priority")
+    prio = body.get(prio_name)
+    allowed = [state.product.to_supplier("repair", {"priority": c})[prio_name] for c in codelist("repair-priority")]
     if isinstance(prio, bool) or prio not in allowed:
-        errors.append("priority must be one of the HACT WorkPriorityCode codes " + ", ".join(map(repr, allowed)))
+        what = "the HACT WorkPriorityCode codes" if prio_name == "priority" else "our priority codes"
+        errors.append(f"{prio_name} must be one of {what} " + ", ".join(map(repr, allowed)))
     desc = body.get("description")
     if not isinstance(desc, str) or not desc.strip() or len(desc) > 2000:
         errors.append("description must be a non-empty string of at most 2000 characters")
@@ -165,16 +163,19 @@ async def create_repair(request: Request) -> Response:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     first_status = codelist("repair-status")[0]  # a new repair has the list's first status
 
+    product = state.product
+    prio_name = product.supplier_name("repair", "priority")
+
     def build(new_id: str) -> tuple[str, str, str]:
-        """The new repair's (id, updated_at, JSON text)."""
+        """The new repair's (id, updated_at, JSON text), in the product's shape."""
         record = {
-            "id": new_id, "updated_at": now, "property_id": body["property_id"], "priority": body["priority"],
+            "id": new_id, "updated_at": now, "property_id": body["property_id"], "priority": product.to_national("repair", prio_name, body[prio_name]),
             "status": first_status, "status_history": [{"status": first_status, "at": now}],
             "description": body["description"], "raised_at": now, "reported_at": now, "damp_and_mould": body.get("damp_and_mould", False),
         }
-        return new_id, now, orjson.dumps(record).decode()
+        return new_id, now, orjson.dumps(product.to_supplier("repair", record)).decode()
 
-    _, text = state.store.insert("repair", build)
+    _, text = state.store.insert("repair", build, product)
     if state.published is not None:
         state.published.withdraw("repair")
     location = f"/v1/repairs/{orjson.loads(text)['id']}"
@@ -243,11 +244,12 @@ def build_app(state: SandboxState) -> Starlette:
     """The sandbox's ASGI app over `state`."""
     routes = [Route("/oauth/token", token, methods=["POST"]), Route("/openapi.json", openapi_json, methods=["GET"])]
     routes += exports.routes()
-    for segment, entity in COLLECTIONS.items():
+    for segment, entity in state.collections.items():
         routes.append(_entity_route(f"/v1/{segment}", list_collection, entity, ["GET"]))
         routes.append(_entity_route(f"/v1/{segment}/{{id}}", get_item, entity, ["GET"]))
-    routes.append(_entity_route("/v1/repairs", create_repair, "repair", ["POST"]))
+    if "repair" in state.product.entities:
+        routes.append(_entity_route("/v1/repairs", create_repair, "repair", ["POST"]))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _server_error})
     app.state.sandbox = state
-    app.state.spec_bytes = orjson.dumps(build_spec(state.faults))
+    app.state.spec_bytes = orjson.dumps(build_spec(state.faults, state.product))
     return app

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
-from interopcheck.sandbox.fields import FIELDS
+from interopcheck.sandbox.fields import FIELDS, Field
 
 #: What ends each CSV line (RFC 4180); stored lines have none.
 CRLF = "\r\n"
@@ -30,10 +31,13 @@ def csv_cell(value: Any) -> str:
 
 
 class CsvLines:
-    """Formats the header and the records of one entity as CSV lines (without line ends); one per thread."""
+    """Formats the header and the records of one entity as CSV lines (without line ends); one per thread.
 
-    def __init__(self, entity: str) -> None:
-        self.columns = [f.name for f in FIELDS[entity]]
+    The columns are `fields` (a product's field table for the entity), by default the standard's.
+    """
+
+    def __init__(self, entity: str, fields: Sequence[Field] | None = None) -> None:
+        self.columns = [f.name for f in (FIELDS[entity] if fields is None else fields)]
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="")
 

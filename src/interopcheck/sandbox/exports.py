@@ -20,7 +20,6 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from interopcheck.entities import ENTITIES
 from interopcheck.sandbox.csvline import CRLF, CsvLines
 from interopcheck.sandbox.faults import apply_record_faults, record_faults
 from interopcheck.sandbox.fields import data_dictionary
@@ -44,7 +43,7 @@ def export_body(state: SandboxState, entity: str, fmt: str, since: str | None) -
 def _stored(state: SandboxState, entity: str, fmt: str, since: str | None, stop: int | None) -> Iterator[bytes]:
     """The fast path: the stored JSON or CSV text of each row, never parsed (a chunk per batch of rows)."""
     if fmt == "csv":
-        yield (CsvLines(entity).header() + CRLF).encode()
+        yield (CsvLines(entity, state.product.fields(entity)).header() + CRLF).encode()
     end = "\n" if fmt == "ndjson" else CRLF
     for batch in state.store.texts(entity, "json" if fmt == "ndjson" else "csv", since, limit=stop):
         yield (end.join(batch) + end).encode()
@@ -54,7 +53,7 @@ def _rebuilt(state: SandboxState, entity: str, fmt: str, since: str | None, stop
     """Each record parsed and rewritten by the record faults (and repeated under `export-duplicates`)."""
     faults = record_faults(state.faults)
     duplicates = "export-duplicates" in state.faults
-    lines = CsvLines(entity)
+    lines = CsvLines(entity, state.product.fields(entity))
     if fmt == "csv":
         yield (lines.header() + CRLF).encode()
     end = "\n" if fmt == "ndjson" else CRLF
@@ -79,9 +78,9 @@ async def export_file(request: Request) -> Response:
         return denied
     name = request.path_params["file"]
     if name == "data-dictionary.json":
-        return json_response(data_dictionary())
+        return json_response(data_dictionary(state.product.table))
     entity, _, fmt = name.rpartition(".")
-    if entity not in ENTITIES or fmt not in ("ndjson", "csv"):
+    if entity not in state.product.entities or fmt not in ("ndjson", "csv"):
         return problem(state, 404, "Not Found", "No such export file.", instance=request.url.path)
     raw = request.query_params.get("since")
     try:
@@ -100,7 +99,7 @@ def publish_exports(state: SandboxState) -> PublishedExports | None:
         return None
     published = PublishedExports()
     try:
-        published.publish(lambda entity, fmt: export_body(state, entity, fmt, None))
+        published.publish(lambda entity, fmt: export_body(state, entity, fmt, None), state.product.entities)
     except BaseException:
         published.close()
         raise
@@ -115,12 +114,13 @@ async def kickoff(request: Request) -> Response:
     if request.headers.get("prefer", "").strip().lower() != "respond-async":
         return problem(state, 400, "Bad Request", "Send the header Prefer: respond-async.", instance=request.url.path)
     types_raw = request.query_params.get("_type")
-    types = [t.strip() for t in types_raw.split(",")] if types_raw else list(ENTITIES)
-    unknown = [t for t in types if t not in ENTITIES]
+    served = state.product.entities
+    types = [t.strip() for t in types_raw.split(",")] if types_raw else list(served)
+    unknown = [t for t in types if t not in served]
     raw_since = request.query_params.get("_since")
     try:
         if unknown:
-            raise ValueError(f"unknown _type {', '.join(map(repr, unknown))}; known: {', '.join(ENTITIES)}")
+            raise ValueError(f"unknown _type {', '.join(map(repr, unknown))}; known: {', '.join(served)}")
         since = parse_since(raw_since) if raw_since is not None else None
     except ValueError as exc:
         return problem(state, 400, "Bad Request", str(exc), instance=request.url.path)

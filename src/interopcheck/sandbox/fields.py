@@ -6,6 +6,7 @@ the CSV export's columns and the data dictionary (`/v1/exports/data-dictionary.j
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ class Field:
     nullable: bool = False
     codelist: str | None = None
     schema: dict[str, Any] | None = None  # explicit JSON Schema for objects, arrays and patterns
+    standard: str | None = None  # the standard field a supplier's own field stands for (None: this one, `/name`)
 
     def column_type(self) -> str:
         """The type the data dictionary gives: a code list's JSON type (its codes may be numbers), else `type`."""
@@ -255,9 +257,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 }
 
 
-def record_schema(entity: str) -> dict[str, Any]:
-    """The strict JSON Schema of one record of `entity` (no unknown fields)."""
-    fields = FIELDS[entity]
+def record_schema(entity: str, fields: Sequence[Field] | None = None) -> dict[str, Any]:
+    """The strict JSON Schema of one record of `entity` (no unknown fields), from `fields` (default: the standard's)."""
+    fields = FIELDS[entity] if fields is None else fields
     return {
         "type": "object",
         "description": f"A {entity} record in the housing standard's shape ({STANDARDS_BASE}/{entity}.json).",
@@ -267,8 +269,9 @@ def record_schema(entity: str) -> dict[str, Any]:
     }
 
 
-def data_dictionary() -> dict[str, Any]:
-    """The data dictionary of the export: every column of every entity, with its standard pointer."""
+def data_dictionary(table: Mapping[str, Sequence[Field]] | None = None) -> dict[str, Any]:
+    """The data dictionary of the export: every column of every entity of `table` (default: the standard's), with its standard pointer."""
+    table = FIELDS if table is None else table
     return {
         "version": "1.0",
         "entities": {
@@ -281,12 +284,12 @@ def data_dictionary() -> dict[str, Any]:
                         "description": f.description,
                         "required": f.required,
                         "nullable": f.nullable,
-                        "standard": f"/{f.name}",
+                        "standard": f.standard or f"/{f.name}",
                         **({"codelist": f.codelist} if f.codelist else {}),
                     }
                     for f in fields
                 ],
             }
-            for entity, fields in FIELDS.items()
+            for entity, fields in table.items()
         },
     }

@@ -23,6 +23,7 @@ import orjson
 from interopcheck.entities import ENTITIES
 from interopcheck.sandbox import codelists as cl
 from interopcheck.sandbox.csvline import CsvLines
+from interopcheck.sandbox.products import REFERENCE, Product
 
 #: The table layout; a cached database file of another layout is generated again.
 LAYOUT = "4"
@@ -346,55 +347,62 @@ class _Builders:
         return getattr(self, entity.replace("-", "_"))
 
 
-def iter_records(entity: str, *, records: int = 300, seed: int = 1) -> Iterator[dict[str, Any]]:
-    """Yield every record of `entity` for `records` properties and `seed`, one at a time."""
+def iter_records(entity: str, *, records: int = 300, seed: int = 1, product: Product = REFERENCE) -> Iterator[dict[str, Any]]:
+    """Yield every record of `entity` for `records` properties and `seed`, one at a time, in `product`'s shape.
+
+    Records are built in the standard's shape (so a product serves the same data as the reference)
+    and converted to the product's fields, names and codes.
+    """
     counts = entity_counts(records)
     build = _Builders(seed, counts).builder(entity)
     rng = random.Random(seed * 100 + ENTITIES.index(entity))
     for i in range(counts[entity]):
-        yield build(rng, i)
+        yield product.to_supplier(entity, build(rng, i))
 
 
-def create_schema(conn: sqlite3.Connection) -> None:
-    """Create the entity tables (seq is the cursor order; updated_at is indexed for filters)."""
+def create_schema(conn: sqlite3.Connection, entities: tuple[str, ...] = ENTITIES) -> None:
+    """Create the tables of `entities` (seq is the cursor order; updated_at is indexed for filters), dropping every old entity table."""
     for entity in ENTITIES:
+        conn.execute(f"DROP TABLE IF EXISTS {table_name(entity)}")
+    for entity in entities:
         t = table_name(entity)
-        conn.execute(f"DROP TABLE IF EXISTS {t}")
         conn.execute(f"CREATE TABLE {t} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, updated_at TEXT NOT NULL, json TEXT NOT NULL, csv TEXT NOT NULL)")
     conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-def _index(conn: sqlite3.Connection) -> None:
+def _index(conn: sqlite3.Connection, entities: tuple[str, ...]) -> None:
     """Create the id and updated_at indexes (after loading: faster than during)."""
-    for entity in ENTITIES:
+    for entity in entities:
         t = table_name(entity)
         conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {t}_id ON {t}(id)")
         conn.execute(f"CREATE INDEX IF NOT EXISTS {t}_updated ON {t}(updated_at)")
 
 
-def generate(target: sqlite3.Connection | str | Path, *, records: int = 300, seed: int = 1, batch_size: int = 5000) -> dict[str, int]:
-    """Fill `target` (a connection, a file path or ":memory:") with the synthetic dataset; return the counts."""
+def generate(
+    target: sqlite3.Connection | str | Path, *, records: int = 300, seed: int = 1, batch_size: int = 5000, product: Product = REFERENCE
+) -> dict[str, int]:
+    """Fill `target` (a connection, a file path or ":memory:") with `product`'s synthetic dataset; return the counts."""
     conn = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(str(target))
     try:
         conn.execute("PRAGMA synchronous=OFF")
-        create_schema(conn)
-        for entity in ENTITIES:
+        create_schema(conn, product.entities)
+        for entity in product.entities:
             sql = f"INSERT INTO {table_name(entity)} (id, updated_at, json, csv) VALUES (?, ?, ?, ?)"
             batch: list[tuple[str, str, str, str]] = []
-            line = CsvLines(entity).line
-            for rec in iter_records(entity, records=records, seed=seed):
+            line = CsvLines(entity, product.fields(entity)).line
+            for rec in iter_records(entity, records=records, seed=seed, product=product):
                 batch.append((rec["id"], rec["updated_at"], orjson.dumps(rec).decode(), line(rec)))
                 if len(batch) >= batch_size:
                     conn.executemany(sql, batch)
                     batch.clear()
             if batch:
                 conn.executemany(sql, batch)
-        _index(conn)
-        conn.executemany(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (("records", str(records)), ("seed", str(seed)), ("layout", LAYOUT))
-        )
+        _index(conn, product.entities)
+        meta = (("records", str(records)), ("seed", str(seed)), ("layout", LAYOUT), ("product", product.name))
+        conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta)
         conn.commit()
     finally:
         if not isinstance(target, sqlite3.Connection):
             conn.close()
-    return entity_counts(records)
+    counts = entity_counts(records)
+    return {e: n for e, n in counts.items() if e in product.entities}

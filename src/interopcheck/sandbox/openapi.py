@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from interopcheck.entities import ENTITIES
-from interopcheck.sandbox.fields import FIELDS, data_dictionary, record_schema
-from interopcheck.sandbox.web import COLLECTIONS
+from interopcheck.sandbox.fields import data_dictionary, record_schema
+from interopcheck.sandbox.products import REFERENCE, Product
+from interopcheck.sandbox.web import collections_of
 
 SERVER = "sandbox.example-housing.test"
 _REF = "#/components/"
@@ -39,7 +39,11 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 
 _SECURED = [{"oauth2": []}]
-_TYPE_PATTERN = "^(" + "|".join(ENTITIES) + ")(,(" + "|".join(ENTITIES) + "))*$"
+
+
+def _type_pattern(entities: tuple[str, ...]) -> str:
+    """The pattern of the export job's `_type`: a comma-separated list of `entities`."""
+    return "^(" + "|".join(entities) + ")(,(" + "|".join(entities) + "))*$"
 
 
 def _collection_ops(segment: str, entity: str) -> dict[str, Any]:
@@ -90,12 +94,12 @@ def _export_ops(entity: str) -> dict[str, Any]:
     return ops
 
 
-def _schemas() -> dict[str, Any]:
-    """Every component schema: records, pages, problems, token, exports."""
+def _schemas(product: Product) -> dict[str, Any]:
+    """Every component schema: records (in the product's fields), pages, problems, token, exports."""
     schemas: dict[str, Any] = {}
-    for entity in ENTITIES:
+    for entity in product.entities:
         name = pascal(entity)
-        schemas[name] = record_schema(entity)
+        schemas[name] = record_schema(entity, product.fields(entity))
         schemas[f"{name}Page"] = {
             "type": "object",
             "properties": {"data": {"type": "array", "items": _ref("schemas", name)}, "links": _ref("schemas", "Links"), "meta": _ref("schemas", "Meta")},
@@ -128,18 +132,21 @@ def _schemas() -> dict[str, Any]:
         "required": ["access_token", "token_type", "expires_in"],
         "additionalProperties": False,
     }
-    priority = next(f for f in FIELDS["repair"] if f.name == "priority").json_schema()
-    schemas["RepairRequest"] = {
-        "type": "object",
-        "properties": {
-            "property_id": {"type": "string", "minLength": 1},
-            "priority": priority,
-            "description": {"type": "string", "minLength": 1, "maxLength": 2000},
-            "damp_and_mould": {"type": "boolean"},
-        },
-        "required": ["property_id", "priority", "description"],
-        "additionalProperties": False,
-    }
+    if "repair" in product.entities:
+        prio_name = product.supplier_name("repair", "priority")
+        priority = next(f for f in product.fields("repair") if f.name == prio_name).json_schema()
+        schemas["RepairRequest"] = {
+            "type": "object",
+            "properties": {
+                "property_id": {"type": "string", "minLength": 1},
+                prio_name: priority,
+                "description": {"type": "string", "minLength": 1, "maxLength": 2000},
+                "damp_and_mould": {"type": "boolean"},
+            },
+            "required": ["property_id", prio_name, "description"],
+            "additionalProperties": False,
+        }
+    example = "asb-case" if "asb-case" in product.entities else product.entities[-1]
     column = {"type": "object", "required": ["name", "type", "description", "standard"]}
     schemas["DataDictionary"] = {
         "type": "object",
@@ -149,7 +156,7 @@ def _schemas() -> dict[str, Any]:
             "entities": {"type": "object", "additionalProperties": {"type": "object", "properties": {"standard": {"type": "string"}, "columns": {"type": "array", "items": column}}, "required": ["columns"]}},
         },
         "required": ["entities"],
-        "example": {"version": "1.0", "entities": {"asb-case": data_dictionary()["entities"]["asb-case"]}},
+        "example": {"version": "1.0", "entities": {example: data_dictionary({example: product.fields(example)})["entities"][example]}},
     }
     schemas["ExportJobAccepted"] = {"type": "object", "properties": {"status": {"type": "string", "enum": ["accepted"]}, "job": {"type": "string", "format": "uri"}}, "required": ["status", "job"]}
     schemas["ExportJobStatus"] = {"type": "object", "properties": {"status": {"type": "string", "enum": ["in-progress"]}}, "required": ["status"]}
@@ -163,7 +170,7 @@ def _schemas() -> dict[str, Any]:
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "properties": {"type": {"type": "string", "enum": list(ENTITIES)}, "url": {"type": "string", "format": "uri"}, "count": {"type": "integer", "minimum": 0}},
+                    "properties": {"type": {"type": "string", "enum": list(product.entities)}, "url": {"type": "string", "format": "uri"}, "count": {"type": "integer", "minimum": 0}},
                     "required": ["type", "url", "count"],
                     "additionalProperties": False,
                 },
@@ -176,7 +183,7 @@ def _schemas() -> dict[str, Any]:
     return schemas
 
 
-def _components() -> dict[str, Any]:
+def _components(product: Product) -> dict[str, Any]:
     """Security scheme, shared parameters, error responses and schemas."""
     problem = _json(_ref("schemas", "Problem"), "application/problem+json")
     return {
@@ -205,12 +212,12 @@ def _components() -> dict[str, Any]:
             "Unprocessable": {"description": "The body breaks the rules of the operation.", "content": problem},
             "ServerError": {"description": "The server failed.", "content": problem},
         },
-        "schemas": _schemas(),
+        "schemas": _schemas(product),
     }
 
 
-def _paths() -> dict[str, Any]:
-    """Every path the app serves."""
+def _paths(product: Product) -> dict[str, Any]:
+    """Every path the app serves for `product`."""
     paths: dict[str, Any] = {
         "/openapi.json": {
             "get": {
@@ -243,9 +250,19 @@ def _paths() -> dict[str, Any]:
             }
         },
     }
-    for segment, entity in COLLECTIONS.items():
+    for segment, entity in collections_of(product).items():
         paths.update(_collection_ops(segment, entity))
-    paths["/v1/repairs"]["post"] = {
+    if "repair" in product.entities:
+        paths["/v1/repairs"]["post"] = _create_repair()
+    for entity in product.entities:
+        paths.update(_export_ops(entity))
+    paths.update(_export_paths(product))
+    return paths
+
+
+def _create_repair() -> dict[str, Any]:
+    """POST /v1/repairs."""
+    return {
         "operationId": "createRepair",
         "summary": "Report a repair",
         "tags": ["repair"],
@@ -260,8 +277,11 @@ def _paths() -> dict[str, Any]:
             **_errors(400, 401, 422, 500),
         },
     }
-    for entity in ENTITIES:
-        paths.update(_export_ops(entity))
+
+
+def _export_paths(product: Product) -> dict[str, Any]:
+    """The data dictionary, the export job's kick-off and its status."""
+    paths: dict[str, Any] = {}
     paths["/v1/exports/data-dictionary.json"] = {
         "get": {
             "operationId": "getDataDictionary",
@@ -278,7 +298,7 @@ def _paths() -> dict[str, Any]:
             "tags": ["export"],
             "security": _SECURED,
             "parameters": [
-                {"name": "_type", "in": "query", "description": "Comma-separated entities (default: all).", "schema": {"type": "string", "pattern": _TYPE_PATTERN}},
+                {"name": "_type", "in": "query", "description": "Comma-separated entities (default: all).", "schema": {"type": "string", "pattern": _type_pattern(product.entities)}},
                 {"name": "_since", "in": "query", "description": "Only records changed at or after this time (RFC 3339).", "schema": {"type": "string", "format": "date-time"}},
                 {"name": "Prefer", "in": "header", "required": True, "description": "Must be respond-async.", "schema": {"type": "string", "enum": ["respond-async"]}},
             ],
@@ -313,21 +333,24 @@ def _paths() -> dict[str, Any]:
     return paths
 
 
-def build_spec(faults: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The OpenAPI 3.1 document the sandbox serves (its servers are http:// under `http-only`)."""
+def build_spec(faults: frozenset[str] = frozenset(), product: Product = REFERENCE) -> dict[str, Any]:
+    """The OpenAPI 3.1 document `product`'s sandbox serves (its servers are http:// under `http-only`)."""
     scheme = "http" if "http-only" in faults else "https"
+    description = "The reference supplier sandbox of interopcheck: a housing API whose records follow the housing data standards, with cursor pagination, updated_since filters, bulk export and an asynchronous export job."
+    if product is not REFERENCE:
+        description += f" This is its {product.name} product: {product.summary}."
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Example Housing reference sandbox",
+            "title": product.title,
             "version": "1.0.0",
-            "description": "The reference supplier sandbox of interopcheck: a housing API whose records follow the housing data standards, with cursor pagination, updated_since filters, bulk export and an asynchronous export job.",
+            "description": description,
             "contact": {"name": "Example Housing API team", "email": "api@example-housing.test", "url": f"https://{SERVER}/support"},
             "license": {"name": "Open Government Licence v3.0", "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
         },
         "servers": [{"url": f"{scheme}://{SERVER}", "description": "Sandbox"}],
         "security": _SECURED,
-        "tags": [{"name": t} for t in (*ENTITIES, "export", "auth", "meta")],
-        "paths": _paths(),
-        "components": _components(),
+        "tags": [{"name": t} for t in (*product.entities, "export", "auth", "meta")],
+        "paths": _paths(product),
+        "components": _components(product),
     }

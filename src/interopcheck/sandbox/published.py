@@ -50,11 +50,11 @@ class PublishedExports:
         self._files: dict[tuple[str, str], Published] = {}
         self._lock = threading.Lock()
 
-    def publish(self, render: Callable[[str, str], Iterable[bytes]]) -> None:
-        """Write every entity's NDJSON and CSV export with `render(entity, fmt)` (an iterator of bytes)."""
+    def publish(self, render: Callable[[str, str], Iterable[bytes]], entities: Iterable[str] = ENTITIES) -> None:
+        """Write the NDJSON and CSV export of each of `entities` with `render(entity, fmt)` (an iterator of bytes)."""
         self._folder = tempfile.TemporaryDirectory(prefix="interopcheck-sandbox-exports-")
         folder = Path(self._folder.name)
-        for entity in ENTITIES:
+        for entity in entities:
             for fmt in FORMATS:
                 path = folder / f"{entity}.{fmt}"
                 digest = hashlib.blake2b(digest_size=16)

@@ -23,18 +23,19 @@ from interopcheck.errors import LiveError, UsageError
 from interopcheck.sandbox.app import build_app
 from interopcheck.sandbox.exports import publish_exports
 from interopcheck.sandbox.faults import SLOW_DELAY_S, parse_faults
+from interopcheck.sandbox.products import REFERENCE, product_named
 from interopcheck.sandbox.store import Store
 from interopcheck.sandbox.web import SandboxState
 
 CLIENT_ID = "interopcheck-sandbox"
 CLIENT_SECRET = "sandbox-secret-not-a-secret"
-DECLARATION_PATH = Path(__file__).resolve().parent / "declaration.yaml"
+DECLARATION_PATH = REFERENCE.declaration_path
 START_TIMEOUT_S = 15.0
 
 
 @dataclass(frozen=True)
 class SandboxConfig:
-    """How to run the sandbox: data size and seed, faults, where the data lives, where to listen."""
+    """How to run the sandbox: which product, data size and seed, faults, where the data lives, where to listen."""
 
     records: int = 300
     seed: int = 1
@@ -42,6 +43,7 @@ class SandboxConfig:
     db_path: str | Path | None = None  # None: in memory
     host: str = "127.0.0.1"
     port: int = 0  # 0: a free port
+    product: str = REFERENCE.name  # a name of `sandbox.products.PRODUCTS`
 
 
 class SandboxServer:
@@ -53,15 +55,16 @@ class SandboxServer:
             raise UsageError(f"--records must be 0 or more, not {config.records}")
         self.config = config
         self.faults = parse_faults(config.faults)
+        self.product = product_named(config.product)
         self.client_id = CLIENT_ID
         self.client_secret = CLIENT_SECRET
-        self.declaration_path = DECLARATION_PATH
+        self.declaration_path = self.product.declaration_path
         self.store = Store(config.db_path)
-        if not self.store.is_filled(records=config.records, seed=config.seed):
-            self.store.fill(records=config.records, seed=config.seed)
+        if not self.store.is_filled(records=config.records, seed=config.seed, product=self.product):
+            self.store.fill(records=config.records, seed=config.seed, product=self.product)
         self.state = SandboxState(
             store=self.store, faults=self.faults, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-            records=config.records, seed=config.seed, slow_delay=SLOW_DELAY_S,
+            records=config.records, seed=config.seed, slow_delay=SLOW_DELAY_S, product=self.product,
         )
         self.state.published = publish_exports(self.state)
         self.app = build_app(self.state)

@@ -16,6 +16,7 @@ import orjson
 
 from interopcheck.sandbox.csvline import CsvLines
 from interopcheck.sandbox.generate import LAYOUT, PREFIXES, generate, table_name
+from interopcheck.sandbox.products import REFERENCE, Product
 
 #: The stored text columns an export can stream.
 TEXT_COLUMNS = ("json", "csv")
@@ -53,18 +54,19 @@ class Store:
                 self._opened.append(conn)
         return conn
 
-    def fill(self, *, records: int, seed: int) -> dict[str, int]:
-        """Generate the synthetic dataset into the store (replacing what was there)."""
+    def fill(self, *, records: int, seed: int, product: Product = REFERENCE) -> dict[str, int]:
+        """Generate `product`'s synthetic dataset into the store (replacing what was there)."""
         with self._write_lock:
-            return generate(self._keeper, records=records, seed=seed)
+            return generate(self._keeper, records=records, seed=seed, product=product)
 
-    def is_filled(self, *, records: int, seed: int) -> bool:
-        """Whether the store already holds the dataset of `records` and `seed` (a reused db file)."""
+    def is_filled(self, *, records: int, seed: int, product: Product = REFERENCE) -> bool:
+        """Whether the store already holds `product`'s dataset of `records` and `seed` (a reused db file)."""
         try:
             meta = dict(self._keeper.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error:
             return False
-        return meta.get("records") == str(records) and meta.get("seed") == str(seed) and meta.get("layout") == LAYOUT
+        wanted = {"records": str(records), "seed": str(seed), "layout": LAYOUT, "product": product.name}
+        return all(meta.get(k) == v for k, v in wanted.items())
 
     def count(self, entity: str, since: str | None = None) -> int:
         """How many records of `entity` there are (changed at or after `since`, when given)."""
@@ -119,14 +121,14 @@ class Store:
         finally:
             conn.close()
 
-    def insert(self, entity: str, build: Callable[[str], tuple[str, str, str]]) -> tuple[int, str]:
-        """Insert the record `build(new_id)` returns (as JSON text), with its CSV line; returns its (seq, json)."""
+    def insert(self, entity: str, build: Callable[[str], tuple[str, str, str]], product: Product = REFERENCE) -> tuple[int, str]:
+        """Insert the record `build(new_id)` returns (as JSON text, in `product`'s shape), with its CSV line; returns its (seq, json)."""
         t = table_name(entity)
         with self._write_lock:
             conn = self.conn
             seq = (conn.execute(f"SELECT coalesce(max(seq), 0) FROM {t}").fetchone()[0]) + 1
             record_id, updated_at, text = build(f"{PREFIXES[entity]}-N{seq:07d}")
-            line = CsvLines(entity).line(orjson.loads(text))
+            line = CsvLines(entity, product.fields(entity)).line(orjson.loads(text))
             conn.execute(f"INSERT INTO {t} (seq, id, updated_at, json, csv) VALUES (?, ?, ?, ?, ?)", (seq, record_id, updated_at, text, line))
             conn.commit()
         return seq, text

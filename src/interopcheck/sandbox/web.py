@@ -18,6 +18,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from interopcheck.sandbox.products import REFERENCE, Product
 from interopcheck.sandbox.published import PublishedExports
 from interopcheck.sandbox.store import Store
 
@@ -42,6 +43,11 @@ COLLECTIONS: dict[str, str] = {
 SEGMENTS: dict[str, str] = {entity: segment for segment, entity in COLLECTIONS.items()}
 
 
+def collections_of(product: Product) -> dict[str, str]:
+    """Collection path segment -> entity, for the entities `product` serves (in the standard's order)."""
+    return {segment: entity for segment, entity in COLLECTIONS.items() if entity in product.entities}
+
+
 @dataclass
 class SandboxState:
     """The running sandbox's mutable state: data, faults, issued tokens and export jobs."""
@@ -53,12 +59,18 @@ class SandboxState:
     records: int
     seed: int
     slow_delay: float
+    product: Product = REFERENCE  # which entities are served, and in which fields and codes
     tokens: dict[str, float] = field(default_factory=dict)
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     published: PublishedExports | None = None  # full exports as files (`SandboxServer` publishes them at start)
     data_responses: int = 0  # data responses answered under the `slow` fault
     delayed: int = 0  # of which held back (observable in tests)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def collections(self) -> dict[str, str]:
+        """Collection path segment -> entity, for the entities the product serves."""
+        return collections_of(self.product)
 
     def issue_token(self) -> str:
         """A new bearer token valid for an hour."""
