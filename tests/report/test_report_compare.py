@@ -44,12 +44,12 @@ def test_missing_requirement_is_a_difference(good: dict[str, Any], flawed: dict[
 
 
 def test_mixed_profiles_refused_unless_allowed(good: dict[str, Any], flawed: dict[str, Any]) -> None:
-    flawed["profile"]["version"] = "1.2.0"
-    with pytest.raises(ReportError, match="different profiles .*profile version: Bidder A 1.1.0, Bidder B 1.2.0"):
+    flawed["profile"]["version"] = "1.1.0"
+    with pytest.raises(ReportError, match="different profiles .*profile version: Bidder A 1.0.0, Bidder B 1.1.0"):
         compare([good, flawed])
     result = compare([good, flawed], allow_mixed=True)
-    assert result.mixed == ("profile version: Bidder A 1.1.0, Bidder B 1.2.0",)
-    assert "profile version: Bidder A 1.1.0, Bidder B 1.2.0" in render_html(result)
+    assert result.mixed == ("profile version: Bidder A 1.0.0, Bidder B 1.1.0",)
+    assert "profile version: Bidder A 1.0.0, Bidder B 1.1.0" in render_html(result)
     assert "profile version" in render_md(result)
 
 
