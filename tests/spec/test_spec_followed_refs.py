@@ -138,3 +138,29 @@ def test_remote_refs_in_examples_are_never_fetched_and_a_404_is_a_finding(spec_s
     ], validation.errors
     assert "HTTP 404" in validation.errors[0].message and "missing.json" in validation.errors[0].message
     assert validation.errors[0].line == 18
+
+
+def test_a_property_named_like_a_data_keyword_is_still_walked() -> None:
+    from interopcheck.spec.refwalk import iter_refs
+
+    schema = {"properties": {"example": {"$ref": "#/components/schemas/Example"}, "default": {"items": {"$ref": "#/D"}}},
+              "example": {"$ref": "#/not/a/ref"}, "examples": [{"$ref": "#/nor/this"}]}
+    assert sorted(ref for _, ref in iter_refs({"openapi": "3.1.0", "components": {"schemas": {"S": schema}}})) == [
+        "#/D", "#/components/schemas/Example"
+    ]
+    swagger = {"swagger": "2.0", "paths": {"/x": {"get": {"responses": {"200": {
+        "description": "ok", "schema": {"$ref": "#/definitions/X"}, "examples": {"application/json": {"$ref": "#/data"}}}}}}}}
+    assert [ref for _, ref in iter_refs(swagger)] == ["#/definitions/X"]
+
+
+def test_one_operation_id_in_two_referenced_files_is_a_duplicate(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("get:\n  operationId: same\n  responses: {'200': {description: ok}}\n")
+    (tmp_path / "b.yaml").write_text("get:\n  operationId: same\n  responses: {'200': {description: ok}}\n")
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: 'a.yaml'}\n  /b: {$ref: 'b.yaml'}\n"
+    )
+    validation = validate_spec(load_spec(str(tmp_path / "api.yaml")))
+    assert [(issue.pointer.partition("#")[0].rsplit("/", 1)[-1], issue.pointer.partition("#")[2], issue.line) for issue in validation.errors] == [
+        ("b.yaml", "/get/operationId", 2)
+    ], validation.errors
+    assert "a.yaml#/get/operationId" in validation.errors[0].message
