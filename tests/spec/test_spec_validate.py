@@ -45,9 +45,9 @@ def test_every_error_is_reported_with_pointer_and_line(tmp_path: Path) -> None:
     result = validate_spec(load(tmp_path, data))
     assert not result.valid
     by_pointer = {issue.pointer: issue for issue in result.errors}
-    assert {"/info/title", "/components/schemas/A", "/components/schemas/B"} <= set(by_pointer)
+    assert {"/info/title", "/components/schemas/A/type", "/components/schemas/B/type"} <= set(by_pointer)
     assert by_pointer["/info/title"].line == 4
-    assert by_pointer["/components/schemas/B"].line is not None
+    assert by_pointer["/components/schemas/B/type"].line is not None
     assert all("\n" not in issue.message for issue in result.errors)
 
 

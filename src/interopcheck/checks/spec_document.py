@@ -55,8 +55,10 @@ def valid_openapi(ctx: CheckContext) -> Decision:
     evidence = _not_fetched_evidence(ctx.index, remote)
     if ctx.validation.valid:
         return passed(f"valid OpenAPI {ctx.validation.version} ({engine}){unfetched}", evidence)
-    findings = [
-        Finding(issue.message, Location(issue.pointer, issue.line, source)) for issue in ctx.validation.errors
+    findings = [  # an error in a `$ref`d file (`<file URI>#<pointer>`) is located in that file
+        Finding(issue.message, ctx.index.location(issue.pointer) if ctx.index is not None and "#" in issue.pointer
+                else Location(issue.pointer, issue.line, source))
+        for issue in ctx.validation.errors
     ]
     count = len(findings)
     summary = f"{count} structural error(s) against the OpenAPI {ctx.validation.version} schema ({engine})"

@@ -14,8 +14,11 @@ class SpecDocument:
     `externals` maps the absolute URI of each other file that was `$ref`d (beside the spec)
     to its parsed data. `remote_refs` lists, as (site, reference as written), every network
     `$ref` that was not fetched: a site in the root file is a JSON pointer, a site in another
-    file is `<file URI>#<pointer>`. `line_of(pointer)` returns the 1-based line of a JSON
-    pointer in the root file, or None; it is lazy, so a spec without findings never pays for it.
+    file is `<file URI>#<pointer>`. `unreadable` maps each `$ref`d document that could not be used
+    (not JSON or YAML, such as a Markdown file; or a remote one that could not be fetched) to why:
+    its references are findings of validation, not a read error. `line_of(pointer)` returns the
+    1-based line of a JSON pointer in the root file, or None; it is lazy, so a spec without
+    findings never pays for it. `line_at(site)` does the same for a place in any loaded file.
     """
 
     data: Any
@@ -27,6 +30,8 @@ class SpecDocument:
     externals: dict[str, Any] = field(default_factory=dict)
     remote_refs: tuple[tuple[str, str], ...] = ()
     line_finder: Callable[[str], int | None] | None = field(default=None, compare=False, repr=False)
+    unreadable: dict[str, str] = field(default_factory=dict)
+    external_lines: dict[str, Callable[[str], int | None]] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, pointer: str) -> int | None:
         """1-based line of `pointer` in the root file, when it can be found."""
@@ -34,5 +39,19 @@ class SpecDocument:
             return None
         try:
             return self.line_finder(pointer)
+        except Exception:  # noqa: BLE001 - a line number is a convenience, never a crash
+            return None
+
+    def line_at(self, site: str) -> int | None:
+        """1-based line of a place named as the index names it: a JSON pointer in the root file, or
+        `<file URI>#<pointer>` in a file beside the spec (None for a file fetched or not found)."""
+        if site == "" or site.startswith("/"):
+            return self.line_of(site)
+        uri, hash_, pointer = site.partition("#")
+        finder = self.external_lines.get(uri)
+        if not hash_ or finder is None:
+            return None
+        try:
+            return finder(pointer)
         except Exception:  # noqa: BLE001 - a line number is a convenience, never a crash
             return None

@@ -19,8 +19,9 @@ from urllib.parse import unquote, urlsplit
 from interopcheck.model import Location
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.operations import HTTP_METHODS, Operation, operations
-from interopcheck.spec.pointer import at, join
+from interopcheck.spec.pointer import at, from_fragment, join
 from interopcheck.spec.refs import join_ref
+from interopcheck.spec.refwalk import iter_refs
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,13 @@ class SpecIndex:
             return 0
 
     def get(self, pointer: str) -> Any:
-        """The node at `pointer` in the root document, or None."""
-        return at(self.data, pointer)
+        """The node at `pointer` in the root document, or at `<file URI>#<pointer>` in a file
+        beside the spec (as `site` names places, e.g. an operation in a `$ref`d path item), or None."""
+        if pointer == "" or pointer.startswith("/"):
+            return at(self.data, pointer)
+        uri, hash_, inner = pointer.partition("#")
+        data = self.document.externals.get(uri)
+        return at(data, inner) if hash_ and data is not None else None
 
     @property
     def root_uri(self) -> str:
@@ -98,6 +104,7 @@ class SpecIndex:
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                 return Target(node, uri, pointer)
             uri, pointer, data = self.ref_document(node["$ref"], uri)
+            pointer = from_fragment(pointer)  # RFC 6901 section 6: percent-decoded, then a JSON pointer
             if data is _MISSING:
                 remote = urlsplit(uri).scheme.lower() in ("http", "https")
                 return Target(None, uri, pointer, uri if remote else "")
@@ -109,7 +116,8 @@ class SpecIndex:
         return self.target({"$ref": ref}, base=self.root_uri).node
 
     def ref_document(self, ref: str, base: str) -> tuple[str, str, Any]:
-        """(document URI, fragment, document data or _MISSING) for `ref` written in document `base`."""
+        """(document URI, fragment as written (percent-encoded), document data or _MISSING) for `ref`
+        written in document `base`."""
         target, _, fragment = ref.partition("#")
         if not target:
             uri = base
@@ -124,11 +132,11 @@ class SpecIndex:
 
     def location(self, pointer: str) -> Location:
         """A Location for `pointer` with its line number when known; for `<file URI>#<pointer>`
-        (a place in a file beside the spec) the file is named as the spec is, without a line."""
+        (a place in a file beside the spec) the file is named as the spec is, with its line there."""
         if pointer == "" or pointer.startswith("/") or "#" not in pointer:
             return Location(pointer=pointer, line=self.document.line_of(pointer), file=self.document.source)
         uri, _, inner = pointer.partition("#")
-        return Location(pointer=inner, line=None, file=self._display(uri))
+        return Location(pointer=inner, line=self.document.line_at(pointer), file=self._display(uri))
 
     def _display(self, uri: str) -> str:
         """A file beside the spec named as the spec is (a relative source gives a relative path)."""
@@ -256,15 +264,6 @@ def build_index(document: SpecDocument) -> SpecIndex:
 
 
 def _collect_refs(data: Any) -> dict[str, str]:
-    refs: dict[str, str] = {}
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        pointer, node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                refs[pointer] = ref
-            stack += [(join(pointer, k), v) for k, v in node.items() if isinstance(v, (dict, list))]
-        elif isinstance(node, list):
-            stack += [(join(pointer, i), v) for i, v in enumerate(node) if isinstance(v, (dict, list))]
-    return refs
+    """Every reference of the root by its site; `$ref` members of example and default values are
+    data, not references (`refwalk`)."""
+    return dict(iter_refs(data))

@@ -14,7 +14,8 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from interopcheck.errors import SpecReadError
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.lines import YamlLineFinder, line_finder
 from interopcheck.spec.refs import join_ref, local_ref, spec_folder
+from interopcheck.spec.refwalk import iter_refs
 from interopcheck.spec.yaml_safe import MAX_DEPTH, parse_yaml
 
 DEFAULT_MAX_BYTES = 50_000_000
@@ -63,10 +65,9 @@ def load_spec(
     text = decode(raw, source)
     fmt, data, yaml_root = _parse(text, source)
     _require_openapi(data, source)
-    externals: dict[str, Any] = {}
-    remote_refs: tuple[tuple[str, str], ...] = ()
+    loaded = _Externals()
     if _EXTERNAL_REF.search(text):
-        externals, remote_refs = _load_externals(
+        loaded = _load_externals(
             data, base_uri, source, allow_remote_refs=allow_remote_refs,
             budget=max(0, max_bytes - len(raw)), timeout=timeout,
         )
@@ -81,9 +82,11 @@ def load_spec(
         format=fmt,
         sha256=hashlib.sha256(raw).hexdigest(),
         size=len(raw),
-        externals=externals,
-        remote_refs=remote_refs,
+        externals=loaded.data,
+        remote_refs=tuple(loaded.not_fetched),
         line_finder=finder,
+        unreadable=loaded.unreadable,
+        external_lines=loaded.lines,
     )
 
 
@@ -275,72 +278,110 @@ def _require_openapi(data: Any, label: str) -> None:
         )
 
 
-def iter_refs(data: Any) -> Iterator[tuple[str, str]]:
-    """Every `$ref` string in `data`, as (pointer of the object holding it, reference)."""
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        pointer, node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                yield pointer, ref
-            stack += [(f"{pointer}/{_esc(k)}", v) for k, v in node.items() if isinstance(v, (dict, list))]
-        elif isinstance(node, list):
-            stack += [(f"{pointer}/{i}", v) for i, v in enumerate(node) if isinstance(v, (dict, list))]
-
-
-def _esc(token: str) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
 def ref_target(base_uri: str, ref: str) -> str:
     """The absolute URI (fragment dropped) of the document `ref` points into, from `base_uri`."""
     target = ref.partition("#")[0]
     return join_ref(base_uri, target) if target else base_uri.partition("#")[0]
 
 
+#: `$ref`d files that are text for people, not JSON or YAML: never parsed (bundlers inline them as strings).
+_TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".rst", ".adoc")
+
+
+@dataclass
+class _Externals:
+    """What `_load_externals` gathers: parsed documents, their line finders, the remote references
+    not fetched and the documents that could not be used (with why)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, Callable[[str], int | None]] = field(default_factory=dict)
+    not_fetched: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)
+
+
+def _why(err: SpecReadError, *labels: str) -> str:
+    """A read error's message without the document's URI or path in front (the finding names it)."""
+    message = err.message
+    for label in labels:
+        if message.startswith(label + ": "):
+            return message[len(label) + 2:]
+    return message
+
+
 def _load_externals(
     root: Any, base_uri: str, label: str, *, allow_remote_refs: bool, budget: int, timeout: float
-) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
+) -> _Externals:
     """Load every document reachable by non-fragment `$ref`s, breadth first, under `budget` bytes.
 
-    Returns (externals, remote refs not fetched): network `$ref`s are only recorded, as
-    (site, reference), unless `allow_remote_refs`. Local files outside the spec's folder tree,
-    and any local file `$ref`d by a document fetched by URL, are never read.
+    Network `$ref`s are only recorded, as (site, reference), unless `allow_remote_refs`. Local
+    files outside the spec's folder tree, and any local file `$ref`d by a document fetched by URL,
+    are never read. `$ref` members of example and default values are data (`refwalk`), never
+    followed. A document that cannot be used (a Markdown file, a 404, a file that is not JSON or
+    YAML) is recorded in `unreadable`: the references to it are findings, not a read error; after
+    a network failure, the same host is not asked again.
     """
-    externals: dict[str, Any] = {}
-    not_fetched: list[tuple[str, str]] = []
+    out = _Externals()
     queue: list[tuple[str, Any]] = [(base_uri, root)]
     root_uri = base_uri.partition("#")[0]
     folder = spec_folder(root_uri)
+    swagger2 = isinstance(root, dict) and "swagger" in root and "openapi" not in root
+    failed_hosts: dict[str, str] = {}
     while queue:
         doc_uri, data = queue.pop(0)
-        for pointer, ref in iter_refs(data):
+        for pointer, ref in iter_refs(data, swagger2=swagger2):
             if ref.startswith("#"):
                 continue
             uri = ref_target(doc_uri, ref)
-            if uri == root_uri or uri in externals:
+            if uri == root_uri or uri in out.data or uri in out.unreadable:
                 continue
-            scheme = urlsplit(uri).scheme.lower()
-            if scheme in ("http", "https"):
-                if not allow_remote_refs:
-                    not_fetched.append((pointer if doc_uri == root_uri else f"{doc_uri}#{pointer}", ref))
-                    continue
-                raw = fetch(uri, max_bytes=budget, timeout=timeout)
-            elif scheme == "file":  # only inside the spec's folder tree, never from a URL (refs.py)
-                path = local_ref(uri, doc_uri, folder).path
-                if path is None or not path.is_file():
-                    continue  # refused or dangling: reported by validation, not a read error
-                raw = read_file(path, max_bytes=budget, label=str(path))
-            else:
-                continue  # urn: and the like: left to validation
-            if len(externals) >= MAX_EXTERNAL_FILES:
+            parts = urlsplit(uri)
+            scheme = parts.scheme.lower()
+            try:
+                if scheme in ("http", "https"):
+                    if not allow_remote_refs:
+                        out.not_fetched.append((pointer if doc_uri == root_uri else f"{doc_uri}#{pointer}", ref))
+                        continue
+                    if parts.netloc in failed_hosts:
+                        out.unreadable[uri] = f"not fetched: {failed_hosts[parts.netloc]}"
+                        continue
+                    if parts.path.lower().endswith(_TEXT_SUFFIXES):
+                        out.unreadable[uri] = "it names a text file, not a JSON or YAML document, so it was not fetched"
+                        continue
+                    try:
+                        raw = fetch(uri, max_bytes=budget, timeout=timeout)
+                    except SpecReadError as err:
+                        if "HTTP " not in err.message:  # no answer at all: do not wait on that host again
+                            failed_hosts[parts.netloc] = f"an earlier fetch from {parts.netloc} failed"
+                        raise
+                elif scheme == "file":  # only inside the spec's folder tree, never from a URL (refs.py)
+                    path = local_ref(uri, doc_uri, folder).path
+                    if path is None or not path.is_file():
+                        continue  # refused or dangling: reported by validation, not a read error
+                    if path.suffix.lower() in _TEXT_SUFFIXES:
+                        out.unreadable[uri] = f"{path.name} is a text file, not a JSON or YAML document"
+                        continue
+                    raw = read_file(path, max_bytes=budget, label=uri)
+                else:
+                    continue  # urn: and the like: left to validation
+                if len(out.data) >= MAX_EXTERNAL_FILES:
+                    raise _TooMany
+                text = decode(raw, uri)
+                fmt, parsed, node = _parse(text, uri)
+            except SpecReadError as err:
+                out.unreadable[uri] = f"it could not be used: {_why(err, uri, urlsplit(uri).path)}"
+                continue
+            except _TooMany:
                 raise SpecReadError(
                     f"{label}: more than {MAX_EXTERNAL_FILES} referenced files",
                     hint="bundle the description into one file",
-                )
+                ) from None
             budget -= len(raw)
-            _, parsed = parse(decode(raw, uri), uri)
-            externals[uri] = parsed
+            out.data[uri] = parsed
+            if scheme == "file":
+                out.lines[uri] = line_finder(text.encode("utf-8"), "json") if fmt == "json" else YamlLineFinder(node if node is not None else text)
             queue.append((uri, parsed))
-    return externals, tuple(not_fetched)
+    return out
+
+
+class _TooMany(Exception):
+    """More referenced files than MAX_EXTERNAL_FILES: the description is refused, not a finding."""

@@ -76,16 +76,21 @@ def operations(index: SpecIndex, data: dict[str, Any]) -> Iterator[Operation]:
     if not isinstance(paths, dict):
         return
     for path, item_raw in paths.items():
-        item_ptr = join("/paths", path)
-        item = index.resolve(item_raw)
+        found = index.target(item_raw, base=index.root_uri)
+        item = found.node
         if not isinstance(item, dict):
             continue
+        item_ptr = join("/paths", path) if item is item_raw else index.site(found.uri, found.pointer)
         shared = _parameters(index, item.get("parameters"), join(item_ptr, "parameters"))
         for method in HTTP_METHODS:
-            op = item.get(method)
+            if not isinstance(item.get(method), dict):
+                continue
+            # an operation `$ref`d from another file (bundlers resolve it as JSON Reference does)
+            found_op = index.target(item[method], base=found.uri)
+            op = found_op.node
             if not isinstance(op, dict):
                 continue
-            op_ptr = join(item_ptr, method)
+            op_ptr = join(item_ptr, method) if found_op.node is item[method] else index.site(found_op.uri, found_op.pointer)
             own = _parameters(index, op.get("parameters"), join(op_ptr, "parameters"))
             merged = {(p.name, p.location): p for p in shared}
             merged.update({(p.name, p.location): p for p in own})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 
 def escape(token: str) -> str:
@@ -13,6 +14,16 @@ def escape(token: str) -> str:
 def unescape(token: str) -> str:
     """Unescape one JSON pointer token (RFC 6901)."""
     return token.replace("~1", "/").replace("~0", "~")
+
+
+def from_fragment(fragment: str) -> str:
+    """The JSON pointer a `$ref`'s URI fragment stands for (without `#`).
+
+    RFC 6901 section 6: a pointer in a URI fragment is percent-encoded (RFC 3986), so the fragment
+    is percent-decoded first (`Property%20Record` -> `Property Record`, `%7E1` -> `~1`) and only
+    then read as a pointer, whose `~1` and `~0` escapes `at` undoes token by token.
+    """
+    return unquote(fragment) if "%" in fragment else fragment
 
 
 def join(pointer: str, *tokens: str | int) -> str:

@@ -17,10 +17,14 @@ from typing import Any
 
 import orjson
 
-from interopcheck.spec.locate import locate, tidy
 from interopcheck.spec.document import SpecDocument
-from interopcheck.spec.load import iter_refs, ref_target
+from interopcheck.spec.follow import inline_operations, path_operations, site, through_refs
+from interopcheck.spec.load import ref_target
+from interopcheck.spec.locate import locate, tidy
+from interopcheck.spec.meta import every_schema_error, schema_root
+from interopcheck.spec.pointer import from_fragment
 from interopcheck.spec.refs import REFUSALS, refusal
+from interopcheck.spec.refwalk import data_refs, in_extension, iter_refs
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 MAX_MESSAGE = 300
@@ -117,18 +121,23 @@ def dangling_refs(document: SpecDocument) -> list[tuple[str, str, str]]:
     docs: dict[str, Any] = {document.base_uri.partition("#")[0]: document.data, **document.externals}
     root_uri = document.base_uri.partition("#")[0]
     remote = set(document.remote_refs)
+    swagger2 = isinstance(document.data, dict) and "swagger" in document.data and "openapi" not in document.data
     out: list[tuple[str, str, str]] = []
     for doc_uri, data in docs.items():
-        for site, ref in iter_refs(data):
-            where = site if doc_uri == root_uri else f"{doc_uri}#{site}"
+        for at_site, ref in iter_refs(data, swagger2=swagger2):
+            where = at_site if doc_uri == root_uri else f"{doc_uri}#{at_site}"
             target_uri = ref_target(doc_uri, ref)
             if target_uri not in docs:
                 if (where, ref) in remote:
                     continue
-                why = refusal(root_uri, doc_uri, target_uri) or "the file it names does not exist or was not loaded"
-                out.append((where, ref, why))
+                why = (
+                    document.unreadable.get(target_uri)
+                    or refusal(root_uri, doc_uri, target_uri)
+                    or "the file it names does not exist or was not loaded"
+                )
+                out.append((where, ref, why + _string_expected(at_site)))
                 continue
-            fragment = ref.partition("#")[2]
+            fragment = from_fragment(ref.partition("#")[2])
             if fragment and not fragment.startswith("/"):
                 continue  # a plain-name anchor (3.1 `$anchor`): left to the validator
             found, _ = _get(docs[target_uri], fragment)
@@ -137,26 +146,33 @@ def dangling_refs(document: SpecDocument) -> list[tuple[str, str, str]]:
     return out
 
 
-def duplicate_operation_ids(data: Any) -> list[tuple[str, str, str]]:
-    """Every operation whose operationId an earlier one already has: (pointer, id, first pointer)."""
-    seen: dict[str, str] = {}
+#: Where OpenAPI expects a string and a `$ref` (to a Markdown file, say) is no Reference Object.
+_STRING_FIELDS = ("description", "summary", "title")
+
+
+def _string_expected(at_site: str) -> str:
+    """The reason's tail for a `$ref` written where the OpenAPI schema expects a string."""
+    last = at_site.rsplit("/", 1)[-1]
+    if last not in _STRING_FIELDS or "/properties/" in at_site + "/":
+        return ""
+    return f"; OpenAPI expects a string as {last}, not a $ref (a bundler may inline the file, but the description as published is invalid)"
+
+
+def duplicate_operation_ids(document: SpecDocument) -> list[tuple[str, str, str]]:
+    """Every operation whose operationId an earlier one already has: (place, id, first place), path
+    item and operation `$ref`s followed (a place in another file is `<file URI>#<pointer>`)."""
+    seen: dict[str, tuple[str, str]] = {}
     out: list[tuple[str, str, str]] = []
-    paths = data.get("paths") if isinstance(data, dict) else None
-    if not isinstance(paths, dict):
-        return out
-    for path, item in paths.items():
-        if not isinstance(item, dict):
+    for op_pointer, op in path_operations(document):
+        op_id = op.node.get("operationId")
+        if not isinstance(op_id, str):
             continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            op_id = op.get("operationId") if isinstance(op, dict) else None
-            if not isinstance(op_id, str):
-                continue
-            pointer = _pointer(("paths", path, method, "operationId"))
-            if op_id in seen:
-                out.append((pointer, op_id, seen[op_id]))
-            else:
-                seen[op_id] = pointer
+        pointer = site(document, op.uri, op.pointer + "/operationId")
+        if op_id in seen:
+            first, first_op = seen[op_id]  # one file $ref'd by two paths: name the first path
+            out.append((pointer, op_id, first if first != pointer else f"{first_op}, the same file"))
+        else:
+            seen[op_id] = (pointer, op_pointer)
     return out
 
 
@@ -169,7 +185,7 @@ def _remote_stubs(document: SpecDocument) -> dict[str, Any]:
     stubs: dict[str, Any] = {}
     for _, ref, uri in remote_targets(document):
         node = stubs.setdefault(uri, {})
-        fragment = ref.partition("#")[2]
+        fragment = from_fragment(ref.partition("#")[2])
         for raw in fragment.split("/")[1:] if fragment.startswith("/") else ():
             token = raw.replace("~1", "/").replace("~0", "~")
             node = node.setdefault(token, {})
@@ -191,15 +207,16 @@ def _retriever(document: SpecDocument) -> Callable[[str], bytes]:
     return retrieve
 
 
-def _stubbed(data: Any, sites: Iterable[str]) -> Any:
-    """`data` with the `$ref` object at each site replaced by `{}`, so validators that abort
-    on the first unresolvable (or not fetched) reference can report everything else.
+def _stubbed(data: Any, sites: Iterable[str], make: Callable[[Any], Any] = lambda _: {}) -> Any:
+    """`data` with the node at each site replaced by `make(node)` (by default the `$ref` object by
+    `{}`, so validators that abort on the first unresolvable (or not fetched) reference can report
+    everything else).
 
     Only the containers on the path to each site are copied; the rest is shared.
     """
     root: Any = dict(data)
-    for site in sites:
-        tokens = [t.replace("~1", "/").replace("~0", "~") for t in site.split("/")[1:]]
+    for site_ in sites:
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in site_.split("/")[1:]]
         if not tokens:
             continue
         node = root
@@ -215,10 +232,15 @@ def _stubbed(data: Any, sites: Iterable[str]) -> Any:
         else:
             last: Any = int(tokens[-1]) if isinstance(node, list) and tokens[-1].isdigit() else tokens[-1]
             try:
-                node[last] = {}
-            except (IndexError, TypeError):
+                node[last] = make(node[last])
+            except (KeyError, IndexError, TypeError):
                 pass
     return root
+
+
+def _as_data(node: Any) -> Any:
+    """An example value's object with its `$ref` member renamed, so no validator resolves it."""
+    return {("$ref (data)" if k == "$ref" else k): v for k, v in node.items()} if isinstance(node, dict) else node
 
 
 def _rs_errors(data: Any, family: str, document: SpecDocument) -> Iterator[tuple[str, str]]:
@@ -318,7 +340,11 @@ def _run_validators(
 
 
 def validate_spec(document: SpecDocument) -> SpecValidation:
-    """Validate `document` and return every error it has, each with its pointer and line."""
+    """Validate `document` and return every error it has, each with its pointer and line.
+
+    An error inside a `$ref`d path item or operation file is placed in that file
+    (`<file URI>#<pointer>`, with its line), not at the `$ref` in the root.
+    """
     data = document.data
     if not isinstance(data, dict):
         return SpecValidation("", (SpecIssue("the document is not a mapping", "", 1),), "interopcheck")
@@ -326,9 +352,7 @@ def validate_spec(document: SpecDocument) -> SpecValidation:
     issues: list[SpecIssue] = []
 
     def add(message: str, pointer: str, locate: bool = True) -> None:
-        in_root = "#" not in pointer and (pointer == "" or pointer.startswith("/"))
-        line = document.line_of(pointer) if locate and in_root else None
-        issue = SpecIssue(message, pointer, line)
+        issue = SpecIssue(message, pointer, document.line_at(pointer) if locate else None)
         if issue not in issues:
             issues.append(issue)
 
@@ -339,29 +363,67 @@ def validate_spec(document: SpecDocument) -> SpecValidation:
         add(f"unsupported OpenAPI version {version!r}: expected 2.0, 3.0.x, 3.1.x or 3.2.x", key)
         return SpecValidation(version, tuple(issues), "interopcheck", not_fetched)
     dangling = dangling_refs(document)
-    for site, ref, why in dangling:
-        add(f"unresolvable $ref {ref!r}: {why}", site)
-    for pointer, op_id, first in duplicate_operation_ids(data):
+    for at_site, ref, why in dangling:
+        if not in_extension(at_site):  # still stubbed below, so no engine stops at it
+            add(f"unresolvable $ref {ref!r}: {why}", at_site)
+    for pointer, op_id, first in duplicate_operation_ids(document):
         add(f"operationId {op_id!r} is not unique (first used at {first})", pointer)
-    root_sites = [site for site, _, _ in [*dangling, *remote] if _in_root(site)]
+    root_sites = [s for s, _, _ in [*dangling, *remote] if _in_root(s)]
     # A stub served for another file's remote `$ref` can make an engine stop (a parameter with no name).
-    stubs_served = any(not _in_root(site) for site, _, _ in remote)
+    stubs_served = any(not _in_root(s) for s, _, _ in remote)
     checked = _stubbed(data, root_sites) if root_sites else data
+    checked, inlined = inline_operations(document, checked)
+    examples = list(data_refs(checked))  # validators resolve a `$ref` member even in an example value
+    checked = _stubbed(checked, examples, _as_data) if examples else checked
     # rs reads `file:` documents from disk itself: not when another file $refs one that load_spec refused.
-    refused_elsewhere = any(not _in_root(site) and why in REFUSALS for site, _, why in dangling)
+    refused_elsewhere = any(not _in_root(s) and why in REFUSALS for s, _, why in dangling)
     engine, found = _run_validators(checked, family, document, rs_allowed=not refused_elsewhere)
-    placed: set[str] = set()
-    for message, pointer in found:
+    for message, pointer in _every_error(document, checked, family, found, root_sites, inlined):
         kind, _, text = message.partition(":")
         if kind == "ValidationAbortedError" and (dangling or stubs_served):
             continue  # the engine stopped at a dangling $ref (reported above) or at a stub
         if kind == "DuplicateOperationIDError":
             continue  # reported above, with a pointer
+        add(_short(tidy(text)), pointer, locate=pointer != "" or kind == "ValidationAbortedError")
+    return SpecValidation(version, tuple(issues), engine, not_fetched)
+
+
+def _site_of(document: SpecDocument, data: Any, pointer: str, inlined: set[str]) -> str:
+    """Where a place the engine saw (`pointer` in the data it validated) is written: the same pointer
+    in the root, or the place in the `$ref`d file its path leads through."""
+    if pointer == "" or (_get(data, pointer)[0] and not any(pointer == p or pointer.startswith(p + "/") for p in inlined)):
+        return pointer
+    return through_refs(document, pointer, follow_last=pointer in inlined) or pointer
+
+
+def _every_error(
+    document: SpecDocument, checked: Any, family: str, found: list[tuple[str, str]], root_sites: list[str], inlined: set[str]
+) -> Iterator[tuple[str, str]]:
+    """The engine's errors, placed in the document (a path relative to a sub-schema is found again by
+    `locate`), with each faulty schema's errors listed in full (`meta`: the engine gives a schema's
+    first error only). An "is not valid under any of the given schemas" summary of an object gives
+    way to the errors found inside it."""
+    placed: set[str] = set()
+    errors: list[tuple[str, str, bool]] = []  # (message, pointer in `checked`, written relative to a sub-schema)
+    for message, pointer in found:
         if any(pointer == s or pointer.startswith(s + "/") for s in root_sites):
             continue  # an artefact of the stub that replaced a dangling or not-fetched $ref
-        exists, _ = _get(data, pointer)
-        if not exists:  # keyword validators report paths relative to the schema they checked
-            pointer = locate(data, pointer, text, placed) or ""
-            exists = bool(pointer)
-        add(_short(tidy(text)), pointer, locate=exists)
-    return SpecValidation(version, tuple(issues), engine, not_fetched)
+        if _get(checked, pointer)[0]:
+            errors.append((message, pointer, False))
+        else:  # keyword validators report paths relative to the schema they checked
+            errors.append((message, locate(checked, pointer, message.partition(":")[2], placed) or "", True))
+    listed: list[tuple[str, str, bool]] = []
+    roots = sorted({r for _, p, _ in errors if p for r in [schema_root(p)] if r is not None})
+    full: set[str] = set()
+    for root in roots:
+        more = [(m, p, False) for m, p in every_schema_error(_get(checked, root)[1], family, root)]
+        if more:
+            full.add(root)
+            listed += more
+    kept = [(m, p, rel) for m, p, rel in errors if not (rel and schema_root(p) in full)] + listed
+    pointers = [p for _, p, _ in kept]
+    for message, pointer, _ in kept:
+        summary = message.endswith("is not valid under any of the given schemas") or "is not valid under any of the schemas listed" in message
+        if summary and any(q.startswith(pointer + "/") for q in pointers if pointer):
+            continue  # the errors inside it say what is wrong
+        yield message, _site_of(document, document.data, pointer, inlined)

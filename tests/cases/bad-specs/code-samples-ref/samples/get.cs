@@ -1,0 +1,3 @@
+using System;
+var x = new Client { A = 1, B: "2" };
+  - [ broken
