@@ -10,7 +10,7 @@ import pytest
 
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import all_checks, run_check
-from interopcheck.checks.spec_payloads import is_date_name, is_date_parameter
+from interopcheck.checks.spec_dates import is_date_name, is_date_parameter
 from interopcheck.checks.spec_lists import collections, is_collection_path
 from interopcheck.checks.spec_shapes import is_meta_operation
 from interopcheck.model import CheckResult, Status
