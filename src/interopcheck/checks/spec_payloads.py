@@ -22,22 +22,34 @@ from interopcheck.checks.spec_shapes import (
     is_meta_operation,
     is_success,
     need_index,
+    note,
     object_properties,
     success_json_schemas,
     unread_uri,
 )
+from interopcheck.checks.spec_files import bodyless_download, file_transfer
+from interopcheck.model import Finding
 from interopcheck.spec.index import SpecIndex
 from interopcheck.spec.operations import Operation
 
 _PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
 
 
+_EXEMPT = "HSG-API-05's JSON rule covers structured data, not file transfers"
+
+
 @check("spec.json-media-types", title="Bodies and 2xx responses offer JSON", family=FAMILY, needs=("spec",))
 def json_media_types(ctx: CheckContext) -> Decision:
     """Every 2xx response with content and every request body of a data operation offers
-    `application/json` or a `+json` type; export operations may offer only NDJSON/CSV/zip/gzip."""
+    `application/json` or a `+json` type (HSG-API-05, after the GDS API technical and data
+    standards: JSON is the first choice for data, other representations only in exceptional
+    cases). Export operations may offer only NDJSON/CSV/zip/gzip; file transfers (a multipart
+    upload with a file part, an octet-stream or PDF body, a PDF/image/octet-stream download, CSV
+    sent as an attachment: `spec_files`) are exempt and listed as evidence with the reason. An
+    operation that offers JSON beside CSV passes; structured data offered only as XML fails."""
     index = need_index(ctx)
     problems = []
+    exempt: list[Finding] = []
     for op in index.operations:
         if is_meta_operation(op):
             continue  # an OAuth token request is form-encoded by RFC 6749
@@ -49,12 +61,22 @@ def json_media_types(ctx: CheckContext) -> Decision:
             if any(is_json_media(n) for n in names) or (export and all(is_bulk_media(n) for n in names)):
                 continue
             where = resp.media_types[0].pointer.rsplit("/", 1)[0] if index.major == 3 else resp.pointer
+            if why := file_transfer(index, op, resp.media_types, resp):
+                exempt.append(note(index, f"{op.key} response {resp.status} is a file download ({why}), exempt: {_EXEMPT}", where))
+                continue
             problems.append(Problem(f"{op.key} response {resp.status} offers no JSON media type ({', '.join(names)})", where))
         if op.request_body and not any(is_json_media(mt.name) for mt in op.request_body):
-            names = ", ".join(mt.name for mt in op.request_body)
+            names_ = ", ".join(mt.name for mt in op.request_body)
             where = op.request_body[0].pointer.rsplit("/", 1)[0] if index.major == 3 else op.request_body[0].pointer
-            problems.append(Problem(f"{op.key} request body offers no JSON media type ({names})", where))
-    return decide(index, problems, ok="every body and 2xx response offers JSON", bad="{n} body/response(s) without a JSON media type")
+            if why := file_transfer(index, op, op.request_body):
+                exempt.append(note(index, f"{op.key} request body is a file upload ({why}), exempt: {_EXEMPT}", where))
+                continue
+            problems.append(Problem(f"{op.key} request body offers no JSON media type ({names_})", where))
+    files = f" ({len(exempt)} file transfer(s) exempt)" if exempt else ""
+    return decide(
+        index, problems, ok="every body and 2xx response offers JSON" + files,
+        bad="{n} body/response(s) without a JSON media type" + files, evidence=exempt[:50],
+    )
 
 
 #: 2xx statuses that may rightly carry no body (created, accepted, no content, reset content).
@@ -64,10 +86,13 @@ _BODYLESS = frozenset({"201", "202", "204", "205"})
 @check("spec.object-responses", title="2xx JSON responses are objects", family=FAMILY, needs=("spec",))
 def object_responses(ctx: CheckContext) -> Decision:
     """2xx JSON response schemas resolve to objects, not top-level arrays (an envelope can grow);
-    a data GET's 2xx response that declares no body (or JSON without a schema) fails, and a
-    schema behind a network `$ref` that was not fetched leaves the check undecided (skip)."""
+    a data GET's 2xx response that declares no body (or JSON without a schema) fails, unless it is
+    a file download (a Content-Disposition header, a download path, Swagger 2.0 `produces` of file
+    types only: `spec_files`), which is exempt and listed as evidence; a schema behind a network
+    `$ref` that was not fetched leaves the check undecided (skip)."""
     index = need_index(ctx)
     problems = []
+    exempt: list[Finding] = []
     unread: list[str] = []
     for op in index.operations:
         for pointer, schema in success_json_schemas(op):
@@ -76,33 +101,41 @@ def object_responses(ctx: CheckContext) -> Decision:
             elif hidden := unread_uri(index, schema):
                 unread.append(f"{op.key} ({hidden})")
         if op.method == "get" and not is_meta_operation(op) and not is_export_operation(op):
-            problems += _undocumented_bodies(op)
+            found, downloads = _undocumented_bodies(index, op)
+            problems += found
+            exempt += downloads
     if problems:
         left = f"; {len(unread)} more could not be read (not fetched)" if unread else ""
-        return decide(index, problems, ok="", bad="{n} response(s) are top-level arrays or declare no body" + left)
+        return decide(index, problems, ok="", bad="{n} response(s) are top-level arrays or declare no body" + left, evidence=exempt[:50])
     if unread:
         shown = ", ".join(unread[:5]) + (", ..." if len(unread) > 5 else "")
         return skipped(
             f"{len(unread)} 2xx response schema(s) are behind network $refs that were not fetched, so whether they"
             f" are objects is unknown: {shown} (--allow-remote-refs fetches them)"
         )
-    return decide(index, problems, ok="every 2xx JSON response is an object", bad="")
+    files = f" ({len(exempt)} file download(s) exempt)" if exempt else ""
+    return decide(index, problems, ok="every 2xx JSON response is an object" + files, bad="", evidence=exempt[:50])
 
 
-def _undocumented_bodies(op: Operation) -> list[Problem]:
-    """Problems for the 2xx responses of a data GET that document no body (or JSON without a schema)."""
+def _undocumented_bodies(index: SpecIndex, op: Operation) -> tuple[list[Problem], list[Finding]]:
+    """(problems, exempt downloads) for the 2xx responses of a data GET that document no body
+    (or JSON without a schema)."""
     out = []
+    exempt = []
     for resp in op.responses:
         if not is_success(resp) or resp.status in _BODYLESS:
             continue
         if not resp.media_types:
+            if why := bodyless_download(index, op, resp):
+                exempt.append(note(index, f"{op.key} response {resp.status} is a file download ({why}), so it need not be a JSON object", resp.pointer))
+                continue
             out.append(Problem(f"{op.key} response {resp.status} declares no body, so its data is not documented as a JSON object", resp.pointer))
         out += [
             Problem(f"{op.key} response {resp.status} offers {mt.name} without a schema, so it is not documented as a JSON object", mt.pointer)
             for mt in resp.media_types
             if is_json_media(mt.name) and mt.schema is None
         ]
-    return out
+    return out, exempt
 
 
 @check("spec.error-responses", title="Operations document 4xx and 5xx responses", family=FAMILY, needs=("spec",))
