@@ -55,6 +55,7 @@ _LINK_CONTAINERS = frozenset(
 #: A next link, next-page token or cursor member (`next`, `nextLink`, `@odata.nextLink`,
 #: `next_page_token`, `endCursor`, `continuation`).
 _NEXT_NAME = re.compile(r"^@?(odata)?next|cursor|continuation|pagetoken")
+_NEXT_WORD = re.compile(r"\bnext\b", re.IGNORECASE)
 _SINCE_PARAM = re.compile(
     r"^(filter)?(updated|modified|changed|lastmodified|lastupdated)(at|date|time|datetime)?"
     r"(since|after|from|gt|gte|min|start)$"
@@ -81,12 +82,24 @@ def _paging_header(coll: Collection) -> str | None:
 
 
 def _link_relations(index: SpecIndex, prop: Any) -> bool:
-    """An array of link objects with a relation member (`[{rel, href}]`, FHIR's `[{relation, url}]`)."""
+    """An array of link objects (`[{rel, href}]`, FHIR's `[{relation, url}]`) whose relation is
+    documented to include `next` (in its enum, const or description); a links array that is only
+    ever `self` does not page."""
     node = index.resolve(prop)
     if not isinstance(node, dict) or "array" not in types_of(node):
         return False
     inner = object_properties(index, node.get("items")) or {}
-    return any(normalise(k) in ("rel", "relation") for k in inner)
+    for key, rel in inner.items():
+        if normalise(key) not in ("rel", "relation"):
+            continue
+        rel_node = index.resolve(rel)
+        if not isinstance(rel_node, dict):
+            continue
+        values = rel_node.get("enum") if isinstance(rel_node.get("enum"), list) else [rel_node.get("const")]
+        texts = [str(rel_node.get("description") or ""), str(node.get("description") or "")]
+        if any(isinstance(v, str) and v.lower() == "next" for v in values) or any(_NEXT_WORD.search(t) for t in texts):
+            return True
+    return False
 
 
 def _has_next_link(index: SpecIndex, coll: Collection) -> str | None:
