@@ -45,7 +45,8 @@ def json_media_types(ctx: CheckContext) -> Decision:
     standards: JSON is the first choice for data, other representations only in exceptional
     cases). Export operations may offer only NDJSON/CSV/zip/gzip; file transfers (a multipart
     upload with a file part, an octet-stream or PDF body, a PDF/image/octet-stream download, CSV
-    sent as an attachment: `spec_files`) are exempt and listed as evidence with the reason. An
+    sent as an attachment: `spec_files`) and FHIR searches posted as forms are exempt and listed
+    as evidence with the reason. An
     operation that offers JSON beside CSV passes; structured data offered only as XML fails."""
     index = need_index(ctx)
     problems = []
@@ -71,11 +72,29 @@ def json_media_types(ctx: CheckContext) -> Decision:
             if why := file_transfer(index, op, op.request_body):
                 exempt.append(note(index, f"{op.key} request body is a file upload ({why}), exempt: {_EXEMPT}", where))
                 continue
+            if _form_search(op):
+                exempt.append(note(index, f"{op.key} request body is search parameters posted as a form (FHIR R4 `POST [type]/_search`), not a data representation", where))
+                continue
             problems.append(Problem(f"{op.key} request body offers no JSON media type ({names_})", where))
-    files = f" ({len(exempt)} file transfer(s) exempt)" if exempt else ""
+    files = f" ({len(exempt)} file transfer(s) or form searches exempt)" if exempt else ""
     return decide(
         index, problems, ok="every body and 2xx response offers JSON" + files,
         bad="{n} body/response(s) without a JSON media type" + files, evidence=exempt[:50],
+    )
+
+
+_SEARCH_SEGMENTS = frozenset({"_search", "search"})
+
+
+def _form_search(op: Operation) -> bool:
+    """A POST whose last path segment is `_search`/`search` and whose body is only form-encoded:
+    search parameters sent in a body (FHIR R4's RESTful search), not a record."""
+    segs = [s.lower() for s in op.path.split("/") if s]
+    return (
+        op.method == "post"
+        and bool(segs)
+        and segs[-1] in _SEARCH_SEGMENTS
+        and all(base_media(mt.name) == "application/x-www-form-urlencoded" for mt in op.request_body)
     )
 
 
