@@ -1,5 +1,6 @@
 """Static checks on collections and writes: pagination, modification-time filters, declared write
-operations (HSG-API-13/15, HSG-DATA-10).
+operations (HSG-API-13/15, HSG-DATA-10). Which GETs are collections is decided in `spec_lists`
+from the response schema and the path; single resources are listed as evidence, never judged.
 """
 
 from __future__ import annotations
@@ -219,7 +220,8 @@ def pagination(ctx: CheckContext) -> Decision:
 @check("spec.modified-since-filter", title="Collections filter by modification time", family=FAMILY, needs=("spec",))
 def modified_since_filter(ctx: CheckContext) -> Decision:
     """Every collection GET has a modification-time query parameter (`updated_since`, `since`,
-    `_since`, `updatedAfter`); a collection path whose response schema was not fetched or not
+    `_since`, `updatedAfter`, `updated_at[gte]`, FHIR's `_lastUpdated`), after LOTI's tender
+    wording for time-based extracts (HSG-API-15); a collection path whose response schema was not fetched or not
     declared, and that has no such parameter, is undecided (skip)."""
 
     def by_params(op: Operation) -> str | None:
