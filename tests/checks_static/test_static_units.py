@@ -10,8 +10,10 @@ import pytest
 
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import all_checks, run_check
-from interopcheck.checks.spec_payloads import is_date_name, is_date_parameter
-from interopcheck.checks.spec_shapes import collections, is_collection_path, is_meta_operation
+from interopcheck.checks.spec_dates import is_date_name, is_date_parameter
+from interopcheck.checks.spec_files import file_transfer, is_file_media
+from interopcheck.checks.spec_lists import collections, is_collection_path, is_plural
+from interopcheck.checks.spec_shapes import is_meta_operation
 from interopcheck.model import CheckResult, Status
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.index import build_index
@@ -217,3 +219,37 @@ def test_collection_paths_in_files_beside_the_spec_are_read(tmp_path: Path) -> N
     (finding,) = dates.findings
     assert finding.location is not None and finding.location.pointer == "/Item/properties/raised_date"
     assert finding.location.file == str(tmp_path / "lists.yaml")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("application/pdf", True), ("image/png", True), ("application/octet-stream", True), ("application/zip", True),
+     ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True), ("text/csv", False),
+     ("application/xml", False), ("application/x-www-form-urlencoded", False), ("application/json", False)],
+)
+def test_file_media_types(name: str, expected: bool) -> None:
+    assert is_file_media(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("media", "expected"),
+    [({"application/pdf": {}}, True), ({"text/csv": {"schema": {"type": "string", "format": "binary"}}}, True),
+     ({"text/csv": {"schema": {"type": "string"}}}, False), ({"application/pdf": {}, "application/xml": {}}, False),
+     ({"multipart/form-data": {"schema": {"type": "object", "properties": {"f": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}, True),
+     ({"multipart/form-data": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}, False)],
+)
+def test_file_transfers_are_told_from_structured_data(media: dict[str, Any], expected: bool) -> None:
+    spec = {"openapi": "3.1.0", "paths": {"/v1/things/{id}": {"get": {"responses": {"200": {"description": "ok", "content": media}}}}}}
+    index = _ctx(spec).index
+    assert index is not None
+    (op,) = index.operations
+    assert bool(file_transfer(index, op, op.responses[0].media_types, op.responses[0])) is expected
+
+
+@pytest.mark.parametrize(
+    ("segment", "expected"),
+    [("repairs", True), ("people", True), ("balance", False), ("meta", False), ("app", False), ("status", False),
+     ("addresses", True), ("properties.json", True), ("census", False), ("analysis", False)],
+)
+def test_plural_segments(segment: str, expected: bool) -> None:
+    assert is_plural(segment) is expected

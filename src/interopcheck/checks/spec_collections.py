@@ -1,5 +1,6 @@
 """Static checks on collections and writes: pagination, modification-time filters, declared write
-operations (HSG-API-13/15, HSG-DATA-10).
+operations (HSG-API-13/15, HSG-DATA-10). Which GETs are collections is decided in `spec_lists`
+from the response schema and the path; single resources are listed as evidence, never judged.
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ from collections.abc import Callable
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, not_applicable, passed, skipped
+from interopcheck.checks.spec_lists import Collection, Unread, collections, single_resources, unread_collections
 from interopcheck.checks.spec_shapes import (
     FAMILY,
-    Collection,
     Problem,
-    Unread,
-    collections,
     decide,
     find_operation,
     need_index,
@@ -23,37 +22,96 @@ from interopcheck.checks.spec_shapes import (
     note,
     object_properties,
     query_names,
-    unread_collections,
+    types_of,
 )
 from interopcheck.model import Finding, Status
 from interopcheck.spec.index import SpecIndex
 from interopcheck.spec.operations import Operation
 
-#: Normalised query-parameter names that page through a collection.
+#: Normalised query-parameter names that page through a collection, whatever their type:
+#: `page`/`per_page`, `page[number]`/`page[size]`, `offset`/`limit`, SCIM `startIndex`, cursors
+#: (`cursor`, `after`, `before`, `continuation`), page tokens, OData `$skip`/`$top`/`$skiptoken`,
+#: OpenStack `marker`, Twitter-style `since_id`/`max_id`.
 _PAGING_PARAMS = frozenset(
     {
         "page", "limit", "cursor", "offset", "perpage", "pagesize", "after", "before", "pagetoken",
         "pagenumber", "startingafter", "endingbefore", "skip", "top", "size", "continuationtoken",
         "nextpagetoken", "maxresults", "first", "pagecursor", "pageafter", "pagebefore",
+        "startindex", "continuation", "skiptoken", "marker", "nexttoken", "nextcursor", "sinceid",
+        "maxid", "itemsperpage", "startafter", "startkey", "exclusivestartkey", "pagekey",
     }
 )
+#: Names that page only when they are integers: SCIM's `count` (with `startIndex`), Solr's
+#: `start`/`rows` (a `count=true` flag or a `start` date is not paging).
+_INTEGER_PAGING_PARAMS = frozenset({"count", "start", "rows"})
+#: Request or response header names (normalised, `x` prefix dropped) that carry a page token.
+_PAGING_HEADER = re.compile(r"continuation|cursor|pagetoken|nextpage|nextlink")
 #: Normalised names of envelope members that hold paging links (one level down is searched too).
-_LINK_CONTAINERS = frozenset({"links", "link", "meta", "pagination", "paging", "page", "cursor", "cursors"})
-_NEXT_NAME = re.compile(r"next|cursor")
-_SINCE_PARAM = re.compile(r"^(filter)?(updated|modified|changed|lastmodified|lastupdated)(at|date|time)?(since|after|from|gt|gte|min|start)$")
+_LINK_CONTAINERS = frozenset(
+    {
+        "links", "link", "meta", "pagination", "paging", "page", "cursor", "cursors", "pageinfo",
+        "paginginfo", "paginationinfo", "pagemeta",
+    }
+)
+#: A next link, next-page token or cursor member (`next`, `nextLink`, `@odata.nextLink`,
+#: `next_page_token`, `endCursor`, `continuation`).
+_NEXT_NAME = re.compile(r"^@?(odata)?next|cursor|continuation|pagetoken")
+_NEXT_WORD = re.compile(r"\bnext\b", re.IGNORECASE)
+_SINCE_PARAM = re.compile(
+    r"^(filter)?(updated|modified|changed|lastmodified|lastupdated)(at|date|time|datetime)?"
+    r"(since|after|from|gt|gte|min|start)$"
+)
+#: FHIR's `_lastUpdated` (with a `gt` prefix on its value) and plain `lastModified` filters.
+_SINCE_WHOLE = frozenset({"since", "lastupdated", "lastmodified"})
 _WRITE_METHODS = frozenset({"post", "put", "patch"})
 
 
-def _has_next_link(index: SpecIndex, coll: Collection) -> str | None:
-    """The name of a next-link or cursor member of the page envelope (or a `Link` header), if any."""
+def _header_key(name: str) -> str:
+    key = normalise(name)
+    return key[1:] if key.startswith("x") else key
+
+
+def _paging_header(coll: Collection) -> str | None:
+    """A 2xx response header that pages: `Link` (RFC 8288) or a next-page/continuation token."""
     for resp in coll.op.responses:
-        if resp.status[:1] == "2" and any(h.lower() == "link" for h in resp.headers):
-            return "Link header"
+        if resp.status[:1] != "2":
+            continue
+        for header in resp.headers:
+            if header.lower() == "link" or _PAGING_HEADER.search(_header_key(header)):
+                return header
+    return None
+
+
+def _link_relations(index: SpecIndex, prop: Any) -> bool:
+    """An array of link objects (`[{rel, href}]`, FHIR's `[{relation, url}]`) whose relation is
+    documented to include `next` (in its enum, const or description); a links array that is only
+    ever `self` does not page."""
+    node = index.resolve(prop)
+    if not isinstance(node, dict) or "array" not in types_of(node):
+        return False
+    inner = object_properties(index, node.get("items")) or {}
+    for key, rel in inner.items():
+        if normalise(key) not in ("rel", "relation"):
+            continue
+        rel_node = index.resolve(rel)
+        if not isinstance(rel_node, dict):
+            continue
+        values = rel_node.get("enum") if isinstance(rel_node.get("enum"), list) else [rel_node.get("const")]
+        texts = [str(rel_node.get("description") or ""), str(node.get("description") or "")]
+        if any(isinstance(v, str) and v.lower() == "next" for v in values) or any(_NEXT_WORD.search(t) for t in texts):
+            return True
+    return False
+
+
+def _has_next_link(index: SpecIndex, coll: Collection) -> str | None:
+    """The name of a next-link or cursor member of the page envelope, if any."""
     for name, prop in coll.properties.items():
         key = normalise(name)
         if _NEXT_NAME.search(key):
             return name
         if key in _LINK_CONTAINERS:
+            if _link_relations(index, prop):
+                return f"{name}[].rel"
             inner = object_properties(index, prop) or {}
             for sub in inner:
                 if _NEXT_NAME.search(normalise(sub)):
@@ -61,14 +119,25 @@ def _has_next_link(index: SpecIndex, coll: Collection) -> str | None:
     return None
 
 
-def _paging_params(op: Operation) -> list[str]:
-    """The query parameters of `op` that page (`page`, `limit`, `cursor`, `page[size]`, ...)."""
-    return [name for key, name in query_names(op).items() if key in _PAGING_PARAMS or key.startswith("page")]
+def _paging_params(index: SpecIndex, op: Operation) -> list[str]:
+    """The parameters of `op` that page: query parameters (`page`, `limit`, `cursor`, `page[size]`,
+    `startIndex`, integer `count`) and request headers carrying a continuation token."""
+    out = []
+    for param in op.parameters:
+        key = normalise(param.name)
+        if param.location == "query":
+            if key in _PAGING_PARAMS or key.startswith("page"):
+                out.append(param.name)
+            elif key in _INTEGER_PAGING_PARAMS and types_of(index.resolve(param.schema)) & {"integer", "number"}:
+                out.append(param.name)
+        elif param.location == "header" and _PAGING_HEADER.search(_header_key(param.name)):
+            out.append(param.name)
+    return out
 
 
 def _since_params(op: Operation) -> list[str]:
     """The query parameters of `op` that filter by modification time (`updated_since`, `since`)."""
-    return [name for key, name in query_names(op).items() if key == "since" or _SINCE_PARAM.match(key)]
+    return [name for key, name in query_names(op).items() if key in _SINCE_WHOLE or _SINCE_PARAM.match(key)]
 
 
 def _decide_collections(
@@ -86,10 +155,13 @@ def _decide_collections(
     index = need_index(ctx)
     found = collections(ctx)
     unread = unread_collections(ctx)
+    singles = single_resources(ctx)
+    shown_singles = "; ".join(s.op.key for s in singles[:5]) + ("; ..." if len(singles) > 5 else "")
     if not found and not unread:
-        return not_applicable("no collection GET operations were found in the description")
+        beside = f" ({len(singles)} GET(s) answer a single object, not a list of records: {shown_singles})" if singles else ""
+        return not_applicable("no collection GET operations were found in the description" + beside)
     problems: list[Problem] = []
-    evidence: list[Finding] = []
+    evidence: list[Finding] = [note(index, f"{s.op.key} is not a collection: it {s.reason}", s.op.pointer) for s in singles[:10]]
     undecided: list[Unread] = []
     for coll in found:
         how = judge(coll)
@@ -117,18 +189,26 @@ def _decide_collections(
 
 @check("spec.pagination", title="Collections are paginated", family=FAMILY, needs=("spec",))
 def pagination(ctx: CheckContext) -> Decision:
-    """Every collection GET has paging query parameters or a next link (or `Link` header) in its
-    response; a collection path whose response schema was not fetched or not declared, and that
-    has no paging parameter, is undecided (skip)."""
+    """Every collection GET documents a paging mechanism (HSG-API-13, after JSON:API's pagination
+    links and RFC 8288's `Link` header): paging query parameters (`page`/`per_page`,
+    `page[number]`/`page[size]`, `offset`/`limit`, SCIM `startIndex`/`count`, cursors such as
+    `cursor`, `after`, `before`, `continuation`, page tokens), a continuation request header, a
+    `Link` or next-page response header, or a next link or cursor in the response body. What a
+    collection is comes from `spec_lists` (the response schema and the path), so a single resource
+    such as `/balance` is not judged. A collection path whose response schema was not fetched or
+    not declared, and that has no paging parameter, is undecided (skip)."""
     index = need_index(ctx)
 
     def judge(coll: Collection) -> str | None:
-        params = _paging_params(coll.op)
-        link = None if params else _has_next_link(index, coll)
-        return f"pages by {', '.join(params)}" if params else (f"pages by next link {link}" if link else None)
+        if params := _paging_params(index, coll.op):
+            return f"pages by {', '.join(params)}"
+        if header := _paging_header(coll):
+            return f"pages by response header {header}"
+        link = _has_next_link(index, coll)
+        return f"pages by next link {link}" if link else None
 
     def fallback(op: Operation) -> str | None:
-        params = _paging_params(op)
+        params = _paging_params(index, op)
         return f"pages by {', '.join(params)}" if params else None
 
     return _decide_collections(
@@ -140,7 +220,8 @@ def pagination(ctx: CheckContext) -> Decision:
 @check("spec.modified-since-filter", title="Collections filter by modification time", family=FAMILY, needs=("spec",))
 def modified_since_filter(ctx: CheckContext) -> Decision:
     """Every collection GET has a modification-time query parameter (`updated_since`, `since`,
-    `_since`, `updatedAfter`); a collection path whose response schema was not fetched or not
+    `_since`, `updatedAfter`, `updated_at[gte]`, FHIR's `_lastUpdated`), after LOTI's tender
+    wording for time-based extracts (HSG-API-15); a collection path whose response schema was not fetched or not
     declared, and that has no such parameter, is undecided (skip)."""
 
     def by_params(op: Operation) -> str | None:

@@ -1,7 +1,8 @@
-"""Shared vocabulary of the static API-design checks: media types, collections, schemas, findings.
+"""Shared vocabulary of the static API-design checks: media types, schemas, findings.
 
-One place decides "is this JSON", "is this a collection GET", "what properties does this schema
-have", so the `spec_*` check modules agree. Everything reads the `SpecIndex`, never the raw walk.
+One place decides "is this JSON", "is this an export", "what properties does this schema
+have", so the `spec_*` check modules agree (which GETs list records is `spec_lists`'s, which
+operations transfer files is `spec_files`'s). Everything reads the `SpecIndex`, never the raw walk.
 """
 
 from __future__ import annotations
@@ -214,97 +215,6 @@ def unread_uri(index: SpecIndex, schema: Any, depth: int = 4) -> str:
             if found:
                 return found
     return ""
-
-
-_IRREGULAR_PLURALS = frozenset({"people", "children"})
-
-
-def is_collection_path(op: Operation) -> bool:
-    """A data GET on a plural path with no path parameter at the end (`GET /v1/repairs`)."""
-    segs = segments(op.path)
-    if op.method != "get" or not segs or segs[-1].startswith("{") or is_meta_operation(op) or is_export_operation(op):
-        return False
-    last = segs[-1].lower().split(".")[0]
-    return last in _IRREGULAR_PLURALS or (last.endswith("s") and not last.endswith(("ss", "us", "is")))
-
-
-@dataclass(frozen=True)
-class Unread:
-    """A collection path whose response shape could not be read, and why (not fetched, or not declared)."""
-
-    op: Operation
-    reason: str
-
-
-def unread_collections(ctx: CheckContext) -> list[Unread]:
-    """Collection paths (`is_collection_path`) that `collections()` could not decide either way,
-    because their 2xx schema is not fetched or not declared. Computed once per run."""
-    cached = ctx.cache.get("spec.unread-collections")
-    if cached is not None:
-        return cached
-    index = need_index(ctx)
-    known = {c.op.pointer for c in collections(ctx)}
-    found: list[Unread] = []
-    for op in index.operations:
-        if op.pointer in known or not is_collection_path(op):
-            continue
-        schemas = success_json_schemas(op)
-        if not schemas:
-            offered = [mt for resp in op.responses if is_success(resp) for mt in resp.media_types]
-            if not offered or any(is_json_media(mt.name) for mt in offered):  # JSON without a schema, or nothing
-                found.append(Unread(op, "its 2xx response declares no body schema"))
-            continue
-        hidden = sorted({uri for _, schema in schemas if (uri := _collection_unread(index, schema))})
-        if hidden:
-            found.append(Unread(op, f"its 2xx schema is in {', '.join(hidden)}, which was not fetched (--allow-remote-refs fetches it)"))
-    ctx.cache["spec.unread-collections"] = found
-    return found
-
-
-def _collection_unread(index: SpecIndex, schema: Any) -> str:
-    """`unread_uri`, or for a readable envelope the first member property that is not fetched."""
-    hidden = unread_uri(index, schema)
-    if hidden:
-        return hidden
-    props = object_properties(index, schema) or {}
-    return next((uri for p in props.values() if (uri := unread_uri(index, p))), "")
-
-
-@dataclass(frozen=True)
-class Collection:
-    """A collection GET: where its list schema is, and whether it answers with a bare array."""
-
-    op: Operation
-    schema_pointer: str
-    bare_array: bool
-    properties: dict[str, Any]
-
-
-def collections(ctx: CheckContext) -> list[Collection]:
-    """Every collection GET of the API, computed once per run and shared through `ctx.cache`.
-
-    A collection is a GET whose path does not end in a path parameter and whose 2xx JSON
-    schema is an object with an array property (or, failing that, a bare array).
-    """
-    cached = ctx.cache.get("spec.collections")
-    if cached is not None:
-        return cached
-    index = need_index(ctx)
-    found: list[Collection] = []
-    for op in index.operations:
-        segs = segments(op.path)
-        if op.method != "get" or (segs and segs[-1].startswith("{")):
-            continue
-        for pointer, schema in success_json_schemas(op):
-            props = object_properties(index, schema)
-            if props is not None and any(is_array_schema(index, p) for p in props.values()):
-                found.append(Collection(op, pointer, False, props))
-                break
-            if props is None and is_array_schema(index, schema):
-                found.append(Collection(op, pointer, True, {}))
-                break
-    ctx.cache["spec.collections"] = found
-    return found
 
 
 def query_names(op: Operation) -> dict[str, str]:
