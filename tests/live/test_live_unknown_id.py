@@ -30,16 +30,18 @@ def _problem(status: int, title: str) -> httpx.Response:
     return httpx.Response(status, json={"type": "about:blank", "title": title, "status": status}, headers={"content-type": "application/problem+json"})
 
 
-def _spec(id_schema: dict[str, Any], malformed: int = 400) -> dict[str, Any]:
+def _spec(id_schema: dict[str, Any], malformed: int = 400, documented: bool = True) -> dict[str, Any]:
     spec = copy.deepcopy(mini.SPEC)
     op = spec["paths"]["/v1/properties/{id}"]["get"]
     op["parameters"][0]["schema"] = id_schema
     if malformed != 400:
         op["responses"][str(malformed)] = op["responses"]["400"]
+    if not documented:
+        del op["responses"]["400"]
     return spec
 
 
-def _run(id_schema: dict[str, Any], well_formed: Callable[[str], bool], malformed: int = 400) -> CheckResult:
+def _run(id_schema: dict[str, Any], well_formed: Callable[[str], bool], malformed: int = 400, documented: bool = True) -> CheckResult:
     """live.problem-errors on a sandbox answering `malformed` for an id `well_formed` rejects, 404 for any other."""
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -50,7 +52,7 @@ def _run(id_schema: dict[str, Any], well_formed: Callable[[str], bool], malforme
             return _problem(400, "updated_since is not a date-time")
         return httpx.Response(200, json={"data": [], "links": {}})
 
-    spec = _spec(id_schema, malformed)
+    spec = _spec(id_schema, malformed, documented)
     index, declaration = mini.spec_index(spec), mini.declaration()
     session = open_session(LiveOptions(base_url=BASE, rate=1000.0), index, declaration, env={}, transport=httpx.MockTransport(handle))
     ctx = CheckContext(index=index, declaration=declaration, standards=None, live=session, options=RunOptions())
@@ -109,3 +111,17 @@ def test_without_a_fitting_value_a_documented_400_for_the_wrong_type_is_no_failu
     probe = _probe(result)
     assert "does not fit" in probe.message and "-> 400" in probe.message
     assert probe.exchange is not None
+
+
+def test_a_loose_string_id_refused_with_a_documented_400_is_no_failure() -> None:
+    """`type: string` says nothing of an id's shape (an NHS number, say): a sandbox stricter than that may say 400, as documented."""
+    result = _run({"type": "string"}, lambda v: v.isdigit())
+    assert result.status is Status.PASS, (result.summary, [f.message for f in result.findings])
+    probe = _probe(result)
+    assert "-> 400" in probe.message and "documented 400" in probe.message
+
+
+def test_a_loose_string_id_refused_with_an_undocumented_400_fails() -> None:
+    result = _run({"type": "string"}, lambda v: v.isdigit(), documented=False)
+    assert result.status is Status.FAIL
+    assert "answered HTTP 400, expected 404" in _probe(result).message

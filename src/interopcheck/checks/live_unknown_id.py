@@ -142,6 +142,13 @@ def _describe(schema: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _constrained(schema: dict[str, Any] | None) -> bool:
+    """Whether the schema says what an id looks like (a number, a format, a pattern, a length), so a fitting id must not be refused as malformed."""
+    if not schema:
+        return False
+    return schema.get("type") in ("integer", "number") or any(k in schema for k in ("format", "pattern", "minLength", "maxLength"))
+
+
 def _documented_client_errors(op: Operation) -> tuple[int, ...]:
     """The 400 and 422 the operation documents (a 4XX range covers both)."""
     codes = {r.status.upper() for r in op.responses}
@@ -155,12 +162,16 @@ def unknown_id_probe(ctx: CheckContext, op: Operation) -> UnknownIdProbe | None:
     chosen = fitting_value(ctx, schema)
     if chosen is None and schema and ("enum" in schema or "const" in schema):
         return None
+    documented = _documented_client_errors(op)
     if chosen is not None:
         value, how = chosen
         path = op.path[:start] + quote(value, safe="") + op.path[end + 1 :]
-        return UnknownIdProbe(path, value, True, (404,), f"GET {path} (an unknown id that fits the parameter's schema: {how})", op)
+        what = f"GET {path} (an unknown id that fits the parameter's schema: {how})"
+        if _constrained(schema) or not documented:
+            return UnknownIdProbe(path, value, True, (404,), what, op)
+        loose = f"{what[:-1]}; the schema does not say what an id looks like, so a documented {'/'.join(map(str, documented))} for an id the sandbox reads as malformed is accepted too)"
+        return UnknownIdProbe(path, value, True, (404, *documented), loose, op)
     path = op.path[:start] + FALLBACK_ID + op.path[end + 1 :]
-    documented = _documented_client_errors(op)
     also = f", so a documented {'/'.join(map(str, documented))} for the wrong type is accepted too" if documented else ""
     what = f"GET {path} (an unknown id that does not fit the parameter's schema, {_describe(schema or {})}: no fitting value could be built{also})"
     return UnknownIdProbe(path, FALLBACK_ID, False, (404, *documented), what, op)
