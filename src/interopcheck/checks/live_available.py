@@ -114,7 +114,7 @@ def availability_decision(answers: list[DataAnswer], *, declared: bool, no_crede
     data = [a for a in answers if a.kind == "data"]
     evidence = [a.finding for a in data] + [a.finding for a in answers if a.kind != "data"] + base
     if data:
-        names = ", ".join(f"GET {a.target.path}" for a in data[:5])
+        names = ", ".join(f"GET {a.target.path}" for a in data[:3]) + (f" and {len(data) - 3} more" if len(data) > 3 else "")
         return passed(f"{len(data)} of the {n} data operations answered with records ({names}): {_which(declared, n)} were read", evidence)
     findings = [a.finding for a in answers]
     if all(a.kind in SANDBOX for a in answers):
