@@ -41,7 +41,7 @@ def test_a_date_time_where_a_date_is_expected_is_named_as_such() -> None:
     assert result.status is Status.FAIL, result.summary
     assert [f.message for f in result.findings] == ["person n1: /date_of_birth = '1938-05-16T00:00:00Z' is a date-time where the standard expects a date"]
     assert "not valid ISO 8601" not in result.summary
-    assert result.summary == "1 of 4 dates are of the wrong kind: 1 a date-time where the standard expects a date"
+    assert result.summary.startswith("1 of 4 dates are of the wrong kind: 1 a date-time where the standard expects a date; every date must be an RFC 3339 full-date")
 
 
 def test_a_date_where_a_date_time_is_expected_is_named_as_such() -> None:
@@ -56,7 +56,7 @@ def test_values_that_are_neither_stay_not_valid_iso_8601() -> None:
     messages = [f.message for f in result.findings]
     assert "person n1: /date_of_birth = '02/01/2026' is not a valid ISO 8601 date" in messages
     assert "person n3: /updated_at = '2026-02-30T10:00:00Z' is not a valid ISO 8601 date-time" in messages
-    assert result.summary == "3 of 6 dates are not as the standard expects: 2 not valid ISO 8601, 1 a date-time where the standard expects a date"
+    assert result.summary.startswith("3 of 6 dates are not as the standard expects: 2 not valid ISO 8601, 1 a date-time where the standard expects a date;")
 
 
 def test_good_dates_pass_as_before() -> None:

@@ -126,7 +126,7 @@ def availability_decision(answers: list[DataAnswer], *, declared: bool, no_crede
             cause = "no records: the sandbox holds no test data"
         else:
             cause = f"server errors or failed connections ({faults}) or no records ({empty})"
-        return failed(f"every one of the {n} data operations failed with the sandbox's fault ({_which(declared, n)}): {cause}", findings, base)
+        return failed(f"every one of the {n} data operations failed with the sandbox's fault ({_which(declared, n)}): {cause}; GDS asks for an API test service with useful test data", findings, base)
     kinds = {a.kind for a in answers}
     sandbox_side = sum(a.kind in SANDBOX for a in answers)
     also = f"; {sandbox_side} failed with the sandbox's fault" if sandbox_side else ""

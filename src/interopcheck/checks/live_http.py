@@ -40,6 +40,8 @@ def reachable(ctx: CheckContext) -> Decision:
     (5xx, a dropped or refused connection, a timeout) or, declared, holds no records; and skips or
     errors when the cause is ours or the evaluator's (no credentials given, credentials refused, our
     limits), saying which. What `/` answers is evidence only: most real APIs serve nothing there.
+    GDS, API technical and data standards: "Provide an API test service" (a sandbox with useful test
+    data that reflects the real API), so the test is whether data comes back, not whether `/` does.
     """
     live = require_live(ctx)
     base = _base_note(live)

@@ -207,7 +207,8 @@ def date_problem(kind: str, value: Any) -> str | None:
     """Why `value` is not the RFC 3339 `kind` (date or date-time) the standard expects, or None when it is.
 
     A valid RFC 3339 value of the other kind (`1938-05-16T00:00:00Z` for a date of birth) is valid
-    ISO 8601, as GDS asks ("use ISO 8601 for dates and times"), but not the full-date or date-time the
+    ISO 8601, as GDS asks (API technical and data standards: "Follow the Technology Code of Practice
+    and other standards", ISO 8601 for dates and times), but not the RFC 3339 section 5.6 full-date or date-time the
     standard's field is: it is named as the wrong kind, so the supplier knows what to change.
     Anything else is not valid ISO 8601 in RFC 3339's profile (`02/01/2026`, `2026-02-30`).
     """
@@ -225,9 +226,10 @@ def _dates_summary(problems: list[str], checked: int) -> str:
     parts = ", ".join(f"{n} {what}" for what, n in sorted(counts.items(), key=lambda kv: (kv[0] != NOT_ISO, kv[0])))
     if set(counts) == {NOT_ISO}:
         return f"{len(problems)} of {checked} dates are not valid ISO 8601"
+    why = "; every date must be an RFC 3339 full-date and every timestamp an RFC 3339 date-time (HSG-DATA-12; GDS: ISO 8601 for dates and times)"
     if NOT_ISO not in counts:
-        return f"{len(problems)} of {checked} dates are of the wrong kind: {parts}"
-    return f"{len(problems)} of {checked} dates are not as the standard expects: {parts}"
+        return f"{len(problems)} of {checked} dates are of the wrong kind: {parts}{why}"
+    return f"{len(problems)} of {checked} dates are not as the standard expects: {parts}{why}"
 
 
 @check("live.dates-valid", title="ISO 8601 dates", family="live", needs=("live", "declaration"))

@@ -6,7 +6,10 @@ id as an integer, a uuid or a pattern tests the sandbox's input validation, not 
 builds a value the parameter's own schema accepts (type, format, pattern, length and range) that is
 unlikely to be a real record's id, and expects 404 for it. Only when no such value can be built does
 it send a string, and then a 400 or 422 the operation documents is accepted too (the id is of the
-wrong type, and the sandbox said so as documented).
+wrong type, and the sandbox said so as documented). RFC 9110 section 15.5.5: 404 when the server
+finds no current representation for the target (an unknown record); section 15.5.1: 400 for a
+request it will not process for a client error (a malformed id). HSG-API-18 (RFC 9457) asks both
+in problem+json, so the probe tests 404 only where it sends a well-formed id.
 """
 
 from __future__ import annotations
