@@ -131,3 +131,27 @@ def test_reference_sandbox_with_open_items_fails_auth_required(reference: Any) -
     assert auth.status == Status.FAIL, auth.summary
     assert len(auth.findings) == 2 and all("answered HTTP 200: the item is served" in f.message for f in auth.findings)
     assert all("id from its collection" in f.message for f in auth.findings)
+
+
+def _data_down(app: Any, state: Any) -> Any:
+    """The reference sandbox with every data request answered 503 (the token endpoint and `/` as they are)."""
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1/"):
+            await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"down"})
+            return
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+def test_reference_sandbox_whose_data_is_down_is_not_available(reference: Any) -> None:
+    """HSG-API-11: `/` answers 404 as ever, but no declared collection serves data, so there is no sandbox with test data."""
+    ctx = reference(only=("property", "person"), wrap=_data_down)
+    result = _run(ctx, "live.reachable")["live.reachable"]
+    assert result.status == Status.FAIL, result.summary
+    assert "every one of the 2 data operations failed with the sandbox's fault" in result.summary
+    assert all("answered HTTP 503" in f.message and f.exchange is not None for f in result.findings)
+    good = _run(reference(only=("property",)), "live.reachable")["live.reachable"]
+    assert good.status == Status.PASS and "GET / -> 404" in " ".join(f.message for f in good.evidence), good.summary

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from interopcheck.checks.context import CheckContext
-from interopcheck.checks.export_records import NEEDS, failure_decision
+from interopcheck.checks.export_records import NEEDS, failure_decision, missing_summary
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
 from interopcheck.errors import CheckSkipped, LiveError
@@ -39,11 +39,17 @@ def _scans(ctx: CheckContext) -> tuple[dict[str, EntityScan], list[Decision]]:
 
 
 def _decide(findings: list[Finding], limits: list[str], broken: list[Decision], ok: str, bad: str, evidence: list[Finding] | None = None) -> Decision:
-    """Fail on findings; else error/skip when something could not be read or a limit stopped a scan; else pass."""
+    """Fail on findings or a missing export; else error/skip when something could not be read or a limit stopped a scan; else pass.
+
+    A missing (undeclared, refused or unreadable) export is worded as what it is ("no record export of
+    leasehold is declared"), never counted into `bad` ("entities have duplicate ids"): the supplier must
+    know which of the two to fix. `evidence` shows the comparisons that passed, on a fail too.
+    """
     failures = [d for d in broken if d.status is Status.FAIL]
-    findings = findings + [f for d in failures for f in (d.findings or (Finding(d.summary),))]
-    if findings:
-        return failed(bad.format(n=len(findings)), findings[:200], evidence or ())
+    if findings or failures:
+        missing = [f for d in failures for f in (d.findings or (Finding(d.summary),))]
+        parts = ([bad.format(n=len(findings))] if findings else []) + [missing_summary([d.summary for d in failures])]
+        return failed("; ".join(p for p in parts if p), (findings + missing)[:200], evidence or ())
     errors = [d.summary for d in broken if d.status is Status.ERROR]
     if errors:
         return errored("; ".join(errors))
@@ -111,6 +117,7 @@ def export_roundtrip(ctx: CheckContext) -> Decision:
     with ThreadPoolExecutor(max_workers=ROUNDTRIP_THREADS, thread_name_prefix="export-roundtrip") as pool:
         answers = list(pool.map(lambda w: item_or_error(ctx, w[0], w[1], w[3]), wanted))  # latency-bound GETs (or fetched already)
     skipped_entities: set[str] = set()
+    equal: dict[str, int] = {}
     for (entity, _, line, rid, record), answer in zip(wanted, answers, strict=True):
         if entity in skipped_entities:
             continue
@@ -130,11 +137,14 @@ def export_roundtrip(ctx: CheckContext) -> Decision:
         diff = records_equal(record, mapper(api_record) if mapper else api_record)
         if diff:
             findings.append(Finding(f"{entity} {rid} (export line {line}) differs from the API at {', '.join(diff[:10])}", exchange=exchange, data={"id": rid, "fields": diff}))
+        else:
+            equal[entity] = equal.get(entity, 0) + 1
+    shown = [Finding(f"{entity}: {n} sampled records equal their API records", data={"entity": entity, "equal": n}) for entity, n in equal.items() if entity not in skipped_entities]
     notes = [f"not compared: {', '.join(untyped)}, whose only record export is CSV (CSV values are text, so they cannot be compared field for field with the API's typed records)"] if untyped else []
     if not compared and not findings and not broken:
         return skipped("; ".join(limits + notes) or "no export records to compare")
     ok = "; ".join([f"{compared} sampled records equal their API records", *notes])
-    return _decide(findings, limits, broken, ok, "{n} sampled records differ from the API", [Finding(n) for n in notes])
+    return _decide(findings, limits, broken, ok, "{n} sampled records differ from the API", shown + [Finding(n) for n in notes])
 
 
 @check("export.unique-ids", title="No duplicate or missing ids in any export", family="export", needs=NEEDS)
@@ -143,7 +153,10 @@ def export_unique_ids(ctx: CheckContext) -> Decision:
     scans, broken = _scans(ctx)
     findings: list[Finding] = []
     limits: list[str] = []
+    evidence: list[Finding] = []
     for entity, scan in scans.items():
+        if not (scan.ids.duplicates or scan.missing_ids or scan.limited or scan.truncated):
+            evidence.append(Finding(f"{entity}: {scan.records} ids, all unique", data={"entity": entity, "ids": scan.records}))
         if scan.ids.duplicates:
             findings.append(Finding(f"{entity}: {scan.ids.duplicates} records repeat an id already exported", data={"entity": entity, "duplicates": scan.ids.duplicates}))
         if scan.missing_ids:
@@ -153,7 +166,7 @@ def export_unique_ids(ctx: CheckContext) -> Decision:
         elif scan.truncated:
             limits.append(f"{entity}: the export is truncated, so ids after the break are unknown (see export.complete)")
     total = sum(s.records - s.missing_ids for s in scans.values())
-    return _decide(findings, limits, broken, f"{total} ids across {len(scans)} entities, all unique", "{n} entities have duplicate or missing ids")
+    return _decide(findings, limits, broken, f"{total} ids across {len(scans)} entities, all unique", "{n} entities have duplicate ids or records without an id", evidence)
 
 
 @check("export.referential-integrity", title="Every reference in the export resolves to an exported record", family="export", needs=NEEDS)
@@ -163,6 +176,7 @@ def export_referential_integrity(ctx: CheckContext) -> Decision:
     findings: list[Finding] = []
     limits: list[str] = []
     checked = 0
+    resolved: list[Finding] = []
     for ref in ctx.scope.references:  # both ends in scope: a reference to an entity out of scope is not checked
         source = scans.get(ref.entity)
         if source is None:
@@ -175,12 +189,14 @@ def export_referential_integrity(ctx: CheckContext) -> Decision:
             continue
         orphans = source.orphans.get(ref, 0)
         checked += source.ref_checked.get(ref, 0)
+        if not (orphans or absent or source.limited):
+            resolved.append(Finding(f"{ref.entity}.{ref.field}: {source.ref_checked.get(ref, 0)} references to {ref.target} resolve", data={"reference": ref.field, "target": ref.target, "resolved": source.ref_checked.get(ref, 0)}))
         if orphans:
             findings.append(Finding(f"{ref.entity}.{ref.field}: {orphans} references to {ref.target} records that are not in the export", data={"reference": ref.field, "target": ref.target, "orphans": orphans}))
         if source.limited:
             limits.append(f"{ref.entity}: {source.limited}")
     skipped_refs = [f"{r.entity}.{r.field} -> {r.target}" for r in ctx.scope.skipped_references()]
-    evidence = [Finding(f"not checked, their target is out of scope: {', '.join(skipped_refs)}", data={"not_checked": skipped_refs})] if skipped_refs else []
+    evidence = resolved + ([Finding(f"not checked, their target is out of scope: {', '.join(skipped_refs)}", data={"not_checked": skipped_refs})] if skipped_refs else [])
     return _decide(findings, limits, broken, f"{checked} references resolve", "{n} reference fields do not resolve", evidence)
 
 

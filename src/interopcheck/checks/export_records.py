@@ -33,6 +33,14 @@ def failure_decision(result: ScanFailure) -> Decision:
     return errored(result.reason, [finding])
 
 
+def missing_summary(reasons: list[str]) -> str:
+    """The reasons some entities' exports are missing, each once (the first three, then how many more)."""
+    unique = list(dict.fromkeys(reasons))
+    if len(unique) <= 3:
+        return "; ".join(unique)
+    return "; ".join(unique[:3]) + f"; and {len(unique) - 3} more entities without a readable export"
+
+
 def problem_findings(scan: EntityScan, kinds: tuple[str, ...] | None = None) -> list[Finding]:
     """Findings for the scan's read problems (of `kinds`, or all)."""
     return [
@@ -56,9 +64,12 @@ def export_available(ctx: CheckContext) -> Decision:
         hostile.extend(problem_findings(result, HOSTILE))
         source = " (documented in the API description, not declared)" if discovered(ctx, entity, result.url) else ""
         evidence.append(Finding(f"{entity}: {result.url} ({result.format}){source} read, {result.records} records", exchange=result.exchange))
-    failures = [f for d in outcomes if d.status is Status.FAIL for f in (d.findings or (Finding(d.summary),))]
+    failed_outcomes = [d for d in outcomes if d.status is Status.FAIL]
+    failures = [f for d in failed_outcomes for f in (d.findings or (Finding(d.summary),))]
     if failures or hostile:
-        return failed(f"{len(failures) + len(hostile)} problems with the declared exports", failures + hostile, evidence)
+        parts = [missing_summary([d.summary for d in failed_outcomes])] if failed_outcomes else []
+        parts += [f"{len(hostile)} exports unsafe or unreadable (bombs, path traversal, broken archives)"] if hostile else []
+        return failed("; ".join(parts), failures + hostile, evidence)
     if outcomes:
         worst = Status.ERROR if any(d.status is Status.ERROR for d in outcomes) else Status.SKIP
         found = tuple(f for d in outcomes for f in d.findings)

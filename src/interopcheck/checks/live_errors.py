@@ -9,6 +9,7 @@ import referencing
 import referencing.jsonschema
 
 from interopcheck.checks.context import CheckContext
+from interopcheck.checks.live_unknown_id import UnknownIdProbe, unknown_id_probe
 from interopcheck.checks.live_walk import declared_collections, find_operation, finding_from_error, require_live
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, from_findings, skipped
@@ -67,17 +68,16 @@ def _judge(ctx: CheckContext, what: str, resp: LiveResponse, expected: tuple[int
     return Finding(f"{what} answered {resp.status} as {media or 'no content type'}, neither problem+json nor the documented error schema", exchange=resp.exchange)
 
 
-def _item_probe(ctx: CheckContext) -> tuple[str, Operation | None] | None:
-    """A GET path with an unknown id: a declared item operation, else any spec GET with one path parameter."""
+def _item_probe(ctx: CheckContext) -> UnknownIdProbe | None:
+    """A GET path with an unknown id that fits the id's schema (`live_unknown_id`): a declared item operation, else any spec GET with one path parameter."""
     ops: list[Operation] = []
     if ctx.declaration is not None:
         ops = [op for m in ctx.declaration.entities.values() if (op := find_operation(ctx, m.item)) is not None]
     if not ops and ctx.index is not None:
         ops = [op for op in ctx.index.operations if op.method == "get" and op.path.count("{") == 1]
     for op in ops:
-        if op.method == "get" and op.path.count("{") == 1:
-            start, end = op.path.index("{"), op.path.index("}")
-            return op.path[:start] + UNKNOWN_ID + op.path[end + 1 :], op
+        if op.method == "get" and op.path.count("{") == 1 and (probe := unknown_id_probe(ctx, op)) is not None:
+            return probe
     return None
 
 
@@ -105,7 +105,7 @@ def problem_errors(ctx: CheckContext) -> Decision:
     probes: list[tuple[str, str, dict[str, str] | None, tuple[int, ...], Operation | None]] = []
     item = _item_probe(ctx)
     if item is not None:
-        probes.append((f"GET {item[0]}", item[0], None, (404,), item[1]))
+        probes.append((item.what, item.path, None, item.expected, item.operation))
     bad = _bad_param_probe(ctx)
     if bad is not None:
         probes.append((f"GET {bad[0]}?{next(iter(bad[1]))}={BAD_VALUE}", bad[0], bad[1], (400, 422), bad[2]))

@@ -17,6 +17,7 @@ from interopcheck.checks.live_walk import (
     public_get_operations,
     require_live,
 )
+from interopcheck.checks.live_available import DataTarget, availability_decision, judge_data_answer
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, from_findings, not_applicable, passed, skipped
 from interopcheck.declaration import pointer_get
@@ -24,23 +25,42 @@ from interopcheck.errors import LiveError
 from interopcheck.live.client import LiveResponse
 from interopcheck.live.failures import LiveRequestError
 from interopcheck.live.relay import from_schemathesis
-from interopcheck.model import Finding
+from interopcheck.model import Finding, Status
 
 SLOW_MS = 2000.0
 
 
 @check("live.reachable", title="Sandbox reachable", family="live", needs=("live",))
 def reachable(ctx: CheckContext) -> Decision:
-    """The base URL answers over HTTP without a server error and without leaving its origin."""
+    """HSG-API-11, a sandbox with test data: judged on the data operations, not on the base URL.
+
+    The data operations are the declared collections, else a seeded sample of the description's GET
+    operations without path parameters (the same first pages the other HTTP checks read). It passes
+    when one of them answers 2xx with records; fails when every one fails with the sandbox's fault
+    (5xx, a dropped or refused connection, a timeout) or, declared, holds no records; and skips or
+    errors when the cause is ours or the evaluator's (no credentials given, credentials refused, our
+    limits), saying which. What `/` answers is evidence only: most real APIs serve nothing there.
+    GDS, API technical and data standards: "Provide an API test service" (a sandbox with useful test
+    data that reflects the real API), so the test is whether data comes back, not whether `/` does.
+    """
     live = require_live(ctx)
+    base = _base_note(live)
+    if not _data_targets(ctx):
+        if live.probe is not None and live.probe.status >= 500:
+            return failed(f"the base URL answered HTTP {live.probe.status} and no data operation is known to try", base)
+        return Decision(Status.SKIP, "no data operation to try: no declared collection and no GET operation without path parameters in the description", (), tuple(base))
+    judged = [judge_data_answer(target, answer, live.auth_kind) for target, answer in _sampled(ctx)]
+    return availability_decision(judged, declared=bool(declared_collections(ctx)), no_credentials=live.auth_kind == "none", base=base)
+
+
+def _base_note(live: Any) -> list[Finding]:
+    """Evidence of what the base URL answered (a redirect elsewhere included), which decides nothing."""
     if live.probe_error is not None:
-        return failed("the sandbox's base URL redirects to another origin", [finding_from_error("probe of the base URL", live.probe_error)])
+        return [finding_from_error("GET / (not a data operation, so it decides nothing)", live.probe_error)]
     probe: LiveResponse | None = live.probe
     if probe is None:
-        return errored("the sandbox was not probed")
-    if probe.status >= 500:
-        return failed(f"the base URL answered HTTP {probe.status}", [Finding(f"GET {probe.url} -> {probe.status}", exchange=probe.exchange)])
-    return passed(f"the base URL answered HTTP {probe.status} in {probe.elapsed_ms:.0f} ms", [Finding(f"GET {probe.url}", exchange=probe.exchange)])
+        return []
+    return [Finding(f"GET / -> {probe.status} (not a data operation, so it decides nothing)", exchange=probe.exchange)]
 
 
 def _leaks_data(body: Any, records_pointer: str | None) -> bool:
@@ -193,19 +213,34 @@ def _json_type_ok(content_type: str) -> bool:
     return True
 
 
-def _sample_responses(ctx: CheckContext) -> list[LiveResponse | Finding]:
-    """The first page of each declared collection (else a sample of spec GETs), cached; failures as findings."""
+def _data_targets(ctx: CheckContext) -> list[DataTarget]:
+    """The declared collections, else a seeded sample of the spec's GETs without path parameters."""
+    declared = [DataTarget(path, mapping.records_pointer or None, True, ()) for _, mapping, path in declared_collections(ctx)]
+    if declared:
+        return declared
+    return [
+        DataTarget(op.path, None, False, tuple(p.name for p in op.parameters if p.required and p.location == "query"))
+        for op in public_get_operations(ctx)
+    ]
+
+
+def _sampled(ctx: CheckContext) -> list[tuple[DataTarget, LiveResponse | LiveError]]:
+    """The first page of each data target (`_data_targets`), read once per run; a failed request as its error."""
     if "live.sample-gets" not in ctx.cache:
         live = require_live(ctx)
-        paths = [path for _, _, path in declared_collections(ctx)] or [op.path for op in public_get_operations(ctx)]
-        out: list[LiveResponse | Finding] = []
-        for path in paths:
+        out: list[tuple[DataTarget, LiveResponse | LiveError]] = []
+        for target in _data_targets(ctx):
             try:
-                out.append(live.client.get(path))
+                out.append((target, live.client.get(target.path)))
             except LiveError as exc:
-                out.append(finding_from_error(f"GET {path}", exc))
+                out.append((target, exc))
         ctx.cache["live.sample-gets"] = out
     return ctx.cache["live.sample-gets"]  # type: ignore[no-any-return]
+
+
+def _sample_responses(ctx: CheckContext) -> list[LiveResponse | Finding]:
+    """The sampled first pages (`_sampled`); failures as findings that keep their evidence."""
+    return [answer if isinstance(answer, LiveResponse) else finding_from_error(f"GET {target.path}", answer) for target, answer in _sampled(ctx)]
 
 
 @check("live.json-content-type", title="JSON with a UTF-8 content type", family="live", needs=("live",))

@@ -198,11 +198,51 @@ def _valid(kind: str, value: Any) -> bool:
         return False
 
 
+#: What is wrong with a date value, by kind of problem: the summary's words for each.
+WRONG_KIND = {"date": "a date-time where the standard expects a date", "date-time": "a date where the standard expects a date-time"}
+NOT_ISO = "not valid ISO 8601"
+
+
+def date_problem(kind: str, value: Any) -> str | None:
+    """Why `value` is not the RFC 3339 `kind` (date or date-time) the standard expects, or None when it is.
+
+    A valid RFC 3339 value of the other kind (`1938-05-16T00:00:00Z` for a date of birth) is valid
+    ISO 8601, as GDS asks (API technical and data standards: "Follow the Technology Code of Practice
+    and other standards", ISO 8601 for dates and times), but not the RFC 3339 section 5.6 full-date or date-time the
+    standard's field is: it is named as the wrong kind, so the supplier knows what to change.
+    Anything else is not valid ISO 8601 in RFC 3339's profile (`02/01/2026`, `2026-02-30`).
+    """
+    if _valid(kind, value):
+        return None
+    other = "date-time" if kind == "date" else "date"
+    return WRONG_KIND[kind] if _valid(other, value) else NOT_ISO
+
+
+def _dates_summary(problems: list[str], checked: int) -> str:
+    """`3 of 6 dates are not as the standard expects: 2 not valid ISO 8601, 1 a date-time where ...`."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem] = counts.get(problem, 0) + 1
+    parts = ", ".join(f"{n} {what}" for what, n in sorted(counts.items(), key=lambda kv: (kv[0] != NOT_ISO, kv[0])))
+    if set(counts) == {NOT_ISO}:
+        return f"{len(problems)} of {checked} dates are not valid ISO 8601"
+    why = "; every date must be an RFC 3339 full-date and every timestamp an RFC 3339 date-time (HSG-DATA-12; GDS: ISO 8601 for dates and times)"
+    if NOT_ISO not in counts:
+        return f"{len(problems)} of {checked} dates are of the wrong kind: {parts}{why}"
+    return f"{len(problems)} of {checked} dates are not as the standard expects: {parts}{why}"
+
+
 @check("live.dates-valid", title="ISO 8601 dates", family="live", needs=("live", "declaration"))
 def dates_valid(ctx: CheckContext) -> Decision:
-    """Every date and date-time in the sampled records of every declared entity is RFC 3339 / ISO 8601 and a real date."""
+    """Every date and date-time in the sampled records of every declared entity is RFC 3339 / ISO 8601 and a real date.
+
+    A value of the wrong kind (a date-time where the standard's field is a date, or the converse) is
+    reported as such, not as "not valid ISO 8601": the profile asks for an RFC 3339 full-date for
+    every date and a date-time for every timestamp, so it still fails, with the right reason.
+    """
     assert ctx.declaration is not None
     findings: list[Finding] = []
+    problems: list[str] = []
     errors: list[Finding] = []
     checked = 0
     for entity in ctx.declaration.entities:
@@ -219,10 +259,14 @@ def dates_valid(ctx: CheckContext) -> Decision:
         for record in records:
             for pointer, kind, value in _dates_in(record, fields):
                 checked += 1
-                if not _valid(kind, value):
-                    findings.append(Finding(f"{entity} {_record_id(record)}: {pointer} = {value!r} is not a valid {kind}", exchange=w.exchange()))
+                problem = date_problem(kind, value)
+                if problem is None:
+                    continue
+                problems.append(problem)
+                said = f"is not a valid ISO 8601 {kind}" if problem == NOT_ISO else f"is {problem}"
+                findings.append(Finding(f"{entity} {_record_id(record)}: {pointer} = {value!r} {said}", exchange=w.exchange()))
     if findings:
-        return failed(f"{len(findings)} of {checked} dates are not valid ISO 8601", findings[:MAX_SHOWN])
+        return failed(_dates_summary(problems, checked), findings[:MAX_SHOWN])
     if not checked:
         return errored("no dates could be checked", errors) if errors else skipped("no records with dates were returned")
     return passed(f"all {checked} dates in the sampled records are valid ISO 8601")
