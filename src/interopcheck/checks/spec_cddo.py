@@ -36,10 +36,14 @@ _TEMPLATE = re.compile(r"\{[^{}]*\}")
 def path_problem(path: str) -> str | None:
     """Why `path` is not lower-case kebab-case, or None. Template segments (`{id}`) are names of
     parameters, not URL text, so only the literal text around them is judged; `/` and a trailing
-    slash are allowed (no CDDO test case covers them; neither is a naming matter)."""
+    slash are allowed (no CDDO test case covers them; neither is a naming matter); a segment starting
+    with `$` is an operation named by a standard (FHIR Bulk Data `$export`, OData `$batch`), not by
+    the API, so it is not judged either."""
     bad = []
     for segment in path.split("/"):
         literal = _TEMPLATE.sub("", segment)
+        if literal.startswith("$"):  # an operation a standard names (FHIR `$export`, OData `$batch`)
+            continue
         if literal and not _KEBAB.match(literal):
             bad.append(segment)
     if not bad:
