@@ -24,7 +24,7 @@ STATIC_IDS = (
     "spec.object-responses", "spec.date-formats", "spec.oauth2-security", "spec.no-query-api-keys",
     "spec.info-complete", "spec.unique-operation-ids", "spec.no-x-headers", "spec.error-responses",
     "spec.problem-json", "spec.pagination", "spec.modified-since-filter", "spec.write-operations",
-    "spec.export-documented",
+    "spec.export-documented", "spec.kebab-case-paths", "spec.semver-version", "spec.domain-name", "spec.licence-open",
 )
 
 
