@@ -13,6 +13,7 @@ from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision
 from interopcheck.checks.spec_shapes import (
     FAMILY,
+    MAX_FINDINGS,
     Problem,
     decide,
     is_meta_operation,
@@ -22,16 +23,32 @@ from interopcheck.checks.spec_shapes import (
     security_schemes,
 )
 from interopcheck.spec.index import SpecIndex
-from interopcheck.spec.operations import Operation
+from interopcheck.spec.operations import Operation, Parameter
 from interopcheck.spec.pointer import join
 
 _OAUTH_TYPES = frozenset({"oauth2", "openidconnect"})
-#: Normalised query-parameter names that carry credentials.
-_SECRET_PARAMS = frozenset(
-    {
-        "apikey", "apitoken", "accesstoken", "token", "key", "authtoken", "idtoken", "refreshtoken",
-        "clientsecret", "sessiontoken", "bearer", "authorization", "password", "secret",
-    }
+#: Normalised parameter name endings that mean a credential whatever the description says (`x_api_key`).
+_CREDENTIAL_ENDINGS = (
+    "apikey", "apitoken", "apisecret", "accesstoken", "authtoken", "idtoken", "refreshtoken", "oauthtoken",
+    "clientsecret", "sessiontoken", "password", "passwd", "subscriptionkey", "accesskey", "secretkey",
+    "privatekey", "clientassertion", "appsecret", "consumersecret", "oauthsignature",
+)
+#: Whole normalised names that mean a credential (as an ending they may be data: `repair_authorization`).
+_CREDENTIAL_NAMES = frozenset({"bearer", "authorization", "secret", "credential", "credentials", "jwt", "authkey", "appkey"})
+#: Names that are a credential unless documented as data (`token` may be a paging token, `signature` a field).
+_USUALLY_CREDENTIAL = frozenset({"token", "signature", "sig", "auth"})
+#: Names that are a credential only when documented as one (`key` is as often a code-list or cache key).
+_SOMETIMES_CREDENTIAL = frozenset({"key"})
+_CREDENTIAL_TEXT = re.compile(
+    r"\b(api[ _-]?key|access[ _-]?(token|key)|auth(entication)?[ _-]?token|session[ _-]?token|bearer|credentials?|secret|"
+    r"password|authenticat\w*|subscription[ _-]?key|licen[cs]e[ _-]?key|developer[ _-]?key|hmac|signed request|request signature|"
+    r"sign(s|ed)? (the|each|every) request)\b",
+    re.IGNORECASE,
+)
+_DATA_TEXT = re.compile(
+    r"\b(page|paging|paginat\w*|cursor|continuation|next|offset|cache|code[ -]?lists?|records?|lookup|sort\w*|order\w*|"
+    r"filter\w*|identif\w*|natural key|primary key|search\w*|entry|entries|etag|idempoten\w*)\b",
+    re.IGNORECASE,
 )
 _VARIABLE = re.compile(r"\{([^}]*)\}")
 
@@ -151,22 +168,64 @@ def oauth2_security(ctx: CheckContext) -> Decision:
     return decide(index, problems, ok=f"every data operation requires {', '.join(sorted(oauth))}", bad="{n} data operation(s) not protected by OAuth 2.0", evidence=evidence)
 
 
+def _documentation(index: SpecIndex, param: Parameter) -> str:
+    """The parameter's description, and its schema's title and description, as one text."""
+    node = index.resolve(index.get(param.defined_at or param.pointer))
+    schema = index.resolve(param.schema)
+    texts = [node.get("description") if isinstance(node, dict) else None]
+    texts += [schema.get(k) for k in ("title", "description")] if isinstance(schema, dict) else []
+    return " ".join(t for t in texts if isinstance(t, str))
+
+
+def _credential(index: SpecIndex, param: Parameter) -> tuple[bool | None, str]:
+    """Whether a query parameter carries a credential, and why: by a name that means one, by its
+    documentation, or (None) a name that is ambiguous and documented as data or not at all."""
+    name = normalise(param.name)
+    text = _documentation(index, param)
+    if name.endswith(_CREDENTIAL_ENDINGS) or name in _CREDENTIAL_NAMES:
+        return True, f"its name {param.name!r} names a credential"
+    if name in _USUALLY_CREDENTIAL | _SOMETIMES_CREDENTIAL:
+        if _CREDENTIAL_TEXT.search(text):
+            return True, f"it is documented as a credential ({text.strip()[:80]!r})"
+        if name in _SOMETIMES_CREDENTIAL:
+            how = f"documented as data ({text.strip()[:80]!r})" if text.strip() else "not documented as a credential"
+            return None, how
+        if _DATA_TEXT.search(text):
+            return None, f"documented as data ({text.strip()[:80]!r})"
+        return True, f"its name {param.name!r} names a credential and nothing documents it as data"
+    if text and _CREDENTIAL_TEXT.search(text) and re.search(r"key|token|secret|sig|auth|pass", name):
+        return True, f"it is documented as a credential ({text.strip()[:80]!r})"
+    return False, ""
+
+
 @check("spec.no-query-api-keys", title="No API keys or tokens in query strings", family=FAMILY, needs=("spec",))
 def no_query_api_keys(ctx: CheckContext) -> Decision:
-    """No apiKey scheme `in: query` and no query parameter named like api_key, access_token, token or key."""
+    """No apiKey security scheme `in: query`, and no query parameter that carries a credential.
+
+    A parameter carries one when its name means a credential (api_key, access_token, client_secret,
+    password...), or it is named `token`, `signature` or `auth` and not documented as data (a paging
+    token), or it is named `key` and documented as a credential ("your API key"): a `key` documented
+    as data (a code-list key, a cache key) or not at all is listed as evidence, not counted (RFC 6750
+    section 5.3; GDS: control access to your API)."""
     index = need_index(ctx)
     problems = [
         Problem(f"security scheme {name!r} sends an API key in the query string ({scheme.get('name')!r})", ptr)
         for name, (ptr, scheme) in security_schemes(index).items()
         if str(scheme.get("type", "")).lower() == "apikey" and scheme.get("in") == "query"
     ]
+    evidence = []
     seen: set[str] = set()
     for op in index.operations:
         for param in op.parameters:
-            if param.location == "query" and normalise(param.name) in _SECRET_PARAMS and param.pointer not in seen:
-                seen.add(param.pointer)
-                problems.append(Problem(f"{op.key} takes a credential-like query parameter {param.name!r}", param.pointer))
-    return decide(index, problems, ok="no credentials in query strings", bad="{n} credential(s) in query strings")
+            if param.location != "query" or param.pointer in seen:
+                continue
+            seen.add(param.pointer)
+            verdict, why = _credential(index, param)
+            if verdict:
+                problems.append(Problem(f"{op.key} takes a credential in query parameter {param.name!r}: {why}", param.pointer))
+            elif verdict is None:
+                evidence.append(note(index, f"{op.key}: query parameter {param.name!r} is {why}, so it is taken as data, not a credential", param.pointer))
+    return decide(index, problems, ok="no credentials in query strings", bad="{n} credential(s) in query strings", evidence=evidence[:MAX_FINDINGS])
 
 
 @check("spec.no-x-headers", title="No X- headers", family=FAMILY, needs=("spec",))
