@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, not_applicable, passed
-from interopcheck.checks.spec_servers import production_or_stand_ins, root_servers
+from interopcheck.checks.spec_servers import PLACEHOLDER, production_or_stand_ins, root_servers
 from interopcheck.checks.spec_shapes import (
     FAMILY,
     MAX_FINDINGS,
@@ -96,7 +96,13 @@ def openapi_3(ctx: CheckContext) -> Decision:
 def info_complete(ctx: CheckContext) -> Decision:
     """`info.description`, `info.contact` (name, email or url) and `info.license.name` are present
     and none is template text (`YOUR ... HERE`, `REQUIRED -- ...`, TODO, TBD, example.com);
-    contact and licence URLs are absolute http(s) URLs and the contact email is an address."""
+    contact and licence URLs are absolute http(s) URLs and the contact email is an address.
+
+    The same placeholder rules cover `info.version` (`{VERSION}`, `x.y.z`) and the servers: a server
+    on a name reserved for documentation or testing (RFC 2606 example.com, RFC 6761 `.test`), a
+    template host (`your-domain`) or an undeclared `{baseUrl}` leaves the real base URL undocumented.
+    That is a documentation gap, this SHOULD's subject (GOV.UK, Documenting APIs), not an HTTPS one:
+    a placeholder `https://` URL still states the scheme, which is all HSG-API-01 can check."""
     index = need_index(ctx)
     info = index.get("/info")
     if not isinstance(info, dict):
@@ -117,7 +123,26 @@ def info_complete(ctx: CheckContext) -> Decision:
         problems.append(Problem("info.license is missing or has no name", "/info/license" if isinstance(licence, dict) else "/info"))
     else:
         problems += _member_problems("license", licence, ("name", "url"))
-    return decide(index, problems, ok="info has a description, contact and licence", bad="info is incomplete ({n} missing or placeholder)")
+    version = info.get("version")
+    if isinstance(version, str) and (_placeholder(version) or _VERSION_PLACEHOLDER.match(version)):
+        problems.append(Problem(f"info.version is placeholder text ({_shown(version)})", "/info/version"))
+    problems += _placeholder_servers(index)
+    return decide(index, problems, ok="info has a description, contact and licence; no placeholder version or server", bad="info is incomplete ({n} missing or placeholder)")
+
+
+#: Template version strings: `{VERSION}`, `${version}`, `@VERSION@`, `%VERSION%`, `x.y.z`, `VERSION`.
+_VERSION_PLACEHOLDER = re.compile(r"^\s*(\$?\{[^}]*\}|@[^@\s]+@|%[^%\s]+%|[xX](\.[xXyYzZ])+|[xX]\.[yY](\.[zZ])?|version|ver|v?X)\s*$", re.IGNORECASE)
+
+
+def _placeholder_servers(index: SpecIndex) -> list[Problem]:
+    """A problem per placeholder server (RFC 2606/6761 reserved name, template host, undeclared variable):
+    the API's real base URL is not documented there. Development servers are no placeholders."""
+    problems, seen = [], set()
+    for server in root_servers(index):
+        if server.kind == PLACEHOLDER and server.pointer not in seen:
+            seen.add(server.pointer)
+            problems.append(Problem(f"server {server.url!r} is a placeholder ({server.reason}), so the API's real base URL is not documented", server.pointer))
+    return problems
 
 
 #: Template text: `YOUR CONTACT NAME HERE`, `DESCRIPTION HERE`, `TODO`, `TBD`, `CHANGE ME`.

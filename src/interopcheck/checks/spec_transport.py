@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision
+from interopcheck.checks.spec_servers import DEVELOPMENT, PLACEHOLDER, PRODUCTION, Server, servers_at
 from interopcheck.checks.spec_shapes import (
     FAMILY,
     MAX_FINDINGS,
@@ -53,58 +54,28 @@ _DATA_TEXT = re.compile(
 _VARIABLE = re.compile(r"\{([^}]*)\}")
 
 
-def _expand(url: str, variables: Any) -> list[str]:
-    """Every concrete URL a server template can be: the default and each enum value of each variable."""
-    if not isinstance(variables, dict) or "{" not in url:
-        return [url]
-    urls = [url]
-    for name, var in variables.items():
-        if not isinstance(var, dict):
-            continue
-        values = [var.get("default")] + list(var.get("enum") or ())
-        values = [str(v) for v in dict.fromkeys(values) if v is not None]
-        if values:
-            urls = [u.replace("{" + str(name) + "}", v) for u in urls for v in values]
-    return urls
-
-
-def _server_problems(index: SpecIndex, servers: Any, pointer: str, where: str) -> list[Problem]:
-    """Problems of one `servers` array (root, path item or operation)."""
-    problems = []
+def _server_problems(index: SpecIndex, server: Server, where: str, judged: bool) -> list[Problem]:
+    """Problems of one concrete server URL. A development server never has one; a placeholder has
+    one only when it is `judged` (it stands in for a production server no other URL names)."""
+    url, url_ptr = server.url, server.pointer
+    if server.kind == DEVELOPMENT or (server.kind == PLACEHOLDER and not judged):
+        return []
     base_scheme = urlsplit(index.document.base_uri).scheme
-    for i, server in enumerate(servers if isinstance(servers, list) else ()):
-        url = server.get("url") if isinstance(server, dict) else None
-        if not isinstance(url, str):
-            continue
-        url_ptr = join(pointer, i, "url")
-        for concrete in _expand(url, server.get("variables")):
-            scheme = urlsplit(concrete).scheme.lower() if "://" in concrete else ""
-            head = concrete.split("://")[0] if "://" in concrete else concrete[:1]
-            if _VARIABLE.search(head) or head == "{":
-                problems.append(Problem(f"{where}server {url!r} leaves its scheme to an undeclared variable", url_ptr))
-            elif scheme == "https":
-                continue
-            elif not scheme and base_scheme == "https":
-                continue  # relative to a description that was itself fetched over HTTPS
-            elif not scheme and base_scheme == "http":
-                problems.append(Problem(f"{where}server {url!r} is relative to a description served over plain http", url_ptr))
-            elif not scheme:
-                problems.append(Problem(f"{where}server {url!r} is relative, so its scheme (HTTPS) is not stated", url_ptr))
-            else:
-                problems.append(Problem(f"{where}server {concrete!r} is not HTTPS", url_ptr))
-    return problems
+    head = server.concrete.split("://")[0] if "://" in server.concrete else server.concrete[:1]
+    if _VARIABLE.search(head) or head == "{":
+        return [Problem(f"{where}server {url!r} leaves its scheme to an undeclared variable", url_ptr)]
+    if server.scheme == "https" or (not server.scheme and base_scheme == "https"):
+        return []  # a relative URL is relative to a description that was itself fetched over HTTPS
+    if not server.scheme and base_scheme == "http":
+        return [Problem(f"{where}server {url!r} is relative to a description served over plain http", url_ptr)]
+    if not server.scheme:
+        return [Problem(f"{where}server {url!r} is relative, so its scheme (HTTPS) is not stated", url_ptr)]
+    return [Problem(f"{where}server {server.concrete!r} is not HTTPS", url_ptr)]
 
 
-@check("spec.https-servers", title="Every server is HTTPS", family=FAMILY, needs=("spec",))
-def https_servers(ctx: CheckContext) -> Decision:
-    """Every server URL (3.x `servers` at root, path and operation level; 2.0 `schemes` + `host`) is https."""
-    index = need_index(ctx)
-    if index.major == 2:
-        return _swagger_schemes(index)
-    root = index.get("/servers")
-    if not isinstance(root, list) or not root:
-        return decide(index, [Problem("no servers are declared, so the API's HTTPS base URL is not documented", "")], ok="", bad="no servers declared")
-    problems = _server_problems(index, root, "/servers", "")
+def _all_servers(index: SpecIndex) -> list[tuple[Server, str]]:
+    """Every concrete server URL of the document, root, path item and operation level, with where it is written."""
+    found = [(s, "") for s in servers_at(index.get("/servers"), "/servers")]
     seen_paths: set[str] = set()
     for op in index.operations:
         path_ptr = join("/paths", op.path)
@@ -112,11 +83,44 @@ def https_servers(ctx: CheckContext) -> Decision:
             seen_paths.add(path_ptr)
             item = index.resolve(index.get(path_ptr))
             if isinstance(item, dict) and "servers" in item:
-                problems += _server_problems(index, item["servers"], join(path_ptr, "servers"), f"path {op.path}: ")
+                found += [(s, f"path {op.path}: ") for s in servers_at(item["servers"], join(path_ptr, "servers"))]
         node = index.get(op.pointer)
         if isinstance(node, dict) and "servers" in node:
-            problems += _server_problems(index, node["servers"], join(op.pointer, "servers"), f"{op.key}: ")
-    return decide(index, problems, ok=f"all {len(root)} server(s) are HTTPS", bad="{n} server URL(s) are not HTTPS", evidence=[note(index, str(s.get("url")), f"/servers/{i}") for i, s in enumerate(root) if isinstance(s, dict)])
+            found += [(s, f"{op.key}: ") for s in servers_at(node["servers"], join(op.pointer, "servers"))]
+    return found
+
+
+@check("spec.https-servers", title="Every production server is HTTPS", family=FAMILY, needs=("spec",))
+def https_servers(ctx: CheckContext) -> Decision:
+    """Every production server URL (3.x `servers` at root, path and operation level, variables expanded;
+    2.0 `schemes` + `host`) is https.
+
+    A development server (a loopback or private host: `localhost`, `127.0.0.1`, `::1`, `*.localhost`,
+    `*.local`) listed beside them carries no resident's data across a network, so it is evidence with
+    the reason, never the failure. Placeholder servers (RFC 2606/6761 reserved names such as
+    example.com or `*.test`, `{baseUrl}`) are judged only when no real production server is listed,
+    since they then stand in for it; that they are placeholders is HSG-API-03's finding. A document
+    that lists only development servers does not document its production HTTPS base URL (GDS: use
+    HTTPS)."""
+    index = need_index(ctx)
+    if index.major == 2:
+        return _swagger_schemes(index)
+    root = index.get("/servers")
+    if not isinstance(root, list) or not root:
+        return decide(index, [Problem("no servers are declared, so the API's HTTPS base URL is not documented", "")], ok="", bad="no servers declared")
+    servers = _all_servers(index)
+    judged = not any(s.kind == PRODUCTION for s, _ in servers)
+    problems = [p for s, where in servers for p in _server_problems(index, s, where, judged)]
+    rooted = [s for s, where in servers if not where]
+    if rooted and all(s.kind == DEVELOPMENT for s in rooted):
+        shown = "; ".join(f"{s.concrete}: {s.reason}" for s in rooted[:3])
+        problems.insert(0, Problem(f"only development servers are listed ({shown}), so the production HTTPS base URL is not documented", "/servers"))
+    development = [(s, where) for s, where in servers if s.kind == DEVELOPMENT]
+    evidence = [note(index, f"{where}{s.concrete} ({s.kind}{'' if judged or s.kind != PLACEHOLDER else ', not judged beside the production servers'})", s.pointer) for s, where in servers if s.kind != DEVELOPMENT]
+    evidence += [note(index, f"{where}{s.concrete} is a development server ({s.reason}), not a production server, so it is not held to HTTPS", s.pointer) for s, where in development]
+    production = sum(1 for s, _ in servers if s.kind != DEVELOPMENT and (judged or s.kind != PLACEHOLDER))
+    aside = f"; {len(development)} development server(s) not held to HTTPS" if development else ""
+    return decide(index, problems, ok=f"all {production} production server URL(s) are HTTPS{aside}", bad="{n} server URL(s) are not HTTPS" + aside, evidence=evidence[:MAX_FINDINGS])
 
 
 def _swagger_schemes(index: SpecIndex) -> Decision:
