@@ -1,11 +1,10 @@
-"""Static checks on transport and security: HTTPS servers, OAuth 2.0 on data operations,
-no credentials in query strings, no `X-` headers (HSG-API-01/09/19, HSG-SEC-03).
+"""Static checks on transport: HTTPS servers, no credentials in query strings, no `X-` headers
+(HSG-API-01/19, HSG-SEC-03). OAuth 2.0 on data operations (HSG-API-09) is `spec_access`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import urlsplit
 
 from interopcheck.checks.context import CheckContext
@@ -17,17 +16,15 @@ from interopcheck.checks.spec_shapes import (
     MAX_FINDINGS,
     Problem,
     decide,
-    is_meta_operation,
     need_index,
     normalise,
     note,
     security_schemes,
 )
 from interopcheck.spec.index import SpecIndex
-from interopcheck.spec.operations import Operation, Parameter
+from interopcheck.spec.operations import Parameter
 from interopcheck.spec.pointer import join
 
-_OAUTH_TYPES = frozenset({"oauth2", "openidconnect"})
 #: Normalised parameter name endings that mean a credential whatever the description says (`x_api_key`).
 _CREDENTIAL_ENDINGS = (
     "apikey", "apitoken", "apisecret", "accesstoken", "authtoken", "idtoken", "refreshtoken", "oauthtoken",
@@ -139,37 +136,6 @@ def _swagger_schemes(index: SpecIndex) -> Decision:
         if isinstance(own, list):
             problems += [Problem(f"{op.key}: scheme {s!r} is not https", join(op.pointer, "schemes", i)) for i, s in enumerate(own) if str(s).lower() != "https"]
     return decide(index, problems, ok="host and schemes declare HTTPS only", bad="{n} problem(s) with HTTPS")
-
-
-def _effective_security(index: SpecIndex, op: Operation) -> tuple[list[Any], str]:
-    """The security requirements that apply to `op` and the pointer they are written at."""
-    if op.security is not None:
-        return list(op.security), op.pointer + "/security"
-    root = index.get("/security")
-    return (list(root) if isinstance(root, list) else []), "/security"
-
-
-@check("spec.oauth2-security", title="OAuth 2.0 protects every data operation", family=FAMILY, needs=("spec",))
-def oauth2_security(ctx: CheckContext) -> Decision:
-    """An oauth2/openIdConnect scheme exists and every alternative of every data operation's effective
-    security requires it; meta operations (health, token, the description) may be public."""
-    index = need_index(ctx)
-    schemes = security_schemes(index)
-    oauth = {name for name, (_, s) in schemes.items() if str(s.get("type", "")).lower() in _OAUTH_TYPES}
-    if not oauth:
-        where = "/securityDefinitions" if index.major == 2 else "/components/securitySchemes"
-        return decide(index, [Problem("no oauth2 or openIdConnect security scheme is defined", where if schemes else "")], ok="", bad="no OAuth 2.0 security scheme")
-    problems = []
-    for op in index.operations:
-        if is_meta_operation(op):
-            continue
-        requirements, pointer = _effective_security(index, op)
-        if not requirements:
-            problems.append(Problem(f"{op.key} requires no security", pointer))
-        elif not all(isinstance(r, dict) and oauth & set(r) for r in requirements):
-            problems.append(Problem(f"{op.key} can be called without OAuth 2.0 (an alternative lacks {', '.join(sorted(oauth))})", pointer))
-    evidence = [note(index, f"OAuth 2.0 scheme {name!r} ({schemes[name][1].get('type')})", schemes[name][0]) for name in sorted(oauth)]
-    return decide(index, problems, ok=f"every data operation requires {', '.join(sorted(oauth))}", bad="{n} data operation(s) not protected by OAuth 2.0", evidence=evidence)
 
 
 def _documentation(index: SpecIndex, param: Parameter) -> str:
