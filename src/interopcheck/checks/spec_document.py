@@ -331,8 +331,9 @@ def api_version(ctx: CheckContext) -> Decision:
     if not index.operations:
         problems.append(Problem("no operations and no versioned server URL", "/paths"))
     kinds: dict[str, int] = defaultdict(int)
+    carriers = {"header": "a header", "media": "a media type", "query": "a query parameter"}
     for v in found:
-        kinds["the URL" if v.uri else (v.other or "").split(" ", 1)[0] or "none"] += 1
+        kinds["the URL" if v.uri else carriers.get((v.other or "").split(" ", 1)[0], "none")] += 1
     shown = ", ".join(f"{n} in {k}" for k, n in kinds.items() if k != "none")
     evidence = [note(index, f"{v.op.key}: {v.uri or v.other}", v.op.pointer) for v in found if v.uri or v.other][:MAX_FINDINGS]
     return decide(index, problems, ok=f"every data operation carries the API version ({shown or 'no data operations'})", bad="{n} operation(s) are not versioned", evidence=evidence)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision
-from interopcheck.checks.spec_servers import DEVELOPMENT, PLACEHOLDER, PRODUCTION, Server, servers_at
+from interopcheck.checks.spec_servers import DEVELOPMENT, PLACEHOLDER, PRODUCTION, RELATIVE, Server, servers_at
 from interopcheck.checks.spec_shapes import (
     FAMILY,
     MAX_FINDINGS,
@@ -70,6 +70,14 @@ def _server_problems(index: SpecIndex, server: Server, where: str, judged: bool)
     return [Problem(f"{where}server {server.concrete!r} is not HTTPS", url_ptr)]
 
 
+def _aside(server: Server, judged: bool) -> str:
+    """What an evidence line says of a server that is not a real production host."""
+    if server.kind == PLACEHOLDER:
+        role = "stands in for the production server" if judged else "not judged beside the real production servers"
+        return f" (a placeholder: {server.reason}; {role})"
+    return " (relative)" if server.kind == RELATIVE else ""
+
+
 def _all_servers(index: SpecIndex) -> list[tuple[Server, str]]:
     """Every concrete server URL of the document, root, path item and operation level, with where it is written."""
     found = [(s, "") for s in servers_at(index.get("/servers"), "/servers")]
@@ -113,7 +121,7 @@ def https_servers(ctx: CheckContext) -> Decision:
         shown = "; ".join(f"{s.concrete}: {s.reason}" for s in rooted[:3])
         problems.insert(0, Problem(f"only development servers are listed ({shown}), so the production HTTPS base URL is not documented", "/servers"))
     development = [(s, where) for s, where in servers if s.kind == DEVELOPMENT]
-    evidence = [note(index, f"{where}{s.concrete} ({s.kind}{'' if judged or s.kind != PLACEHOLDER else ', not judged beside the production servers'})", s.pointer) for s, where in servers if s.kind != DEVELOPMENT]
+    evidence = [note(index, f"{where}{s.concrete}{_aside(s, judged)}", s.pointer) for s, where in servers if s.kind != DEVELOPMENT]
     evidence += [note(index, f"{where}{s.concrete} is a development server ({s.reason}), not a production server, so it is not held to HTTPS", s.pointer) for s, where in development]
     production = sum(1 for s, _ in servers if s.kind != DEVELOPMENT and (judged or s.kind != PLACEHOLDER))
     aside = f"; {len(development)} development server(s) not held to HTTPS" if development else ""
