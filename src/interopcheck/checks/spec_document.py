@@ -31,7 +31,7 @@ from interopcheck.checks.spec_shapes import (
 )
 from interopcheck.model import Finding, Location
 from interopcheck.spec.index import SpecIndex
-from interopcheck.spec.operations import Operation
+from interopcheck.spec.operations import Operation, Parameter
 from interopcheck.spec.validate import remote_targets
 
 
@@ -234,8 +234,10 @@ def unique_operation_ids(ctx: CheckContext) -> Decision:
 _URI_VERSION = re.compile(r"^(v\d+([._-]\d+)*([a-z]+\d*)?|\d+(\.\d+)+|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 #: A media type that names a version: `; version=2`, `vnd.github.v3+json`, `vnd.hmrc.1.0+json`, `vnd.org.2.0+json`.
 _VERSIONED_MEDIA = re.compile(r"(;\s*(version|v)\s*=)|^[a-z]+/vnd\.[^;+]*?[.-]v?\d+(\.\d+)*([.+;-]|$)", re.IGNORECASE)
-#: Normalised names of query parameters that select the API version (`api-version`, `version`).
-_VERSION_QUERY = frozenset({"version", "apiversion"})
+#: Normalised names of query parameters that select the API version (`api-version`); a plain `version`
+#: counts only when documented as the API's version (it is as often data: the version of a rule set).
+_VERSION_QUERY = frozenset({"apiversion"})
+_API_VERSION_TEXT = re.compile(r"\bAPI\b[^.]{0,40}\bversion\b|\bversion of (the|this) (API|service)\b", re.IGNORECASE)
 #: GDS text the versioning checks rely on (cited in their findings).
 GDS_VERSION_TEXT = (
     "GDS API technical and data standards: when making a backwards incompatible change, increment a version"
@@ -278,6 +280,18 @@ def _header_version(index: SpecIndex, op: Operation) -> str | None:
     return None
 
 
+def _selects_version(index: SpecIndex, param: Parameter) -> bool:
+    """A query parameter named `api-version`, or `version`/`v` documented as the API's version."""
+    name = normalise(param.name)
+    if name in _VERSION_QUERY:
+        return True
+    if name not in ("version", "v"):
+        return False
+    node = index.resolve(index.get(param.defined_at or param.pointer))
+    text = node.get("description") if isinstance(node, dict) else None
+    return isinstance(text, str) and bool(_API_VERSION_TEXT.search(text))
+
+
 @dataclass(frozen=True)
 class _Versioning:
     """Where one data operation carries the API version: `uri` (its path or the server's) or another carrier."""
@@ -306,7 +320,7 @@ def _versioning(ctx: CheckContext) -> list[_Versioning]:
         if other is None and (media := _media_versions(op)):
             other = f"media type {', '.join(dict.fromkeys(media))}"
         if other is None:
-            query = next((p for p in op.parameters if p.location == "query" and normalise(p.name) in _VERSION_QUERY), None)
+            query = next((p for p in op.parameters if p.location == "query" and _selects_version(index, p)), None)
             other = f"query parameter {query.name!r}" if query is not None else None
         out.append(_Versioning(op, uri, other))
     ctx.cache["spec.versioning"] = out
