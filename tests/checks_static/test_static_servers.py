@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interopcheck.checks.spec_document import _VERSIONED_MEDIA, _path_version
+from interopcheck.checks.spec_versioning import _VERSIONED_MEDIA, _path_version
 from interopcheck.checks.spec_servers import DEVELOPMENT, PLACEHOLDER, PRODUCTION, RELATIVE, classify
 
 
