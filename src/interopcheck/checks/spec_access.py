@@ -209,6 +209,8 @@ def oauth2_security(ctx: CheckContext) -> Decision:
     root = index.get("/security")
     problems = _scope_problems(index, None, list(root) if isinstance(root, list) else [], "/security", oauth2)
     evidence = [note(index, f"OAuth 2.0 scheme {name!r} ({schemes[name][1].get('type')})", schemes[name][0]) for name in sorted(oauth)]
+    unknown = [ref for ref in (declaration.public_operations if declaration is not None else ()) if index.find_operation(ref) is None]
+    evidence += [note(index, f"the declaration's public_operations names {ref!r}, which the description does not have", "/paths") for ref in unknown]
     for op in index.operations:
         requirements, pointer = _effective_security(index, op)
         if op.security is not None:
