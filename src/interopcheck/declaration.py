@@ -107,6 +107,7 @@ class Declaration:
     data_dictionary: str | None = None
     attestations: dict[str, Attestation] = field(default_factory=dict)
     modules: tuple[str, ...] | None = None  # the profile modules the product offers; None: every module
+    public_operations: tuple[str, ...] = ()  # operationIds or "GET /path" declared public (no OAuth 2.0)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # JSON pointer -> line in `source`
 
@@ -151,6 +152,7 @@ class Declaration:
             data_dictionary=data.get("data_dictionary"),
             attestations=attestations,
             modules=tuple(data["modules"]) if data.get("modules") is not None else None,
+            public_operations=tuple(data.get("public_operations") or ()),
             raw=data,
             lines=dict(lines or {}),
         )

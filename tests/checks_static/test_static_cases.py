@@ -20,7 +20,7 @@ from interopcheck.spec.validate import SpecIssue, SpecValidation
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "static"
 STATIC_IDS = (
-    "spec.valid-openapi", "spec.openapi-3", "spec.https-servers", "spec.api-version", "spec.json-media-types",
+    "spec.valid-openapi", "spec.openapi-3", "spec.https-servers", "spec.api-version", "spec.api-version-in-path", "spec.json-media-types",
     "spec.object-responses", "spec.date-formats", "spec.oauth2-security", "spec.no-query-api-keys",
     "spec.info-complete", "spec.unique-operation-ids", "spec.no-x-headers", "spec.error-responses",
     "spec.problem-json", "spec.pagination", "spec.modified-since-filter", "spec.write-operations",

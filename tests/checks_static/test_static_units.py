@@ -124,7 +124,7 @@ def test_open_referral_corpus(name: str) -> None:
         assert info.status == Status.FAIL
         assert {f.location.pointer for f in info.findings if f.location} == {
             "/info/description", "/info/contact/name", "/info/contact/email", "/info/contact/url",
-            "/info/license/name", "/info/license/url",
+            "/info/license/name", "/info/license/url", "/info/version",
         }
     else:  # a real licence, but no contact at all
         assert info.status == Status.FAIL and [f.message for f in info.findings] == ["info.contact is missing or has no name, email or url"]

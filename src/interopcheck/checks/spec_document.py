@@ -1,6 +1,7 @@
-"""Static checks on the description as a document: validity, version, info, operationIds, versioning, export.
+"""Static checks on the description as a document: validity, version, info, operationIds, export.
 
-These answer HSG-API-02/03/04/07 and HSG-EXP-09 from the index alone.
+These answer HSG-API-02/03/04 and HSG-EXP-09 from the index alone; versioning (HSG-API-07/22) is
+`spec_versioning`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, passed
+from interopcheck.checks.spec_servers import PLACEHOLDER, root_servers
 from interopcheck.checks.spec_shapes import (
     FAMILY,
     MAX_FINDINGS,
@@ -20,20 +22,14 @@ from interopcheck.checks.spec_shapes import (
     decide,
     is_bulk_media,
     is_export_operation,
-    is_meta_operation,
     is_success,
-    is_version_segment,
     need_index,
-    normalise,
     note,
-    segments,
 )
 from interopcheck.model import Finding, Location
 from interopcheck.spec.index import SpecIndex
 from interopcheck.spec.operations import Operation
 from interopcheck.spec.validate import remote_targets
-
-_VERSIONED_MEDIA = re.compile(r"(;\s*(version|v)\s*=)|(\.v\d+[+.])", re.IGNORECASE)
 
 
 @check("spec.valid-openapi", title="The description is valid OpenAPI", family=FAMILY, needs=("spec",))
@@ -99,7 +95,13 @@ def openapi_3(ctx: CheckContext) -> Decision:
 def info_complete(ctx: CheckContext) -> Decision:
     """`info.description`, `info.contact` (name, email or url) and `info.license.name` are present
     and none is template text (`YOUR ... HERE`, `REQUIRED -- ...`, TODO, TBD, example.com);
-    contact and licence URLs are absolute http(s) URLs and the contact email is an address."""
+    contact and licence URLs are absolute http(s) URLs and the contact email is an address.
+
+    The same placeholder rules cover `info.version` (`{VERSION}`, `x.y.z`) and the servers: a server
+    on a name reserved for documentation or testing (RFC 2606 example.com, RFC 6761 `.test`), a
+    template host (`your-domain`) or an undeclared `{baseUrl}` leaves the real base URL undocumented.
+    That is a documentation gap, this SHOULD's subject (GOV.UK, Documenting APIs), not an HTTPS one:
+    a placeholder `https://` URL still states the scheme, which is all HSG-API-01 can check."""
     index = need_index(ctx)
     info = index.get("/info")
     if not isinstance(info, dict):
@@ -120,7 +122,26 @@ def info_complete(ctx: CheckContext) -> Decision:
         problems.append(Problem("info.license is missing or has no name", "/info/license" if isinstance(licence, dict) else "/info"))
     else:
         problems += _member_problems("license", licence, ("name", "url"))
-    return decide(index, problems, ok="info has a description, contact and licence", bad="info is incomplete ({n} missing or placeholder)")
+    version = info.get("version")
+    if isinstance(version, str) and (_placeholder(version) or _VERSION_PLACEHOLDER.match(version)):
+        problems.append(Problem(f"info.version is placeholder text ({_shown(version)})", "/info/version"))
+    problems += _placeholder_servers(index)
+    return decide(index, problems, ok="info has a description, contact and licence; no placeholder version or server", bad="info is incomplete ({n} missing or placeholder)")
+
+
+#: Template version strings: `{VERSION}`, `${version}`, `@VERSION@`, `%VERSION%`, `x.y.z`, `VERSION`.
+_VERSION_PLACEHOLDER = re.compile(r"^\s*(\$?\{[^}]*\}|@[^@\s]+@|%[^%\s]+%|[xX](\.[xXyYzZ])+|[xX]\.[yY](\.[zZ])?|version|ver|v?X)\s*$", re.IGNORECASE)
+
+
+def _placeholder_servers(index: SpecIndex) -> list[Problem]:
+    """A problem per placeholder server (RFC 2606/6761 reserved name, template host, undeclared variable):
+    the API's real base URL is not documented there. Development servers are no placeholders."""
+    problems, seen = [], set()
+    for server in root_servers(index):
+        if server.kind == PLACEHOLDER and server.pointer not in seen:
+            seen.add(server.pointer)
+            problems.append(Problem(f"server {server.url!r} is a placeholder ({server.reason}), so the API's real base URL is not documented", server.pointer))
+    return problems
 
 
 #: Template text: `YOUR CONTACT NAME HERE`, `DESCRIPTION HERE`, `TODO`, `TBD`, `CHANGE ME`.
@@ -206,49 +227,6 @@ def unique_operation_ids(ctx: CheckContext) -> Decision:
             problems += [Problem(f"operationId {op_id!r} of {op.key} is shared by {others}", op.pointer + "/operationId") for op in ops]
     count = len(index.operations)
     return decide(index, problems, ok=f"all {count} operations have unique operationIds", bad="{n} operation(s) lack a unique operationId")
-
-
-def _server_paths(index: SpecIndex) -> list[tuple[str, str]]:
-    """(URL path, pointer) of the document's base URLs: 3.x `servers`, 2.0 `basePath`."""
-    if index.major == 2:
-        base = index.get("/basePath")
-        return [(base, "/basePath")] if isinstance(base, str) else []
-    servers = index.get("/servers")
-    out = []
-    for i, server in enumerate(servers if isinstance(servers, list) else ()):
-        url = server.get("url") if isinstance(server, dict) else None
-        if isinstance(url, str):
-            out.append((urlsplit(url).path if "://" in url else url, f"/servers/{i}/url"))
-    return out
-
-
-def _versioned_by_header(op: Operation) -> bool:
-    """A version header parameter, or a versioned media type (`; version=1`, `vnd.x.v2+json`)."""
-    if any(p.location == "header" and "version" in normalise(p.name) for p in op.parameters):
-        return True
-    names = [mt.name for resp in op.responses if is_success(resp) for mt in resp.media_types]
-    return bool(names) and all(_VERSIONED_MEDIA.search(name) for name in names)
-
-
-@check("spec.api-version", title="The API version is in the path or a header", family=FAMILY, needs=("spec",))
-def api_version(ctx: CheckContext) -> Decision:
-    """Pass when every server URL (or basePath) has a version segment such as /v1, or else every
-    data operation has one in its path, a version header parameter or a versioned media type
-    (meta operations such as /openapi.json or /oauth/token are unversioned by nature)."""
-    index = need_index(ctx)
-    servers = _server_paths(index)
-    if servers and all(any(is_version_segment(s) for s in segments(path)) for path, _ in servers):
-        return passed("every server URL carries the API version", [note(index, f"server path {p}", ptr) for p, ptr in servers])
-    problems = [
-        Problem(f"{op.key} has no version segment (e.g. /v1) in its path or server URL, nor a version header", op.pointer)
-        for op in index.operations
-        if not is_meta_operation(op)
-        and not any(is_version_segment(s) for s in segments(op.path))
-        and not _versioned_by_header(op)
-    ]
-    if not index.operations:
-        problems.append(Problem("no operations and no versioned server URL", "/paths"))
-    return decide(index, problems, ok="every data operation carries the API version", bad="{n} operation(s) are not versioned")
 
 
 @check("spec.export-documented", title="Bulk export is documented in the description", family=FAMILY, needs=("spec",))

@@ -1,93 +1,86 @@
-"""Static checks on transport and security: HTTPS servers, OAuth 2.0 on data operations,
-no credentials in query strings, no `X-` headers (HSG-API-01/09/19, HSG-SEC-03).
+"""Static checks on transport: HTTPS servers, no credentials in query strings, no `X-` headers
+(HSG-API-01/19, HSG-SEC-03). OAuth 2.0 on data operations (HSG-API-09) is `spec_access`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import urlsplit
 
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision
+from interopcheck.checks.spec_servers import DEVELOPMENT, PLACEHOLDER, PRODUCTION, RELATIVE, Server, servers_at
 from interopcheck.checks.spec_shapes import (
     FAMILY,
+    MAX_FINDINGS,
     Problem,
     decide,
-    is_meta_operation,
     need_index,
     normalise,
     note,
     security_schemes,
 )
 from interopcheck.spec.index import SpecIndex
-from interopcheck.spec.operations import Operation
+from interopcheck.spec.operations import Parameter
 from interopcheck.spec.pointer import join
 
-_OAUTH_TYPES = frozenset({"oauth2", "openidconnect"})
-#: Normalised query-parameter names that carry credentials.
-_SECRET_PARAMS = frozenset(
-    {
-        "apikey", "apitoken", "accesstoken", "token", "key", "authtoken", "idtoken", "refreshtoken",
-        "clientsecret", "sessiontoken", "bearer", "authorization", "password", "secret",
-    }
+#: Normalised parameter name endings that mean a credential whatever the description says (`x_api_key`).
+_CREDENTIAL_ENDINGS = (
+    "apikey", "apitoken", "apisecret", "accesstoken", "authtoken", "idtoken", "refreshtoken", "oauthtoken",
+    "clientsecret", "sessiontoken", "password", "passwd", "subscriptionkey", "accesskey", "secretkey",
+    "privatekey", "clientassertion", "appsecret", "consumersecret", "oauthsignature",
+)
+#: Whole normalised names that mean a credential (as an ending they may be data: `repair_authorization`).
+_CREDENTIAL_NAMES = frozenset({"bearer", "authorization", "secret", "credential", "credentials", "jwt", "authkey", "appkey"})
+#: Names that are a credential unless documented as data (`token` may be a paging token, `signature` a field).
+_USUALLY_CREDENTIAL = frozenset({"token", "signature", "sig", "auth"})
+#: Names that are a credential only when documented as one (`key` is as often a code-list or cache key).
+_SOMETIMES_CREDENTIAL = frozenset({"key"})
+_CREDENTIAL_TEXT = re.compile(
+    r"\b(api[ _-]?key|access[ _-]?(token|key)|auth(entication)?[ _-]?token|session[ _-]?token|bearer|credentials?|secret|"
+    r"password|authenticat\w*|subscription[ _-]?key|licen[cs]e[ _-]?key|developer[ _-]?key|hmac|signed request|request signature|"
+    r"sign(s|ed)? (the|each|every) request)\b",
+    re.IGNORECASE,
+)
+_DATA_TEXT = re.compile(
+    r"\b(page|paging|paginat\w*|cursor|continuation|next|offset|cache|code[ -]?lists?|records?|lookup|sort\w*|order\w*|"
+    r"filter\w*|identif\w*|natural key|primary key|search\w*|entry|entries|etag|idempoten\w*)\b",
+    re.IGNORECASE,
 )
 _VARIABLE = re.compile(r"\{([^}]*)\}")
 
 
-def _expand(url: str, variables: Any) -> list[str]:
-    """Every concrete URL a server template can be: the default and each enum value of each variable."""
-    if not isinstance(variables, dict) or "{" not in url:
-        return [url]
-    urls = [url]
-    for name, var in variables.items():
-        if not isinstance(var, dict):
-            continue
-        values = [var.get("default")] + list(var.get("enum") or ())
-        values = [str(v) for v in dict.fromkeys(values) if v is not None]
-        if values:
-            urls = [u.replace("{" + str(name) + "}", v) for u in urls for v in values]
-    return urls
-
-
-def _server_problems(index: SpecIndex, servers: Any, pointer: str, where: str) -> list[Problem]:
-    """Problems of one `servers` array (root, path item or operation)."""
-    problems = []
+def _server_problems(index: SpecIndex, server: Server, where: str, judged: bool) -> list[Problem]:
+    """Problems of one concrete server URL. A development server never has one; a placeholder has
+    one only when it is `judged` (it stands in for a production server no other URL names)."""
+    url, url_ptr = server.url, server.pointer
+    if server.kind == DEVELOPMENT or (server.kind == PLACEHOLDER and not judged):
+        return []
     base_scheme = urlsplit(index.document.base_uri).scheme
-    for i, server in enumerate(servers if isinstance(servers, list) else ()):
-        url = server.get("url") if isinstance(server, dict) else None
-        if not isinstance(url, str):
-            continue
-        url_ptr = join(pointer, i, "url")
-        for concrete in _expand(url, server.get("variables")):
-            scheme = urlsplit(concrete).scheme.lower() if "://" in concrete else ""
-            head = concrete.split("://")[0] if "://" in concrete else concrete[:1]
-            if _VARIABLE.search(head) or head == "{":
-                problems.append(Problem(f"{where}server {url!r} leaves its scheme to an undeclared variable", url_ptr))
-            elif scheme == "https":
-                continue
-            elif not scheme and base_scheme == "https":
-                continue  # relative to a description that was itself fetched over HTTPS
-            elif not scheme and base_scheme == "http":
-                problems.append(Problem(f"{where}server {url!r} is relative to a description served over plain http", url_ptr))
-            elif not scheme:
-                problems.append(Problem(f"{where}server {url!r} is relative, so its scheme (HTTPS) is not stated", url_ptr))
-            else:
-                problems.append(Problem(f"{where}server {concrete!r} is not HTTPS", url_ptr))
-    return problems
+    head = server.concrete.split("://")[0] if "://" in server.concrete else server.concrete[:1]
+    if _VARIABLE.search(head) or head == "{":
+        return [Problem(f"{where}server {url!r} leaves its scheme to an undeclared variable", url_ptr)]
+    if server.scheme == "https" or (not server.scheme and base_scheme == "https"):
+        return []  # a relative URL is relative to a description that was itself fetched over HTTPS
+    if not server.scheme and base_scheme == "http":
+        return [Problem(f"{where}server {url!r} is relative to a description served over plain http", url_ptr)]
+    if not server.scheme:
+        return [Problem(f"{where}server {url!r} is relative, so its scheme (HTTPS) is not stated", url_ptr)]
+    return [Problem(f"{where}server {server.concrete!r} is not HTTPS", url_ptr)]
 
 
-@check("spec.https-servers", title="Every server is HTTPS", family=FAMILY, needs=("spec",))
-def https_servers(ctx: CheckContext) -> Decision:
-    """Every server URL (3.x `servers` at root, path and operation level; 2.0 `schemes` + `host`) is https."""
-    index = need_index(ctx)
-    if index.major == 2:
-        return _swagger_schemes(index)
-    root = index.get("/servers")
-    if not isinstance(root, list) or not root:
-        return decide(index, [Problem("no servers are declared, so the API's HTTPS base URL is not documented", "")], ok="", bad="no servers declared")
-    problems = _server_problems(index, root, "/servers", "")
+def _aside(server: Server, judged: bool) -> str:
+    """What an evidence line says of a server that is not a real production host."""
+    if server.kind == PLACEHOLDER:
+        role = "stands in for the production server" if judged else "not judged beside the real production servers"
+        return f" (a placeholder: {server.reason}; {role})"
+    return " (relative)" if server.kind == RELATIVE else ""
+
+
+def _all_servers(index: SpecIndex) -> list[tuple[Server, str]]:
+    """Every concrete server URL of the document, root, path item and operation level, with where it is written."""
+    found = [(s, "") for s in servers_at(index.get("/servers"), "/servers")]
     seen_paths: set[str] = set()
     for op in index.operations:
         path_ptr = join("/paths", op.path)
@@ -95,11 +88,44 @@ def https_servers(ctx: CheckContext) -> Decision:
             seen_paths.add(path_ptr)
             item = index.resolve(index.get(path_ptr))
             if isinstance(item, dict) and "servers" in item:
-                problems += _server_problems(index, item["servers"], join(path_ptr, "servers"), f"path {op.path}: ")
+                found += [(s, f"path {op.path}: ") for s in servers_at(item["servers"], join(path_ptr, "servers"))]
         node = index.get(op.pointer)
         if isinstance(node, dict) and "servers" in node:
-            problems += _server_problems(index, node["servers"], join(op.pointer, "servers"), f"{op.key}: ")
-    return decide(index, problems, ok=f"all {len(root)} server(s) are HTTPS", bad="{n} server URL(s) are not HTTPS", evidence=[note(index, str(s.get("url")), f"/servers/{i}") for i, s in enumerate(root) if isinstance(s, dict)])
+            found += [(s, f"{op.key}: ") for s in servers_at(node["servers"], join(op.pointer, "servers"))]
+    return found
+
+
+@check("spec.https-servers", title="Every production server is HTTPS", family=FAMILY, needs=("spec",))
+def https_servers(ctx: CheckContext) -> Decision:
+    """Every production server URL (3.x `servers` at root, path and operation level, variables expanded;
+    2.0 `schemes` + `host`) is https.
+
+    A development server (a loopback or private host: `localhost`, `127.0.0.1`, `::1`, `*.localhost`,
+    `*.local`) listed beside them carries no resident's data across a network, so it is evidence with
+    the reason, never the failure. Placeholder servers (RFC 2606/6761 reserved names such as
+    example.com or `*.test`, `{baseUrl}`) are judged only when no real production server is listed,
+    since they then stand in for it; that they are placeholders is HSG-API-03's finding. A document
+    that lists only development servers does not document its production HTTPS base URL (GDS: use
+    HTTPS)."""
+    index = need_index(ctx)
+    if index.major == 2:
+        return _swagger_schemes(index)
+    root = index.get("/servers")
+    if not isinstance(root, list) or not root:
+        return decide(index, [Problem("no servers are declared, so the API's HTTPS base URL is not documented", "")], ok="", bad="no servers declared")
+    servers = _all_servers(index)
+    judged = not any(s.kind == PRODUCTION for s, _ in servers)
+    problems = [p for s, where in servers for p in _server_problems(index, s, where, judged)]
+    rooted = [s for s, where in servers if not where]
+    if rooted and all(s.kind == DEVELOPMENT for s in rooted):
+        shown = "; ".join(f"{s.concrete}: {s.reason}" for s in rooted[:3])
+        problems.insert(0, Problem(f"only development servers are listed ({shown}), so the production HTTPS base URL is not documented", "/servers"))
+    development = [(s, where) for s, where in servers if s.kind == DEVELOPMENT]
+    evidence = [note(index, f"{where}{s.concrete}{_aside(s, judged)}", s.pointer) for s, where in servers if s.kind != DEVELOPMENT]
+    evidence += [note(index, f"{where}{s.concrete} is a development server ({s.reason}), not a production server, so it is not held to HTTPS", s.pointer) for s, where in development]
+    production = sum(1 for s, _ in servers if s.kind != DEVELOPMENT and (judged or s.kind != PLACEHOLDER))
+    aside = f"; {len(development)} development server(s) not held to HTTPS" if development else ""
+    return decide(index, problems, ok=f"all {production} production server URL(s) are HTTPS{aside}", bad="{n} server URL(s) are not HTTPS" + aside, evidence=evidence[:MAX_FINDINGS])
 
 
 def _swagger_schemes(index: SpecIndex) -> Decision:
@@ -120,53 +146,64 @@ def _swagger_schemes(index: SpecIndex) -> Decision:
     return decide(index, problems, ok="host and schemes declare HTTPS only", bad="{n} problem(s) with HTTPS")
 
 
-def _effective_security(index: SpecIndex, op: Operation) -> tuple[list[Any], str]:
-    """The security requirements that apply to `op` and the pointer they are written at."""
-    if op.security is not None:
-        return list(op.security), op.pointer + "/security"
-    root = index.get("/security")
-    return (list(root) if isinstance(root, list) else []), "/security"
+def _documentation(index: SpecIndex, param: Parameter) -> str:
+    """The parameter's description, and its schema's title and description, as one text."""
+    node = index.resolve(index.get(param.defined_at or param.pointer))
+    schema = index.resolve(param.schema)
+    texts = [node.get("description") if isinstance(node, dict) else None]
+    texts += [schema.get(k) for k in ("title", "description")] if isinstance(schema, dict) else []
+    return " ".join(t for t in texts if isinstance(t, str))
 
 
-@check("spec.oauth2-security", title="OAuth 2.0 protects every data operation", family=FAMILY, needs=("spec",))
-def oauth2_security(ctx: CheckContext) -> Decision:
-    """An oauth2/openIdConnect scheme exists and every alternative of every data operation's effective
-    security requires it; meta operations (health, token, the description) may be public."""
-    index = need_index(ctx)
-    schemes = security_schemes(index)
-    oauth = {name for name, (_, s) in schemes.items() if str(s.get("type", "")).lower() in _OAUTH_TYPES}
-    if not oauth:
-        where = "/securityDefinitions" if index.major == 2 else "/components/securitySchemes"
-        return decide(index, [Problem("no oauth2 or openIdConnect security scheme is defined", where if schemes else "")], ok="", bad="no OAuth 2.0 security scheme")
-    problems = []
-    for op in index.operations:
-        if is_meta_operation(op):
-            continue
-        requirements, pointer = _effective_security(index, op)
-        if not requirements:
-            problems.append(Problem(f"{op.key} requires no security", pointer))
-        elif not all(isinstance(r, dict) and oauth & set(r) for r in requirements):
-            problems.append(Problem(f"{op.key} can be called without OAuth 2.0 (an alternative lacks {', '.join(sorted(oauth))})", pointer))
-    evidence = [note(index, f"OAuth 2.0 scheme {name!r} ({schemes[name][1].get('type')})", schemes[name][0]) for name in sorted(oauth)]
-    return decide(index, problems, ok=f"every data operation requires {', '.join(sorted(oauth))}", bad="{n} data operation(s) not protected by OAuth 2.0", evidence=evidence)
+def _credential(index: SpecIndex, param: Parameter) -> tuple[bool | None, str]:
+    """Whether a query parameter carries a credential, and why: by a name that means one, by its
+    documentation, or (None) a name that is ambiguous and documented as data or not at all."""
+    name = normalise(param.name)
+    text = _documentation(index, param)
+    if name.endswith(_CREDENTIAL_ENDINGS) or name in _CREDENTIAL_NAMES:
+        return True, f"its name {param.name!r} names a credential"
+    if name in _USUALLY_CREDENTIAL | _SOMETIMES_CREDENTIAL:
+        if _CREDENTIAL_TEXT.search(text):
+            return True, f"it is documented as a credential ({text.strip()[:80]!r})"
+        if name in _SOMETIMES_CREDENTIAL:
+            how = f"documented as data ({text.strip()[:80]!r})" if text.strip() else "not documented as a credential"
+            return None, how
+        if _DATA_TEXT.search(text):
+            return None, f"documented as data ({text.strip()[:80]!r})"
+        return True, f"its name {param.name!r} names a credential and nothing documents it as data"
+    if text and _CREDENTIAL_TEXT.search(text) and re.search(r"key|token|secret|sig|auth|pass", name):
+        return True, f"it is documented as a credential ({text.strip()[:80]!r})"
+    return False, ""
 
 
 @check("spec.no-query-api-keys", title="No API keys or tokens in query strings", family=FAMILY, needs=("spec",))
 def no_query_api_keys(ctx: CheckContext) -> Decision:
-    """No apiKey scheme `in: query` and no query parameter named like api_key, access_token, token or key."""
+    """No apiKey security scheme `in: query`, and no query parameter that carries a credential.
+
+    A parameter carries one when its name means a credential (api_key, access_token, client_secret,
+    password...), or it is named `token`, `signature` or `auth` and not documented as data (a paging
+    token), or it is named `key` and documented as a credential ("your API key"): a `key` documented
+    as data (a code-list key, a cache key) or not at all is listed as evidence, not counted (RFC 6750
+    section 5.3; GDS: control access to your API)."""
     index = need_index(ctx)
     problems = [
         Problem(f"security scheme {name!r} sends an API key in the query string ({scheme.get('name')!r})", ptr)
         for name, (ptr, scheme) in security_schemes(index).items()
         if str(scheme.get("type", "")).lower() == "apikey" and scheme.get("in") == "query"
     ]
+    evidence = []
     seen: set[str] = set()
     for op in index.operations:
         for param in op.parameters:
-            if param.location == "query" and normalise(param.name) in _SECRET_PARAMS and param.pointer not in seen:
-                seen.add(param.pointer)
-                problems.append(Problem(f"{op.key} takes a credential-like query parameter {param.name!r}", param.pointer))
-    return decide(index, problems, ok="no credentials in query strings", bad="{n} credential(s) in query strings")
+            if param.location != "query" or param.pointer in seen:
+                continue
+            seen.add(param.pointer)
+            verdict, why = _credential(index, param)
+            if verdict:
+                problems.append(Problem(f"{op.key} takes a credential in query parameter {param.name!r}: {why}", param.pointer))
+            elif verdict is None:
+                evidence.append(note(index, f"{op.key}: query parameter {param.name!r} is {why}, so it is taken as data, not a credential", param.pointer))
+    return decide(index, problems, ok="no credentials in query strings", bad="{n} credential(s) in query strings", evidence=evidence[:MAX_FINDINGS])
 
 
 @check("spec.no-x-headers", title="No X- headers", family=FAMILY, needs=("spec",))
