@@ -150,6 +150,7 @@ def _untested(run: ConformanceRun, tested: list[Operation], unread: dict[str, tu
         notes.append(
             f"{_of(len(unread), len(tested))} have response schemas behind references that were not fetched or read "
             f"({_names(refs)}), so their conformance is not decided ({_names(unread)})"
+            + ("; --allow-remote-refs fetches the remote ones" if any(r.startswith(("http://", "https://")) for r in refs) else "")
         )
     refused = [op.key for op in tested if op.key in run.auth_refused]
     if refused:
@@ -184,7 +185,7 @@ def _detail(run: ConformanceRun, planned: float, rate: float, covered: int, tota
     if run.paced_by == "sandbox":
         text += (
             f"; paced by the sandbox: it kept {run.pace:.1f} requests/s ({run.mean_latency_s:.2f} s an answer on average), "
-            f"below --rate {rate:g}, so fuzzing got only what fitted the planned {planned:.0f} s at that pace"
+            f"below --rate {rate:g}, so the coverage and fuzzing phases got only what fitted the planned {planned:.0f} s at that pace"
         )
     elif run.fuzz_examples and run.fuzz_examples < run.max_examples:
         text += f" (of --max-examples {run.max_examples}: as many as fit the planned {planned:.0f} s at --rate {rate:g})"
