@@ -30,9 +30,12 @@ from typing import Any
 
 from interopcheck.errors import LiveError
 from interopcheck.live.client import MAX_RETRY_WAIT_S, SafeClient
-from interopcheck.live.redact import Redactor, curl_line
-from interopcheck.live.relay import EXCHANGE_HEADER, REFUSED_HEADER, Relay
-from interopcheck.model import Exchange, Finding, HttpRequest
+from interopcheck.live.redact import Redactor
+from interopcheck.live.relay import REFUSED_HEADER, Relay
+from interopcheck.live.schemathesis_evidence import header as _header
+from interopcheck.live.schemathesis_evidence import sandbox_text as _sandbox_text
+from interopcheck.live.schemathesis_evidence import to_finding
+from interopcheck.model import Finding
 
 CHECKS = (
     "not_a_server_error",
@@ -90,20 +93,6 @@ class ConformanceRun:
     mean_latency_s: float = 0.0  # the sandbox's mean answer time
     pace: float = 0.0  # requests a second the run went at (sandbox pacing)
     checks: tuple[str, ...] = CHECKS
-
-
-def _sandbox_url(url: str, relay: Relay | None) -> str:
-    """`url` with the relay's origin replaced by the sandbox's."""
-    if relay is not None and url.startswith(relay.origin):
-        return relay.upstream(url[len(relay.origin) :])
-    return url
-
-
-def _sandbox_text(text: str, relay: Relay | None) -> str:
-    """`text` (a schemathesis message) with every mention of the relay's origin replaced by the sandbox's."""
-    if relay is None:
-        return text
-    return text.replace(relay.origin, relay.upstream("").rstrip("/"))
 
 
 def _config(
@@ -414,45 +403,9 @@ def _scenario(event: Any, tally: _Tally) -> None:
             if key in tally.seen or len(tally.findings) >= MAX_FINDINGS:
                 continue
             tally.seen.add(key)
-            tally.findings.append(_finding(recorder, case_id, node.name, failure, tally))
+            tally.findings.append(to_finding(recorder, case_id, node.name, failure, tally.redactor, tally.relay))
 
 
 def _auth_cases(recorder: Any) -> set[str]:
     """The cases of `recorder` answered 401 or 403."""
     return {case_id for case_id, i in recorder.interactions.items() if getattr(i.response, "status_code", None) in AUTH_REFUSALS}
-
-
-def _header(response: Any, name: str) -> str | None:
-    """The first value of header `name` in a schemathesis response (None when absent or no response)."""
-    if response is None:
-        return None
-    values = response.headers.get(name.lower())
-    return values[0] if values else None
-
-
-def _finding(recorder: Any, case_id: str, check: str, failure: Any, tally: _Tally) -> Finding:
-    """A redacted finding for one schemathesis failure, with the request, response and curl line.
-
-    The evidence is the safe client's own record of the exchange (the sandbox's URL, redacted, as in
-    the transcript); the recorder's copy, with the relay's origin put back to the sandbox's, only
-    when the client has none (the request never reached the relay).
-    """
-    redactor = tally.redactor
-    interaction = recorder.interactions.get(case_id)
-    exchange = None
-    if interaction is not None and tally.relay is not None:
-        exchange = tally.relay.evidence(_header(interaction.response, EXCHANGE_HEADER))
-    if exchange is None and interaction is not None:
-        req = interaction.request
-        url = redactor.url(_sandbox_url(req.uri, tally.relay))
-        req_headers = redactor.headers({k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in req.headers.items()})
-        body = req.body.decode("utf-8", "replace") if isinstance(req.body, bytes) and req.body else None
-        body = redactor.text(body)
-        shown = {k: v for k, v in req_headers.items() if k.lower() not in ("user-agent", "accept-encoding", "connection", "content-length", "x-schemathesis-testcaseid")}
-        exchange = Exchange(request=HttpRequest(req.method, url, req_headers, body), response=None, curl=curl_line(req.method, url, shown, body))
-    message = redactor.text(_sandbox_text(f"{failure.operation}: [{failure.code}] {failure.title}: {failure.message}", tally.relay)) or ""
-    return Finding(
-        message,
-        exchange=exchange,
-        data={"operation": failure.operation, "code": failure.code, "title": failure.title, "check": check},
-    )
