@@ -12,6 +12,9 @@ from interopcheck.checks.registry import run_check
 from live_fakes import live_checks as all_checks
 from interopcheck.errors import LiveError
 from interopcheck.live.session import LiveOptions, open_session
+
+#: A bearer token for the secured mini spec: without credentials its operations are never sent (they are `skip`).
+TOKEN = {"env": {"MINI_TOKEN": mini.STATIC_TOKEN}, "token_env": "MINI_TOKEN"}
 from interopcheck.model import Status
 
 #: The check each hostile behaviour must not pass, and the statuses it may end in.
@@ -67,7 +70,7 @@ def test_hostile_limits_are_named_in_findings() -> None:
 @pytest.mark.timeout(30)
 def test_server_errors_fail_spec_conformance() -> None:
     with hostile("server-error") as url:
-        ctx = context(url, index=mini.spec_index(), declaration=mini.declaration(), options=RunOptions(max_examples=2))
+        ctx = context(url, index=mini.spec_index(), declaration=mini.declaration(), options=RunOptions(max_examples=2), **TOKEN)
         result = run_check(all_checks()["live.spec-conformance"], ctx)
         ctx.live.close()
     assert result.status == Status.FAIL
@@ -88,7 +91,7 @@ def test_spec_conformance_on_a_hanging_sandbox_ends_within_its_budget(monkeypatc
 
     monkeypatch.setattr(live_conformance, "MAX_CONFORMANCE_S", 2.0)
     with hostile("hang") as url:
-        ctx = context(url, index=mini.spec_index(), declaration=mini.declaration(), timeout=0.5, options=RunOptions(max_examples=3))
+        ctx = context(url, index=mini.spec_index(), declaration=mini.declaration(), timeout=0.5, options=RunOptions(max_examples=3), **TOKEN)
         result = run_check(all_checks()["live.spec-conformance"], ctx)
         ctx.live.close()
     assert result.status in (Status.FAIL, Status.ERROR), result.summary

@@ -92,10 +92,24 @@ def test_time_cap_cut_is_a_skip_not_a_pass(monkeypatch: pytest.MonkeyPatch, live
     from interopcheck.checks import live_conformance
 
     monkeypatch.setattr(live_conformance, "MAX_CONFORMANCE_S", 2.0)
-    ctx = live_ctx(rate=3.0, options=RunOptions(max_examples=5))  # the cap's own stop is not a Ctrl-C
+    # at one request every 2 s, the cap cuts the first pass, before each operation was tested once
+    ctx = live_ctx(rate=0.5, options=RunOptions(max_examples=5))  # the cap's own stop is not a Ctrl-C
     result = run_check(all_checks()["live.spec-conformance"], ctx)
     assert result.status == Status.SKIP, result.summary
     assert "did not finish" in result.summary and "cut short at the 2 s limit" in result.summary
+
+
+def test_time_cap_cut_after_every_operation_was_tested_is_a_pass_with_stated_coverage(
+    monkeypatch: pytest.MonkeyPatch, live_ctx: Callable[..., CheckContext]
+) -> None:
+    from interopcheck.checks import live_conformance
+
+    monkeypatch.setattr(live_conformance, "MAX_CONFORMANCE_S", 2.0)
+    ctx = live_ctx(rate=3.0, options=RunOptions(max_examples=5))
+    result = run_check(all_checks()["live.spec-conformance"], ctx)
+    assert result.status == Status.PASS, result.summary
+    assert "examples phase (documented examples, or one generated per operation) in full" in result.summary
+    assert "(stopped at the time cap)" in result.summary and "3 of 3 operations covered" in result.summary
 
 
 def test_planned_time_bounds_fuzzing_examples_and_says_so(monkeypatch: pytest.MonkeyPatch, live_ctx: Callable[..., CheckContext]) -> None:

@@ -58,7 +58,7 @@ def test_relay_forwards_through_the_client_and_keeps_redirects_inside_the_relay(
 def test_a_gigabyte_answer_to_schemathesis_is_cut_at_the_byte_cap_and_is_an_error() -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with hostile("gigabyte") as url:
-        ctx = context(url, index=mini.spec_index(), declaration=mini.declaration(), standards=FakeStandards(), timeout=2.0, max_response_bytes=1_000_000, options=RunOptions(max_examples=2))
+        ctx = context(url, index=mini.spec_index(), declaration=mini.declaration(), standards=FakeStandards(), timeout=2.0, max_response_bytes=1_000_000, options=RunOptions(max_examples=2), env={"MINI_TOKEN": mini.STATIC_TOKEN}, token_env="MINI_TOKEN")
         try:
             result = run_check(live_checks()["live.spec-conformance"], ctx)
         finally:

@@ -20,6 +20,8 @@ from interopcheck.spec.operations import Operation
 
 UNKNOWN_ID = "interopcheck-no-such-id-0000"
 BAD_VALUE = "not-a-valid-value"
+#: Answers that refuse the request itself: without credentials they are expected, never an error-format failure.
+AUTH_REFUSALS = frozenset({401, 403})
 
 
 def _documented_schema(ctx: CheckContext, op: Operation | None, status: int) -> Any:
@@ -100,7 +102,11 @@ def _bad_param_probe(ctx: CheckContext) -> tuple[str, dict[str, str], Operation 
 
 @check("live.problem-errors", title="Errors returned as problem+json", family="live", needs=("live", "spec"))
 def problem_errors(ctx: CheckContext) -> Decision:
-    """A 404 for an unknown id and a 400 for a malformed parameter come back as problem+json or the documented error schema."""
+    """A 404 for an unknown id and a 400 for a malformed parameter come back as problem+json or the documented error schema.
+
+    Without credentials, a probe answered 401/403 was refused before the error could be provoked:
+    it is listed, never judged (the supplier is not failed for refusing an unauthenticated request).
+    """
     live = require_live(ctx)
     probes: list[tuple[str, str, dict[str, str] | None, tuple[int, ...], Operation | None]] = []
     item = _item_probe(ctx)
@@ -111,16 +117,27 @@ def problem_errors(ctx: CheckContext) -> Decision:
         probes.append((f"GET {bad[0]}?{next(iter(bad[1]))}={BAD_VALUE}", bad[0], bad[1], (400, 422), bad[2]))
     if not probes:
         return skipped("no item operation and no typed query parameter to provoke an error with")
-    findings, evidence = [], []
+    findings, evidence, refused = [], [], []
+    bare = live.credentials.kind == "none"
     for what, path, params, expected, op in probes:
         try:
             resp = live.client.get(path, params=params)
         except LiveError as exc:
             findings.append(finding_from_error(what, exc))
             continue
+        if bare and resp.status in AUTH_REFUSALS:
+            # refused before the error could be provoked: the 401 says nothing of the error format it would have had
+            refused.append(Finding(f"{what} -> {resp.status} without credentials: not judged", exchange=resp.exchange))
+            continue
         problem = _judge(ctx, what, resp, expected, op)
         if problem is None:
             evidence.append(Finding(f"{what} -> {resp.status} {resp.content_type}", exchange=resp.exchange))
         else:
             findings.append(problem)
+    if refused:
+        note = f"no credentials given: {len(refused)} of {len(probes)} probes answered 401/403 before the error could be provoked ({'; '.join(f.message for f in refused)})"
+        if not findings and not evidence:
+            return skipped(note)
+        decision = from_findings(findings, ok=f"{len(evidence)} provoked errors were problem+json or the documented schema", bad="{n} provoked errors were not in a documented error format", evidence=[*evidence, *refused])
+        return Decision(decision.status, f"{note}; {decision.summary}", decision.findings, decision.evidence)
     return from_findings(findings, ok=f"{len(evidence)} provoked errors were problem+json or the documented schema", bad="{n} provoked errors were not in a documented error format", evidence=evidence)

@@ -49,6 +49,8 @@ class Relay:
         self.client = client
         self._exchanges: list[Exchange] = []
         self._lock = threading.Lock()
+        self._latency_s = 0.0  # total time the sandbox took to answer the requests forwarded so far
+        self._answered = 0
         self._server = _Server(self)
         self._thread = threading.Thread(target=self._server.serve_forever, name="interopcheck-relay", daemon=True)
 
@@ -76,6 +78,18 @@ class Relay:
         with self._lock:
             self._exchanges.append(exchange)
             return str(len(self._exchanges) - 1)
+
+    def answered(self, elapsed_ms: float) -> None:
+        """Count one answer the sandbox gave, and how long it took (for planning a run to the sandbox's pace)."""
+        with self._lock:
+            self._latency_s += elapsed_ms / 1000
+            self._answered += 1
+
+    @property
+    def mean_latency_s(self) -> float:
+        """The sandbox's mean answer time over the requests forwarded so far (0 before the first)."""
+        with self._lock:
+            return self._latency_s / self._answered if self._answered else 0.0
 
     def upstream(self, target: str) -> str:
         """The sandbox URL of a request line's target (origin-form, as `requests` sends it)."""
@@ -147,6 +161,7 @@ class _Handler(BaseHTTPRequestHandler):
             marker = relay.keep(getattr(exc, "exchange", None))
             self._answer(502, {REFUSED_HEADER: _one_line(exc.message), EXCHANGE_HEADER: marker}, b"")
             return
+        relay.answered(resp.elapsed_ms)
         out = [(k, v) for k, v in resp.headers.items() if k.lower() not in _HOP_BY_HOP]
         out = [(k, relay.downstream(v, url) if k.lower() == "location" else v) for k, v in out]
         out.append((EXCHANGE_HEADER, relay.keep(resp.exchange)))
