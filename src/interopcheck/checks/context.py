@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from interopcheck.entities import ENTITIES, REFERENCES, Reference
+from interopcheck.spec.operations import requires_credentials
 
 if TYPE_CHECKING:
     from interopcheck.declaration import Declaration
@@ -26,6 +27,10 @@ NEED_REASONS: dict[str, str] = {
     "declaration": "no supplier declaration was given (--declaration)",
     "live": "no sandbox was given (--base-url)",
     "export": "no sandbox was given (--base-url), so the export could not be fetched",
+    "credentials": (
+        "no credentials given: the API description requires authentication for its data operations, so the "
+        "council's data was not read (give --token-url, --client-id and --client-secret-env, or --token-env)"
+    ),
 }
 
 
@@ -111,7 +116,20 @@ class CheckContext:
             return self.declaration is not None
         if need in ("live", "export"):
             return self.live is not None
+        if need == "credentials":  # without a sandbox, "live" is what is missing
+            return self.live is None or self.live.auth_kind != "none" or not self._data_secured()
         return False
+
+    def _data_secured(self) -> bool:
+        """Whether the API description requires credentials for its data: for a declared entity's collection, else any GET."""
+        if "data-secured" not in self.cache:
+            ops: list[Any] = []
+            if self.index is not None and self.declaration is not None:
+                ops = [op for m in self.declaration.entities.values() if m.collection and (op := self.index.find_operation(m.collection))]
+            if self.index is not None and not ops:
+                ops = [op for op in self.index.operations if op.method == "get"]
+            self.cache["data-secured"] = any(requires_credentials(op, self.index.data) for op in ops) if self.index else False
+        return bool(self.cache["data-secured"])
 
     def broken(self, need: str) -> str | None:
         """Why an input that was given could not be used (an `error`, not a `skip`), else None."""

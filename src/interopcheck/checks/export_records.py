@@ -19,7 +19,7 @@ from interopcheck.export.runner import ScanFailure, entity_scan, zip_formats
 from interopcheck.export.scan import EntityScan
 from interopcheck.model import Finding, Status
 
-NEEDS = ("declaration", "export")
+NEEDS = ("declaration", "export", "credentials")
 HOSTILE = ("gzip-bomb", "zip-bomb", "zip-path", "bad-gzip", "bad-zip", "not-array")
 
 

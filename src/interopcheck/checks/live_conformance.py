@@ -28,7 +28,7 @@ from interopcheck.live.schemathesis_bridge import ConformanceRun, PassResult, ru
 from interopcheck.model import Finding
 from interopcheck.spec.bundle import Bundle, bundle
 from interopcheck.spec.index import SpecIndex
-from interopcheck.spec.operations import Operation
+from interopcheck.spec.operations import Operation, requires_credentials
 
 #: The most the schemathesis run may take of the live run's time budget: a run this cuts in its first pass is never a pass.
 MAX_CONFORMANCE_S = 45.0
@@ -50,7 +50,7 @@ def spec_conformance(ctx: CheckContext) -> Decision:  # noqa: PLR0911 - one retu
         return skipped("the API description has no operations to exercise")
     writes = ctx.options.allow_writes and live.options.allow_writes
     scope = [op for op in ctx.index.operations if writes or op.method in ("get", "head")]
-    secured = [op for op in scope if live.credentials.kind == "none" and _secured(op, ctx.index.data)]
+    secured = [op for op in scope if live.credentials.kind == "none" and requires_credentials(op, ctx.index.data)]
     notes = []
     if secured:
         notes.append(f"no credentials given: {_of(len(secured), len(scope))} are secured and were not tested ({_names(op.key for op in secured)})")
@@ -98,14 +98,6 @@ def spec_conformance(ctx: CheckContext) -> Decision:  # noqa: PLR0911 - one retu
     if notes:
         return skipped(f"{first}no conformance failures in what was tested ({detail})")
     return passed(f"no conformance failures ({detail})", [Finding(detail, data=_data(run))])
-
-
-def _secured(op: Operation, data: dict[str, Any]) -> bool:
-    """Whether `op` requires credentials: its security (or the document's) lists requirements, none of them empty."""
-    requirements = op.security if op.security is not None else data.get("security")
-    if not isinstance(requirements, (list, tuple)) or not requirements:
-        return False
-    return all(isinstance(r, dict) and r for r in requirements)
 
 
 def unfetched_response_refs(index: SpecIndex, op: Operation) -> tuple[str, ...]:

@@ -243,7 +243,7 @@ def _sample_responses(ctx: CheckContext) -> list[LiveResponse | Finding]:
     return [answer if isinstance(answer, LiveResponse) else finding_from_error(f"GET {target.path}", answer) for target, answer in _sampled(ctx)]
 
 
-@check("live.json-content-type", title="JSON with a UTF-8 content type", family="live", needs=("live",))
+@check("live.json-content-type", title="JSON with a UTF-8 content type", family="live", needs=("live", "credentials"))
 def json_content_type(ctx: CheckContext) -> Decision:
     """Successful data responses are valid UTF-8 JSON labelled application/json (or +json), charset UTF-8 if given."""
     sample = _sample_responses(ctx)
@@ -271,7 +271,7 @@ def json_content_type(ctx: CheckContext) -> Decision:
     return from_findings(findings, ok=f"{len(evidence)} responses are UTF-8 JSON", bad="{n} responses are not UTF-8 JSON", evidence=evidence)
 
 
-@check("live.version-matches", title="Version served matches the description", family="live", needs=("live", "spec"))
+@check("live.version-matches", title="Version served matches the description", family="live", needs=("live", "spec", "credentials"))
 def version_matches(ctx: CheckContext) -> Decision:
     """The version the sandbox reports (header or base body) matches info.version; a path /vN agrees with its major."""
     assert ctx.index is not None
@@ -315,7 +315,7 @@ def version_matches(ctx: CheckContext) -> Decision:
     return from_findings(findings, ok=f"the served version matches {declared}", bad="{n} responses report a version other than the spec's", evidence=evidence[:3])
 
 
-@check("live.response-time", title="Responses within 2 s", family="live", needs=("live",))
+@check("live.response-time", title="Responses within 2 s", family="live", needs=("live", "credentials"))
 def response_time(ctx: CheckContext) -> Decision:
     """Median and 95th percentile of the sampled GETs' times (every GET of the profile's checks so far) are under 2 s.
 

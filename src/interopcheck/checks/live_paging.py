@@ -14,7 +14,7 @@ from interopcheck.errors import CheckSkipped
 from interopcheck.model import Finding
 
 
-@check("live.pagination", title="Pagination walks to its end", family="live", needs=("live", "declaration", "spec"))
+@check("live.pagination", title="Pagination walks to its end", family="live", needs=("live", "declaration", "spec", "credentials"))
 def pagination(ctx: CheckContext) -> Decision:
     """Walk every declared collection to its last page (under --max-pages): no loops, duplicate ids or missing records."""
     collections = declared_collections(ctx)
@@ -98,7 +98,7 @@ def _check_entity(ctx: CheckContext, entity: str) -> tuple[list[Finding], Findin
     return problems, evidence, None
 
 
-@check("live.updated-since", title="updated_since really filters", family="live", needs=("live", "declaration", "spec"))
+@check("live.updated-since", title="updated_since really filters", family="live", needs=("live", "declaration", "spec", "credentials"))
 def updated_since(ctx: CheckContext) -> Decision:
     """Records returned with updated_since=T all have updated_at >= T, and fewer come back when older records exist."""
     entities = [e for e, m, _ in declared_collections(ctx) if m.updated_since_param]

@@ -100,12 +100,12 @@ def _records_check(entity: str) -> CheckFunc:
 
 
 for _entity in ENTITIES:
-    check(f"live.records.{_entity}", title=f"{_entity} records valid against the standard", family="live", needs=("live", "declaration"))(
+    check(f"live.records.{_entity}", title=f"{_entity} records valid against the standard", family="live", needs=("live", "declaration", "credentials"))(
         _records_check(_entity)
     )
 
 
-@check("live.uprn-valid", title="A valid UPRN on every property", family="live", needs=("live", "declaration"))
+@check("live.uprn-valid", title="A valid UPRN on every property", family="live", needs=("live", "declaration", "credentials"))
 def uprn_valid(ctx: CheckContext) -> Decision:
     """Every sampled property has a UPRN of 1 to 12 digits (zero-padded ones normalised) and address.uprn agrees if given."""
     try:
@@ -232,7 +232,7 @@ def _dates_summary(problems: list[str], checked: int) -> str:
     return f"{len(problems)} of {checked} dates are not as the standard expects: {parts}{why}"
 
 
-@check("live.dates-valid", title="ISO 8601 dates", family="live", needs=("live", "declaration"))
+@check("live.dates-valid", title="ISO 8601 dates", family="live", needs=("live", "declaration", "credentials"))
 def dates_valid(ctx: CheckContext) -> Decision:
     """Every date and date-time in the sampled records of every declared entity is RFC 3339 / ISO 8601 and a real date.
 

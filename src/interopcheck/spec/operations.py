@@ -180,3 +180,11 @@ def _request_body(
     if not isinstance(body_raw, dict):
         return ()
     return _media_types(body_raw.get("content"), join(op_ptr, "requestBody", "content"))
+
+
+def requires_credentials(op: Operation, document: Any) -> bool:
+    """Whether `op` needs credentials: its security (or the document's) lists requirements, none of them empty (`{}` is anonymous)."""
+    requirements = op.security if op.security is not None else (document.get("security") if isinstance(document, dict) else None)
+    if not isinstance(requirements, (list, tuple)) or not requirements:
+        return False
+    return all(isinstance(r, dict) and r for r in requirements)
