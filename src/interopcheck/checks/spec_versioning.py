@@ -47,6 +47,7 @@ GDS_VERSION_TEXT = (
 )
 
 
+_RESOURCE_VERSION_TEXT = re.compile(r"\bversion of (the|a|this) (resource|record|document|entity|object|item)\b", re.IGNORECASE)
 #: Normalised names of a path parameter that stands for the API version (`/api/{api_version}/x`).
 _VERSION_PATH_PARAMS = frozenset({"apiversion", "version", "v"})
 
@@ -63,15 +64,18 @@ def _path_version(path: str, index: SpecIndex | None = None, op: Operation | Non
     for i, seg in enumerate(segs):
         if _URI_VERSION.match(seg) or (seg.isdigit() and i > 0 and segs[i - 1].lower() == "api"):
             return seg
-        if index is not None and op is not None and seg.startswith("{") and seg.endswith("}"):
-            value = _templated_version(index, op, seg[1:-1])
+        if index is not None and op is not None and seg.startswith("{") and seg.endswith("}") and i < len(segs) - 1:
+            value = _templated_version(index, op, seg[1:-1], after_api=i > 0 and segs[i - 1].lower() == "api")
             if value is not None:
                 return f"{seg} (e.g. {value})"
     return None
 
 
-def _templated_version(index: SpecIndex, op: Operation, name: str) -> str | None:
-    """The version value documented for path parameter `name` of `op` when it is named for the version."""
+def _templated_version(index: SpecIndex, op: Operation, name: str, after_api: bool) -> str | None:
+    """The version value documented for path parameter `name` of `op` when it is named for the API version.
+
+    A bare integer (`5`) counts only right after an `api` segment, as for a literal segment; a parameter
+    documented as the version of a resource or record (FHIR's `/_history/{version}`) is not the API's."""
     if normalise(name) not in _VERSION_PATH_PARAMS:
         return None
     param = next((p for p in op.parameters if p.location == "path" and p.name == name), None)
@@ -89,7 +93,10 @@ def _templated_version(index: SpecIndex, op: Operation, name: str) -> str | None
             elif isinstance(examples, list):
                 values += examples
     found = [str(v) for v in values if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
-    versions = [v for v in found if _URI_VERSION.match(v) or v.isdigit()]
+    text = node.get("description") if isinstance(node, dict) else None
+    if isinstance(text, str) and _RESOURCE_VERSION_TEXT.search(text):
+        return None
+    versions = [v for v in found if _URI_VERSION.match(v) or (v.isdigit() and after_api)]
     return versions[0] if versions and len(versions) == len(found) else None
 
 
