@@ -10,12 +10,12 @@ from __future__ import annotations
 import difflib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from interopcheck.checks.context import NEED_REASONS, CheckContext
 from interopcheck.checks.results import Decision
 from interopcheck.errors import CheckNotApplicable, CheckSkipped, RegistryError
-from interopcheck.model import CheckResult, Status
+from interopcheck.model import CheckResult, Finding, Status
 
 CheckFunc = Callable[[CheckContext], Decision]
 
@@ -73,6 +73,17 @@ def did_you_mean(name: str, known: object) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _note_callbacks(decision: Decision, ctx: CheckContext) -> Decision:
+    """`decision` with a note, in its evidence, of each callback the index left out of the operations
+    (decided once in `spec.callbacks`), so a reader sees why those paths were not judged."""
+    assert ctx.index is not None
+    notes = tuple(
+        Finding(f"{op.key} is left out of the operation checks: {why}", ctx.index.location(op.pointer))
+        for op, why in ctx.index.callbacks
+    )
+    return replace(decision, evidence=decision.evidence + notes)
+
+
 def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
     """Run one check; an out-of-scope entity makes it not_applicable, a missing precondition skips it, an exception is an `error`."""
     start = time.perf_counter()
@@ -94,6 +105,8 @@ def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
             decision = Decision(Status.NOT_APPLICABLE, na.reason)
         except Exception as exc:  # noqa: BLE001 - a broken check must not stop the run
             decision = Decision(Status.ERROR, f"check raised {type(exc).__name__}: {exc}")
+    if spec.family == "spec" and ctx.index is not None and ctx.index.callbacks and decision.status is not Status.ERROR:
+        decision = _note_callbacks(decision, ctx)
     elapsed = (time.perf_counter() - start) * 1000
     return CheckResult(
         check_id=spec.id,

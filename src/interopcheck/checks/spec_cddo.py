@@ -60,7 +60,9 @@ def kebab_case_paths(ctx: CheckContext) -> Decision:
     paths = index.get("/paths")
     if not isinstance(paths, dict) or not paths:
         return not_applicable("the description has no paths")
-    problems = [Problem(message, join("/paths", path)) for path in paths if isinstance(path, str) and (message := path_problem(path))]
+    # a path whose operations are all callbacks (the client's URL, `spec.callbacks`) is not a path of this API
+    callbacks = {op.path for op, _ in index.callbacks} - {op.path for op in index.operations}
+    problems = [Problem(message, join("/paths", path)) for path in paths if isinstance(path, str) and path not in callbacks and (message := path_problem(path))]
     return decide(index, problems, ok=f"all {len(paths)} path(s) are lower-case kebab-case",
                   bad="{n} path(s) are not lower-case kebab-case (CDDO paths-kebab-case, a SHOULD)")
 

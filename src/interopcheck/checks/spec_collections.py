@@ -174,7 +174,8 @@ def _decide_collections(
         if how is None:
             undecided.append(item)
         else:
-            evidence.append(note(index, f"{item.op.key} {how} (its response shape was not read: {item.reason})", item.op.pointer))
+            why = f"its response shape was not read: {item.reason}" if item.reason.startswith("its ") else f"it {item.reason}"
+            evidence.append(note(index, f"{item.op.key} {how} ({why})", item.op.pointer))
     evidence += [note(index, f"{u.op.key} looks like a collection but was not decided: {u.reason}", u.op.pointer) for u in undecided]
     open_ = f"; {len(undecided)} collection path(s) could not be decided" if undecided else ""
     if problems:

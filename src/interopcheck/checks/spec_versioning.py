@@ -47,13 +47,57 @@ GDS_VERSION_TEXT = (
 )
 
 
-def _path_version(path: str) -> str | None:
-    """The version segment of a URL path (`/api/1.0/x` -> `1.0`), or None; a bare integer counts after `api`."""
+_RESOURCE_VERSION_TEXT = re.compile(r"\bversion of (the|a|this) (resource|record|document|entity|object|item)\b", re.IGNORECASE)
+#: Normalised names of a path parameter that stands for the API version (`/api/{api_version}/x`).
+_VERSION_PATH_PARAMS = frozenset({"apiversion", "version", "v"})
+
+
+def _path_version(path: str, index: SpecIndex | None = None, op: Operation | None = None) -> str | None:
+    """The version segment of a URL path (`/api/1.0/x` -> `1.0`), or None; a bare integer counts after `api`.
+
+    A templated segment (`/api/{api_version}/x`) counts when its path parameter is named for the
+    version (`api_version`, `apiVersion`, `version`, `v`) and its example, default or enum values are
+    versions (`v2026.1`, `1.0`): the client still states the version in the URL, as GDS asks. A
+    parameter so named whose values are not versions (`latest`), or a version-like value under
+    another name, does not count."""
     segs = segments(path)
     for i, seg in enumerate(segs):
         if _URI_VERSION.match(seg) or (seg.isdigit() and i > 0 and segs[i - 1].lower() == "api"):
             return seg
+        if index is not None and op is not None and seg.startswith("{") and seg.endswith("}") and i < len(segs) - 1:
+            value = _templated_version(index, op, seg[1:-1], after_api=i > 0 and segs[i - 1].lower() == "api")
+            if value is not None:
+                return f"{seg} (e.g. {value})"
     return None
+
+
+def _templated_version(index: SpecIndex, op: Operation, name: str, after_api: bool) -> str | None:
+    """The version value documented for path parameter `name` of `op` when it is named for the API version.
+
+    A bare integer (`5`) counts only right after an `api` segment, as for a literal segment; a parameter
+    documented as the version of a resource or record (FHIR's `/_history/{version}`) is not the API's."""
+    if normalise(name) not in _VERSION_PATH_PARAMS:
+        return None
+    param = next((p for p in op.parameters if p.location == "path" and p.name == name), None)
+    if param is None:
+        return None
+    node = index.resolve(index.get(param.defined_at or param.pointer))
+    schema = index.resolve(param.schema)
+    values: list[object] = []
+    for holder in (node, schema):
+        if isinstance(holder, dict):
+            values += [holder.get("example"), holder.get("default"), *(holder.get("enum") or ())]
+            examples = holder.get("examples")
+            if isinstance(examples, dict):
+                values += [e.get("value") for e in examples.values() if isinstance(e, dict)]
+            elif isinstance(examples, list):
+                values += examples
+    found = [str(v) for v in values if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+    text = node.get("description") if isinstance(node, dict) else None
+    if isinstance(text, str) and _RESOURCE_VERSION_TEXT.search(text):
+        return None
+    versions = [v for v in found if _URI_VERSION.match(v) or (v.isdigit() and after_api)]
+    return versions[0] if versions and len(versions) == len(found) else None
 
 
 def _media_versions(op: Operation) -> list[str]:
@@ -115,8 +159,8 @@ def _versioning(ctx: CheckContext) -> list[_Versioning]:
     for op in index.operations:
         if is_meta_operation(op):
             continue
-        in_path = _path_version(op.path)
-        uri = f"path {op.path}" if in_path else server_uri
+        in_path = _path_version(op.path, index, op)
+        uri = (f"path {op.path}" if in_path == _path_version(op.path) else f"path {op.path}, version parameter {in_path}") if in_path else server_uri
         other = _header_version(index, op)
         if other is None and (media := _media_versions(op)):
             other = f"media type {', '.join(dict.fromkeys(media))}"

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from interopcheck.model import Location
 from interopcheck.spec.document import SpecDocument
+from interopcheck.spec.callbacks import client_callback
 from interopcheck.spec.operations import HTTP_METHODS, Operation, operations
 from interopcheck.spec.pointer import at, from_fragment, join
 from interopcheck.spec.refs import join_ref
@@ -50,6 +51,9 @@ class SpecIndex:
     operations: tuple[Operation, ...]
     schemas: dict[str, str]  # component/definition name -> pointer
     refs: dict[str, str]
+    #: Requests the API sends to the client, written as paths (`/<client-provided-URI>`, an
+    #: `x-webhook` marker): left out of `operations`, with the reason (see `spec.callbacks`).
+    callbacks: tuple[tuple[Operation, str], ...] = ()
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -259,7 +263,16 @@ def build_index(document: SpecDocument) -> SpecIndex:
             schemas = {name: join("/components/schemas", name) for name in found}
     probe.schemas = schemas
     probe.refs = _collect_refs(data)
-    probe.operations = tuple(operations(probe, data))
+    own: list[Operation] = []
+    callbacks: list[tuple[Operation, str]] = []
+    for op in operations(probe, data):
+        why = client_callback(probe, op)
+        if why is None:
+            own.append(op)
+        else:
+            callbacks.append((op, why))
+    probe.operations = tuple(own)
+    probe.callbacks = tuple(callbacks)
     return probe
 
 
