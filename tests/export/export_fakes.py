@@ -273,6 +273,8 @@ class FakeClient:
 
 
 class FakeLive:
+    auth_kind = "bearer"  # a session that has credentials: the export checks' "credentials" precondition holds
+
     def __init__(self, client: Any) -> None:
         self.client = client
         self.index = None

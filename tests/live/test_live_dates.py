@@ -24,7 +24,8 @@ def _dates(people: list[dict[str, Any]]) -> CheckResult:
         return httpx.Response(200, json={"data": records, "links": {}, "meta": {"total": len(records)}})
 
     index, declaration = mini.spec_index(), mini.declaration()
-    session = open_session(LiveOptions(base_url=BASE, rate=1000.0), index, declaration, env={}, transport=httpx.MockTransport(handle))
+    options = LiveOptions(base_url=BASE, rate=1000.0, token_env="DATES_TOKEN")
+    session = open_session(options, index, declaration, env={"DATES_TOKEN": "tok-dates"}, transport=httpx.MockTransport(handle))
     ctx = CheckContext(index=index, declaration=declaration, standards=FakeStandards(), live=session, options=RunOptions())
     try:
         return run_check(live_checks()["live.dates-valid"], ctx)

@@ -43,6 +43,7 @@ def test_hostile_sandbox_ends_every_check_with_a_reason(kind: str) -> None:
             timeout=0.5,
             request_deadline_s=0.5,
             max_response_bytes=1_000_000,
+            **TOKEN,
         )
         try:
             results = {cid: run_check(spec, ctx) for cid, spec in all_checks().items() if cid.startswith("live.")}
@@ -60,7 +61,7 @@ def test_hostile_sandbox_ends_every_check_with_a_reason(kind: str) -> None:
 @pytest.mark.timeout(30)
 def test_hostile_limits_are_named_in_findings() -> None:
     with hostile("gigabyte") as url:
-        ctx = context(url, index=mini.spec_index(), declaration=mini.declaration(), max_response_bytes=1_000_000)
+        ctx = context(url, index=mini.spec_index(), declaration=mini.declaration(), max_response_bytes=1_000_000, **TOKEN)
         result = run_check(all_checks()["live.pagination"], ctx)
         ctx.live.close()
     assert "1000000-byte response cap" in result.findings[0].message
