@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from interopcheck.live.redact import MASK, Redactor, curl_line
 
 
@@ -25,10 +27,78 @@ def test_credential_headers_masked_keeping_the_scheme() -> None:
 
 def test_urls_lose_user_info_and_credential_parameters() -> None:
     red = Redactor(["tok-123456"])
-    assert red.url("https://u:p@h.test/a?access_token=zzz&page=2") == f"https://{MASK}@h.test/a?access_token=%5BREDACTED%5D&page=2"
+    assert red.url("https://u:p@h.test/a?access_token=zzz&page=2") == "https://%5BREDACTED%5D@h.test/a?access_token=%5BREDACTED%5D&page=2"
     assert red.url("https://h.test/a/tok-123456") == f"https://h.test/a/{MASK}"
 
 
 def test_curl_line_quotes_for_the_shell() -> None:
     line = curl_line("POST", "http://h/x?a=1&b=2", {"Authorization": f"Bearer {MASK}"}, "it's")
     assert line == "curl -sS -X POST -H 'Authorization: Bearer [REDACTED]' --data-binary 'it'\\''s' 'http://h/x?a=1&b=2'"
+
+
+# -- issue 19: every form a hostile sandbox can echo a secret in -----------------------------
+
+TOKEN = "fwvxL8FLjtqk34gvPJb2rkZVogJoiWDhOy9vLMZkXu4"
+SLASHED = "Cl/ent+Secret=Value-7Q9xK2"
+
+
+def test_json_escaped_and_percent_encoded_forms_are_masked() -> None:
+    red = Redactor([SLASHED])
+    assert red.text('{"u": "Cl\\/ent+Secret=Value-7Q9xK2"}') == '{"u": "[REDACTED]"}'
+    assert red.text("q=Cl%2fent%2bSecret%3dValue-7Q9xK2") == f"q={MASK}"  # lower-case hex too
+    assert red.text("q=Cl%2Fent%2BSecret%3DValue-7Q9xK2") == f"q={MASK}"
+    assert red.text("q=Cl/ent%2BSecret%3DValue-7Q9xK2") == f"q={MASK}"  # quote()'s default keeps "/"
+
+
+def test_a_secret_inside_base64_is_masked_whatever_it_is_prefixed_with() -> None:
+    import base64
+
+    red = Redactor([SLASHED])
+    for user in ("a", "ab", "abc", "interopcheck-sandbox"):
+        basic = base64.b64encode(f"{user}:{SLASHED}".encode()).decode()
+        out = red.text(f"Authorization: Basic {basic}") or ""
+        assert MASK in out
+        assert len(out) < len(f"Authorization: Basic {basic}") - 16
+
+
+def test_a_cut_secret_loses_every_fragment_of_eight_characters_or_more() -> None:
+    red = Redactor([TOKEN])
+    for cut in range(8, len(TOKEN)):
+        assert TOKEN[:cut] not in (red.text(f'"uprn": "Bearer {TOKEN[:cut]}…"') or "")  # a head kept by a clip
+        assert TOKEN[-cut:] not in (red.text(f"…{TOKEN[-cut:]} tail") or "")  # a tail kept by a window
+    assert TOKEN[10:30] not in (red.text(f"x{TOKEN[10:30]}y") or "")  # a middle
+    assert red.text(f"Bearer {TOKEN[:7]}") == f"Bearer {TOKEN[:7]}"  # too short to tell from chance
+
+
+def test_the_evidence_head_is_redacted_before_it_is_cut() -> None:
+    red = Redactor([TOKEN])
+    cap = 1024
+    body = b"x" * (cap - 13) + TOKEN.encode() + b" tail"
+    head = red.head(body, cap)
+    assert len(head.encode()) <= cap
+    assert not any(TOKEN[i : i + 4] in head for i in range(0, len(TOKEN) - 3))
+    assert red.head(b"short", cap) == "short"
+
+
+def test_stateless_text_masks_credentials_written_in_urls() -> None:
+    red = Redactor()
+    line = "reading http://bob:pa55word@h.test/openapi.json?page=2&token=abc123&API_KEY=zz9 (x)"
+    masked = "reading http://%5BREDACTED%5D@h.test/openapi.json?page=2&token=%5BREDACTED%5D&API_KEY=%5BREDACTED%5D (x)"
+    assert red.text(line) == masked
+    assert red.text(masked) == masked
+    assert urlsplit(masked.split()[1]).hostname == "h.test"  # still a URL that parses
+
+
+def test_data_redacts_every_string_in_a_nested_report() -> None:
+    red = Redactor([TOKEN])
+    data = {"a": [f"Bearer {TOKEN}", {"b": (TOKEN[:20] + "…",)}], TOKEN: 3, "n": 1.5, "none": None}
+    assert red.data(data) == {"a": [f"Bearer {MASK}", {"b": [f"{MASK}…"]}], MASK: 3, "n": 1.5, "none": None}
+
+
+def test_url_credentials_and_environment_secrets_are_learnt_up_front() -> None:
+    red = Redactor.for_run(
+        urls=["https://u:s3cr3t-pw@h.test/spec.yaml?api_key=k-123456&x=1", None],
+        env_names=["TOK", None, "MISSING"],
+        env={"TOK": "env-token-value-42"},
+    )
+    assert red.text("echo s3cr3t-pw k-123456 env-token-value-42") == f"echo {MASK} {MASK} {MASK}"

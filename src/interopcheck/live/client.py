@@ -388,11 +388,10 @@ class SafeClient:
         url = red.url(str(req.url))
         response = None
         if resp is not None:
-            shown = body[: self.evidence_cap]
             response = HttpResponse(
                 status=resp.status_code,
                 headers=red.headers(response_headers(resp.headers)),
-                body=red.text(shown.decode("utf-8", "replace")),
+                body=red.head(body, self.evidence_cap),  # redacted before the cut: no secret straddling it survives
                 body_truncated=truncated or len(body) > self.evidence_cap,
                 elapsed_ms=round(elapsed_ms, 3),
             )
