@@ -7,6 +7,7 @@ anything else that escapes is a defect and exits 4 with a request to report it.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -49,8 +50,32 @@ def _split_formats(value: str) -> tuple[str, ...]:
     return formats
 
 
+#: ANSI/ECMA-48 escape sequences (CSI, OSC, DCS/PM/APC/SOS strings, two-byte escapes), in their 7-bit and C1 forms.
+_ESCAPE_RE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+#: What is left after them: C0 controls but tab and newline, DEL, and C1 controls.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, redactor: Any = None) -> str:
+    """`text` safe to print: secrets masked (the run's `redactor`, or credentials written in URLs), and escape
+    sequences and control characters a spec, sandbox or bundle put in it removed (tabs and newlines kept)."""
+    from interopcheck.live.redact import Redactor
+
+    text = (redactor or Redactor()).text(text) or ""
+    return _CONTROL_RE.sub("", _ESCAPE_RE.sub("", text))
+
+
+def _echo(message: str, *, err: bool = False, redactor: Any = None) -> None:
+    """Print one message through `printable`: every line the CLI prints that carries outside data goes through here."""
+    click.echo(printable(message, redactor), err=err)
+
+
 def _fail(err: InteropcheckError) -> NoReturn:
-    click.echo(f"interopcheck: error: {err}", err=True)
+    _echo(f"interopcheck: error: {err}", err=True)
     sys.exit(int(err.exit_code))
 
 
@@ -121,35 +146,35 @@ def check(**kw: Any) -> None:
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
     artifacts = run(request, progress=None if kw["quiet"] else _progress)
     paths = write_outputs(artifacts, kw["output_dir"], formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
-    _summary(artifacts.report, paths, quiet=kw["quiet"])
+    _summary(artifacts.report, paths, quiet=kw["quiet"], redactor=artifacts.redactor)
     sys.exit(_exit_for(artifacts.report.verdict.value))
 
 
 def _progress(message: str) -> None:
-    click.echo(f"  {message}", err=True)
+    _echo(f"  {message}", err=True)
 
 
 def _exit_for(verdict: str) -> int:
     return {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}.get(verdict, ExitCode.INCOMPLETE)
 
 
-def _summary(report: Any, paths: Sequence[Path], *, quiet: bool) -> None:
+def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, redactor: Any = None) -> None:
     counts = report.counts
-    click.echo(
+    _echo(
         f"verdict: {report.verdict.value.replace('_', ' ')} — {counts.musts_failed} of {counts.musts_total} MUSTs failed; "
         f"score {report.score.value}"
     )
     if quiet:
         return
     shown = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.by_status.items() if n)
-    click.echo(f"requirements: {shown}")
+    _echo(f"requirements: {shown}")
     for line in scope_lines(report):
-        click.echo(line)
+        _echo(line)
     for o in report.outcomes:
         if o.status.value in ("fail", "error"):
-            click.echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(o.reason)}")
+            _echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(o.reason)}", redactor=redactor)
     for path in paths:
-        click.echo(f"wrote {path}")
+        _echo(f"wrote {path}")
 
 
 def scope_lines(report: Any) -> list[str]:
@@ -177,7 +202,7 @@ def _fail_click(exc: click.ClickException) -> NoReturn:
     """A bad option or argument, on one line like every other error, pointing at the command's --help."""
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    click.echo(f"interopcheck: error: {' '.join(exc.format_message().split())}{hint}", err=True)
+    _echo(f"interopcheck: error: {' '.join(exc.format_message().split())}{hint}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
 
 
@@ -200,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a defect, reported as such
         if os.environ.get("INTEROPCHECK_DEBUG"):
             raise
-        click.echo(
+        _echo(
             f"interopcheck: internal error: {type(exc).__name__}: {exc} "
             "(a defect in interopcheck; rerun with INTEROPCHECK_DEBUG=1 for the traceback and report it)",
             err=True,
@@ -228,7 +253,7 @@ def demo(variant: str, output_dir: Path, records: int, formats: str, product: st
     what = "the reference sandbox" if product == "reference" else f"the sandbox's {product} product"
     click.echo(f"starting {what} ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
     artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=_progress, product=product)
-    _summary(artifacts.report, paths, quiet=False)
+    _summary(artifacts.report, paths, quiet=False, redactor=artifacts.redactor)
     html = [p for p in paths if p.suffix == ".html"]
     if html:
         click.echo(f"open the report: {html[0].resolve()}")
@@ -385,12 +410,12 @@ def verify(bundle: Path, public_key: Path | None) -> None:
 
     result = verify_bundle(bundle, public_key)
     for problem in result.problems:
-        click.echo(f"  {problem}")
+        _echo(f"  {problem}")
     if not result.ok:
-        click.echo(f"verify: {bundle} FAILED ({len(result.problems)} problems)")
+        _echo(f"verify: {bundle} FAILED ({len(result.problems)} problems)")
         sys.exit(ExitCode.NOT_CONFORMANT)
     signed = "signature valid" if result.signature_checked else ("signed, signature not checked (no --public-key)" if result.signed else "not signed")
-    click.echo(f"verify: {bundle} OK — {len(result.members)} members, hashes match, report consistent, {signed}; verdict {result.verdict}")
+    _echo(f"verify: {bundle} OK — {len(result.members)} members, hashes match, report consistent, {signed}; verdict {result.verdict}")
 
 
 @cli.command()
