@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
 from interopcheck.live.redact import MASK, Redactor, curl_line
 
 
@@ -102,3 +105,27 @@ def test_url_credentials_and_environment_secrets_are_learnt_up_front() -> None:
         env={"TOK": "env-token-value-42"},
     )
     assert red.text("echo s3cr3t-pw k-123456 env-token-value-42") == f"echo {MASK} {MASK} {MASK}"
+
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=_.~-"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    secret=st.text(_ALPHABET, min_size=12, max_size=60),
+    before=st.text(_ALPHABET + " \"{}:,", max_size=40),
+    after=st.text(_ALPHABET + " \"{}:,", max_size=40),
+    form=st.sampled_from(["raw", "percent", "json"]),
+    cut=st.tuples(st.integers(0, 60), st.integers(0, 60)),
+)
+def test_no_run_of_eight_characters_of_any_form_survives(secret: str, before: str, after: str, form: str, cut: tuple[int, int]) -> None:
+    """Whatever surrounds it and wherever it is cut, no 8-character run of a secret's written form is left."""
+    import json as _json
+    from urllib.parse import quote as _quote
+
+    assume("REDACTED" not in secret)  # the mask itself would bring it back
+    written = {"raw": secret, "percent": _quote(secret, safe=""), "json": _json.dumps(secret)[1:-1].replace("/", "\\/")}[form]
+    start, stop = sorted(cut)
+    piece = written[start:stop] if stop - start >= 8 else written
+    out = Redactor([secret]).text(before + piece + after) or ""
+    assert not any(written[i : i + 8] in out for i in range(len(written) - 7)), out

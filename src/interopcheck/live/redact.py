@@ -78,6 +78,7 @@ class Redactor:
         self._secrets: set[str] = set()
         self._whole: list[str] = []  # every form of every secret, longest first
         self._grams: dict[str, list[tuple[str, int]]] = {}  # gram -> (form, offset of the gram in it)
+        self._gram_re: tuple[re.Pattern[str], re.Pattern[str]] | None = None  # (any gram, every gram overlapping)
         self._headers = set(SENSITIVE_HEADERS) | {h.lower() for h in headers}
         for secret in secrets:
             self.add(secret)
@@ -101,6 +102,7 @@ class Redactor:
         self._secrets.add(secret)
         whole, cut = forms_of(secret)
         self._whole = sorted(set(self._whole) | whole, key=len, reverse=True)
+        self._gram_re = None
         for form in cut:
             for offset in range(0, len(form) - _GRAM + 1, _STRIDE):
                 self._grams.setdefault(form[offset : offset + _GRAM], []).append((form, offset))
@@ -120,8 +122,9 @@ class Redactor:
         """Treat header `name` (case-insensitive) as a credential header."""
         self._headers.add(name.lower())
 
-    def text(self, value: str | None) -> str | None:
-        """`value` with every known secret (in any form, or a fragment of one) and every URL credential replaced by the mask."""
+    def text(self, value: str | None, *, fragments: bool = True) -> str | None:
+        """`value` with every known secret (in any form, and with `fragments` any run of MIN_FRAGMENT of its characters)
+        and every URL credential replaced by the mask."""
         if not value:
             return value
         if "://" in value:
@@ -131,25 +134,29 @@ class Redactor:
         for form in self._whole:
             if form in value:
                 value = value.replace(form, MASK)
-        return self._fragments(value) if self._grams else value
+        return self._fragments(value) if fragments and self._grams and len(value) >= MIN_FRAGMENT else value
 
     def _fragments(self, value: str) -> str:
         """`value` with every run of MIN_FRAGMENT or more characters of a secret's form masked."""
+        if self._gram_re is None:
+            grams = "|".join(re.escape(g) for g in sorted(self._grams))
+            self._gram_re = (re.compile(grams), re.compile(f"(?=({grams}))"))
+        any_gram, every_gram = self._gram_re
+        if not any_gram.search(value):  # the common case, one fast scan; the overlapping scan below is slower
+            return value
         spans: list[tuple[int, int]] = []
-        for gram, places in self._grams.items():
-            at = value.find(gram)
-            while at != -1:
-                for form, offset in places:
-                    left = 0
-                    while left < offset and left < at and value[at - left - 1] == form[offset - left - 1]:
-                        left += 1
-                    right = 0
-                    end, tail = at + _GRAM, offset + _GRAM
-                    while tail + right < len(form) and end + right < len(value) and value[end + right] == form[tail + right]:
-                        right += 1
-                    if left + _GRAM + right >= MIN_FRAGMENT:
-                        spans.append((at - left, end + right))
-                at = value.find(gram, at + 1)
+        for match in every_gram.finditer(value):
+            at = match.start()
+            for form, offset in self._grams[match.group(1)]:
+                left = 0
+                while left < offset and left < at and value[at - left - 1] == form[offset - left - 1]:
+                    left += 1
+                right = 0
+                end, tail = at + _GRAM, offset + _GRAM
+                while tail + right < len(form) and end + right < len(value) and value[end + right] == form[tail + right]:
+                    right += 1
+                if left + _GRAM + right >= MIN_FRAGMENT:
+                    spans.append((at - left, end + right))
         if not spans:
             return value
         merged: list[list[int]] = []
@@ -176,9 +183,13 @@ class Redactor:
         return value
 
     def head(self, body: bytes, cap: int) -> str:
-        """The first `cap` bytes of `body` as text, redacted *before* it is cut so no secret straddling the cut leaves a fragment."""
+        """The first `cap` bytes of `body` as text, redacted *before* it is cut, so a secret straddling the cut is masked whole.
+
+        The window read past the cap holds the longest form of any secret that starts before it; runs
+        the sandbox itself sent cut short are left to the pass where the evidence leaves (`data`).
+        """
         margin = 4 * max((len(f) for f in self._whole), default=0)
-        text = self.text(body[: cap + margin].decode("utf-8", "replace")) or ""
+        text = self.text(body[: cap + margin].decode("utf-8", "replace"), fragments=False) or ""
         return text if len(body) <= cap else text.encode("utf-8")[:cap].decode("utf-8", "ignore")
 
     def headers(self, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
