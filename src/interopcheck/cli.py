@@ -172,7 +172,7 @@ def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, redactor: Any =
         _echo(line)
     for o in report.outcomes:
         if o.status.value in ("fail", "error"):
-            _echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(o.reason)}", redactor=redactor)
+            _echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(printable(o.reason, redactor))}")
     for path in paths:
         _echo(f"wrote {path}")
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Callable
 from urllib.parse import urlsplit
+
+import pytest
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -129,3 +133,32 @@ def test_no_run_of_eight_characters_of_any_form_survives(secret: str, before: st
     piece = written[start:stop] if stop - start >= 8 else written
     out = Redactor([secret]).text(before + piece + after) or ""
     assert not any(written[i : i + 8] in out for i in range(len(written) - 7)), out
+
+
+def _token_across_the_cap(size: int, cap: int) -> Callable[[socket.socket, bytes], None]:
+    body = b"x" * (cap - 13) + TOKEN.encode() + b"y" * (size - cap - len(TOKEN) + 13)
+
+    def handle(conn: socket.socket, head: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+
+    return handle
+
+
+@pytest.mark.parametrize("size", [4096, 20_000], ids=["kept", "over the response cap"])
+def test_the_client_redacts_evidence_before_cutting_it(size: int) -> None:
+    """A token straddling the evidence cap leaves no part of it, in a kept body or in a refused one's evidence."""
+    from live_servers import serve_raw
+
+    from interopcheck.live.client import SafeClient
+    from interopcheck.live.failures import ResponseTooLarge
+
+    with serve_raw(_token_across_the_cap(size, 1024)) as url:
+        with SafeClient(url, rate=1000, evidence_cap=1024, max_response_bytes=10_000, redactor=Redactor([TOKEN])) as client:
+            try:
+                exchange = client.get("/").exchange
+            except ResponseTooLarge as exc:
+                exchange = exc.exchange
+    assert exchange is not None and exchange.response is not None
+    body = exchange.response.body or ""
+    assert exchange.response.body_truncated and MASK in body
+    assert not any(TOKEN[i : i + 4] in body for i in range(len(TOKEN) - 3)), body[-40:]
