@@ -55,3 +55,16 @@ def test_printable_strips_escape_sequences_and_control_characters() -> None:
     assert printable("nul\x00bell\x07del\x7f") == "nulbelldel"
     assert printable("keep\ttabs\nand lines — and ünïcode") == "keep\ttabs\nand lines — and ünïcode"
     assert printable("GET http://u:pw@h.test/x?api_key=k1") == "GET http://%5BREDACTED%5D@h.test/x?api_key=%5BREDACTED%5D"
+
+
+def test_escape_sequences_from_a_spec_do_not_reach_the_markdown_report(tmp_path: Path) -> None:
+    """`cat report.md` is printing too: a path of the spec carrying ESC and C1 CSI leaves none in the Markdown report."""
+    escapes = "\x1b]0;pwned\x07\x9b2J\x1bc"
+    paths = {f"/v1/a{escapes}": {"get": {"responses": {"200": {"description": "ok"}}}}}
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}))
+    out = tmp_path / "out"
+    result = run_limited(["check", "--spec", str(spec), "--output-dir", str(out), "--format", "json,md"], tmp_path)
+    result.assert_handled()
+    assert "pwned" in (out / "report.md").read_text()  # the path is reported...
+    assert not CONTROL.findall((out / "report.md").read_text().replace("\n", "").replace("\r", ""))  # ...without its controls
