@@ -162,3 +162,32 @@ def test_the_client_redacts_evidence_before_cutting_it(size: int) -> None:
     body = exchange.response.body or ""
     assert exchange.response.body_truncated and MASK in body
     assert not any(TOKEN[i : i + 4] in body for i in range(len(TOKEN) - 3)), body[-40:]
+
+
+def test_thousands_of_issued_tokens_are_all_masked() -> None:
+    """A sandbox that issues a token per request: every one is masked, in few regex levels, not a loop over them all."""
+    import secrets as _secrets
+
+    from interopcheck.live.literals import SMALL
+
+    tokens = [_secrets.token_urlsafe(24) for _ in range(600)]
+    red = Redactor()
+    for token in tokens:
+        red.add(token)
+    text = " | ".join(f"Bearer {t}" for t in tokens[::37]) + f" {tokens[-1][:12]}…"
+    out = red.text(text) or ""
+    assert not any(t[:8] in out for t in tokens), out[:200]
+    assert out.count(MASK) == len(tokens[::37]) + 1
+    assert len(red._whole) > SMALL and len(red._whole._patterns(False)) <= 12  # tries, in about log2(n / 32) levels
+
+
+@pytest.mark.parametrize("small", [256, 0], ids=["finds", "tries"])
+def test_literal_set_falls_back_to_a_shorter_literal_sharing_the_prefix(small: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from interopcheck.live import literals
+
+    monkeypatch.setattr(literals, "SMALL", small)
+    lits = literals.LiteralSet()
+    for word in ("abcd", "abcdefgh-long", "zzzz"):
+        lits.add(word)
+    assert sorted(lits.occurrences("xabcdefgh-lonX abcd zzzzz")) == [(1, "abcd"), (15, "abcd"), (20, "zzzz"), (21, "zzzz")]
+    assert "abcd" in lits and "abc" not in lits and len(lits) == 3

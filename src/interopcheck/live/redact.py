@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
+from interopcheck.live.literals import LiteralSet
+
 MASK = "[REDACTED]"
 #: The mask inside a URL: brackets in user info make the URL unparseable (urlsplit takes them for an IPv6 host).
 URL_MASK = quote(MASK, safe="")
@@ -71,14 +73,33 @@ def forms_of(secret: str) -> tuple[set[str], set[str]]:
     return {w for w in whole if len(w) >= 4}, {c for c in cut if len(c) >= MIN_FRAGMENT}
 
 
+def _masked(value: str, spans: list[tuple[int, int]]) -> str:
+    """`value` with each of `spans` (start, stop), merged where they overlap or touch, replaced by one mask."""
+    if not spans:
+        return value
+    merged: list[list[int]] = []
+    for start, stop in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], stop)
+        else:
+            merged.append([start, stop])
+    out, last = [], 0
+    for start, stop in merged:
+        out += [value[last:start], MASK]
+        last = stop
+    out.append(value[last:])
+    return "".join(out)
+
+
 class Redactor:
     """Knows the secrets of one run and removes them from strings, nested data, headers, URLs and curl lines."""
 
     def __init__(self, secrets: Iterable[str] = (), headers: Iterable[str] = ()) -> None:
         self._secrets: set[str] = set()
-        self._whole: list[str] = []  # every form of every secret, longest first
-        self._grams: dict[str, list[tuple[str, int]]] = {}  # gram -> (form, offset of the gram in it)
-        self._gram_re: tuple[re.Pattern[str], re.Pattern[str]] | None = None  # (any gram, every gram overlapping)
+        self._whole = LiteralSet()  # every form of every secret
+        self._longest = 0
+        self._grams = LiteralSet()  # grams of the forms whose fragments are masked
+        self._places: dict[str, list[tuple[str, int]]] = {}  # gram -> (form, offset of the gram in it)
         self._headers = set(SENSITIVE_HEADERS) | {h.lower() for h in headers}
         for secret in secrets:
             self.add(secret)
@@ -101,11 +122,14 @@ class Redactor:
             return
         self._secrets.add(secret)
         whole, cut = forms_of(secret)
-        self._whole = sorted(set(self._whole) | whole, key=len, reverse=True)
-        self._gram_re = None
+        for form in whole:
+            self._whole.add(form)
+            self._longest = max(self._longest, len(form))
         for form in cut:
             for offset in range(0, len(form) - _GRAM + 1, _STRIDE):
-                self._grams.setdefault(form[offset : offset + _GRAM], []).append((form, offset))
+                gram = form[offset : offset + _GRAM]
+                self._grams.add(gram)
+                self._places.setdefault(gram, []).append((form, offset))
 
     def add_url_credentials(self, url: str) -> None:
         """Learn the secrets written in `url`: its password (or a user name standing alone, as tokens are) and credential parameters."""
@@ -131,23 +155,14 @@ class Redactor:
             value = _USERINFO_RE.sub(lambda m: f"{m.group(1)}{URL_MASK}@", value)
         if "=" in value:
             value = _PARAM_RE.sub(lambda m: f"{m.group(1)}{URL_MASK}", value)
-        for form in self._whole:
-            if form in value:
-                value = value.replace(form, MASK)
-        return self._fragments(value) if fragments and self._grams and len(value) >= MIN_FRAGMENT else value
+        value = _masked(value, [(at, at + len(form)) for at, form in self._whole.occurrences(value)])
+        return self._fragments(value) if fragments and len(value) >= MIN_FRAGMENT else value
 
     def _fragments(self, value: str) -> str:
         """`value` with every run of MIN_FRAGMENT or more characters of a secret's form masked."""
-        if self._gram_re is None:
-            grams = "|".join(re.escape(g) for g in sorted(self._grams))
-            self._gram_re = (re.compile(grams), re.compile(f"(?=({grams}))"))
-        any_gram, every_gram = self._gram_re
-        if not any_gram.search(value):  # the common case, one fast scan; the overlapping scan below is slower
-            return value
         spans: list[tuple[int, int]] = []
-        for match in every_gram.finditer(value):
-            at = match.start()
-            for form, offset in self._grams[match.group(1)]:
+        for at, gram in self._grams.occurrences(value):
+            for form, offset in self._places[gram]:
                 left = 0
                 while left < offset and left < at and value[at - left - 1] == form[offset - left - 1]:
                     left += 1
@@ -157,20 +172,7 @@ class Redactor:
                     right += 1
                 if left + _GRAM + right >= MIN_FRAGMENT:
                     spans.append((at - left, end + right))
-        if not spans:
-            return value
-        merged: list[list[int]] = []
-        for start, stop in sorted(spans):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], stop)
-            else:
-                merged.append([start, stop])
-        out, last = [], 0
-        for start, stop in merged:
-            out += [value[last:start], MASK]
-            last = stop
-        out.append(value[last:])
-        return "".join(out)
+        return _masked(value, spans)
 
     def data(self, value: Any) -> Any:
         """`value` (JSON-like nested dicts, lists, tuples and strings) with `text` applied to every string, keys included."""
@@ -188,7 +190,7 @@ class Redactor:
         The window read past the cap holds the longest form of any secret that starts before it; runs
         the sandbox itself sent cut short are left to the pass where the evidence leaves (`data`).
         """
-        margin = 4 * max((len(f) for f in self._whole), default=0)
+        margin = 4 * self._longest
         text = self.text(body[: cap + margin].decode("utf-8", "replace"), fragments=False) or ""
         return text if len(body) <= cap else text.encode("utf-8")[:cap].decode("utf-8", "ignore")
 
