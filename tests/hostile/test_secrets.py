@@ -21,6 +21,8 @@ from urllib.parse import quote
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from limits import Limited, run_limited
 
 from interopcheck.sandbox.server import SandboxConfig, SandboxServer
@@ -193,3 +195,41 @@ def test_no_sandbox_secret_in_any_output(hostile_run: HostileRun) -> None:
 def test_no_spec_url_credential_in_any_output(hostile_run: HostileRun) -> None:
     secrets = {"spec URL password": SPEC_PASSWORD, "spec URL token=": SPEC_TOKEN, "spec URL api_key=": SPEC_API_KEY}
     assert _leaks(hostile_run.texts(), secrets) == []
+
+
+_TOKEN = "Zq3-Generated_Token/Value+9xK7mW2pL"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    before=st.integers(0, 1500),
+    form=st.sampled_from(["raw", "bearer", "percent", "json", "cut"]),
+    cut=st.integers(8, len(_TOKEN) - 1),
+    status=st.sampled_from([200, 404, 500]),
+    in_header=st.booleans(),
+)
+def test_generated_responses_leave_no_part_of_the_token_in_the_transcript(before: int, form: str, cut: int, status: int, in_header: bool) -> None:
+    """Whatever a response holds, wherever it sits against the evidence cap, the transcript written keeps no 8 characters of the token."""
+    import httpx
+
+    from interopcheck.live.auth import StaticHeader
+    from interopcheck.live.client import SafeClient
+    from interopcheck.live.har import to_har
+    from interopcheck.live.redact import Redactor
+
+    written = {
+        "raw": _TOKEN,
+        "bearer": f"Bearer {_TOKEN}",
+        "percent": quote(_TOKEN, safe=""),
+        "json": json.dumps(_TOKEN).replace("/", "\\/"),
+        "cut": _TOKEN[:cut],
+    }[form]
+    body = ("a" * before + written + " tail").encode()
+    headers = {"x-echo": written} if in_header else {}
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, content=body, headers=headers))
+    redactor = Redactor([_TOKEN])
+    credentials = StaticHeader("Authorization", f"Bearer {_TOKEN}")
+    with SafeClient("http://sandbox.test", rate=1000, evidence_cap=1024, credentials=credentials, redactor=redactor, transport=transport) as client:
+        client.get("/v1/properties")
+    out = orjson.dumps(redactor.data(to_har(client.exchanges))).decode()
+    assert not [_TOKEN[i : i + 8] for i in range(len(_TOKEN) - 7) if _TOKEN[i : i + 8] in out]
