@@ -6,6 +6,7 @@ anything else that escapes is a defect and exits 4 with a request to report it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -90,8 +91,56 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _read_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """`--config` (eager): read the config file into click's defaults, so flags and INTEROPCHECK_* variables still win."""
+    from interopcheck.config import find_config, load_config
+
+    path = find_config(value)
+    config = load_config(path, required=value is not None) if path is not None else None
+    ctx.meta["interopcheck.config"] = config
+    if config is not None:
+        names = _option_names(ctx.command)
+        ctx.default_map = {**(ctx.default_map or {}), **{names[key]: v for key, v in config.values.items()}}
+    return value
+
+
+def _option_names(command: click.Command) -> dict[str, str]:
+    """Config key (the long option name without dashes) -> click parameter name, for `command`'s options."""
+    names = {}
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name:
+            longest = max(param.opts, key=len)
+            names[longest.lstrip("-")] = param.name
+    return names
+
+
+#: click's ParameterSource as the report's settings name it.
+_SOURCE_NAMES = {"COMMANDLINE": "flag", "PROMPT": "flag", "ENVIRONMENT": "env", "DEFAULT_MAP": "config", "DEFAULT": "default"}
+
+
+def _settings(ctx: click.Context, kw: dict[str, Any], *, positional: bool = False) -> dict[str, Any]:
+    """Each configurable option's value and where it came from (flag, env, config, default), for the report.
+
+    `positional`: the spec came from the SPEC argument (the command line), whatever --spec's source.
+    """
+    from interopcheck.config import option_keys, settings_record
+
+    names = _option_names(ctx.command)
+    entries = []
+    for key in option_keys():
+        source = ctx.get_parameter_source(names[key])
+        named = "flag" if key == "spec" and positional else _SOURCE_NAMES.get(source.name, "default") if source else "default"
+        entries.append((key, kw[names[key]], named))
+    return settings_record(ctx.meta.get("interopcheck.config"), entries)
+
+
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.option("--spec", "spec", required=True, metavar="PATH_OR_URL", help="The supplier's OpenAPI document (file or URL).")
+@click.option(
+    "--config", "config", metavar="PATH", is_eager=True, expose_value=False, callback=_read_config,
+    help="Config file of these options (default: ./interopcheck.toml, else [tool.interopcheck] in ./pyproject.toml). "
+    "Every option can also be set as INTEROPCHECK_<OPTION> (INTEROPCHECK_BASE_URL); flags win over the environment, which wins over the file.",
+)
+@click.option("--spec", "spec", metavar="PATH_OR_URL", help="The supplier's OpenAPI document (file or URL); or give it as the SPEC argument.")
 @click.option("--profile", default="housing", show_default=True, help="Profile name or path to a profile.yaml.")
 @click.option("--overlay", "overlays", multiple=True, metavar="PATH", help="A borough overlay on the profile (repeatable).")
 @click.option("--declaration", metavar="PATH", help="The supplier's declaration (entities, mapping, exports, attestations).")
@@ -106,23 +155,101 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--bundle", "bundle", is_flag=True, help="Also write evidence-bundle.zip with a manifest of SHA-256 hashes.")
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
+@click.option("--fail-on", type=click.Choice(["must", "should"]), default="must", show_default=True, help="What exits 1: a failed MUST, or (should) a failed MUST or SHOULD.")
+@click.option("--static-only", is_flag=True, help="Judge the API description alone (no --base-url): requirements left untested for want of a sandbox do not make the exit 3, so only a failed MUST (or SHOULD, with --fail-on should) or an errored MUST fails the run. For pre-commit.")
+@click.option("--no-reports", is_flag=True, help="Write no report files: print the verdict and the failures only.")
+@click.argument("specs", nargs=-1, metavar="[SPEC]...")
 def check(**kw: Any) -> None:
-    """Check an API description (and, with --base-url, its live sandbox and export).
+    """Check an API description, SPEC (or --spec), and with --base-url its live sandbox and export.
 
-    Writes the canonical JSON report first, then the other formats, into --output-dir.
+    Writes the canonical JSON report first, then the other formats, into --output-dir. Several SPECs
+    are each checked (reports in a sub-folder of --output-dir named after each file); the exit code is
+    the worst of their codes.
     """
     from interopcheck.engine.options import validate_live_options
     from interopcheck.engine.outputs import write_outputs
     from interopcheck.engine.request import check_request
     from interopcheck.engine.run import run
 
+    ctx = click.get_current_context()
+    specs = _specs(ctx, kw)
+    if kw["static_only"] and kw.get("base_url"):
+        raise UsageError("--static-only judges the API description alone, so it cannot go with --base-url", hint="drop one of them")
     formats = _split_formats(kw["formats"])
-    request = check_request(kw)
+    for spec in specs:
+        check_request({**kw, "spec": spec})
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
-    artifacts = run(request, progress=None if kw["quiet"] else _progress)
-    paths = write_outputs(artifacts, kw["output_dir"], formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
-    _summary(artifacts.report, paths, quiet=kw["quiet"])
-    sys.exit(_exit_for(artifacts.report.verdict.value))
+    folders = _report_folders(specs)
+    codes = []
+    for spec in specs:
+        one = {**kw, "spec": spec}
+        if len(specs) > 1:
+            click.echo(f"{spec}:")
+        artifacts = run(check_request(one), progress=None if kw["quiet"] else _progress)
+        artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=_settings(ctx, one, positional=bool(kw["specs"]))))
+        output_dir = kw["output_dir"] / folders[spec] if len(specs) > 1 else kw["output_dir"]
+        paths = [] if kw["no_reports"] else write_outputs(artifacts, output_dir, formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
+        _summary(artifacts.report, paths, quiet=kw["quiet"], warnings=kw["fail_on"] == "should")
+        if kw["static_only"] and not kw["quiet"]:
+            click.echo("static checks only (--static-only): the requirements that need a sandbox were not tested and do not count")
+        codes.append(_check_exit(artifacts.report, kw["fail_on"], static_only=kw["static_only"]))
+    sys.exit(max(codes, key=_EXIT_SEVERITY.index))
+
+
+def _specs(ctx: click.Context, kw: dict[str, Any]) -> tuple[str, ...]:
+    """The API descriptions to check: the SPEC arguments, else --spec (from the flag, INTEROPCHECK_SPEC or the config file)."""
+    given, option = tuple(kw["specs"]), kw["spec"]
+    source = ctx.get_parameter_source("spec")
+    if given and option is not None and source is not None and source.name == "COMMANDLINE" and given != (option,):
+        raise UsageError(f"--spec {option} and the SPEC argument {' '.join(given)} differ", hint="give the API description once, as SPEC or as --spec")
+    if given:
+        return tuple(dict.fromkeys(given))
+    if option:
+        return (option,)
+    raise UsageError("no API description given", hint="interopcheck check openapi.yaml, or --spec, INTEROPCHECK_SPEC or spec in interopcheck.toml")
+
+
+def _report_folders(specs: Sequence[str]) -> dict[str, str]:
+    """A distinct sub-folder name per spec for a run of several: the file's stem (numbered when two share one)."""
+    folders: dict[str, str] = {}
+    for spec in specs:
+        stem = Path(spec.split("?", 1)[0].rstrip("/")).stem or "spec"
+        name, n = stem, 1
+        while name in folders.values():
+            n += 1
+            name = f"{stem}-{n}"
+        folders[spec] = name
+    return folders
+
+
+#: Exit codes from least to most severe, for the worst of several specs' runs.
+_EXIT_SEVERITY = (ExitCode.CONFORMANT, ExitCode.INCOMPLETE, ExitCode.NOT_CONFORMANT)
+
+
+def _check_exit(report: Any, fail_on: str, *, static_only: bool) -> int:
+    """`check`'s exit code: 1 for a failed MUST (or SHOULD, with --fail-on should), else by the verdict.
+
+    With --static-only an untested requirement is expected (there is no sandbox), so only an errored MUST makes it 3.
+    """
+    levels = ("MUST",) if fail_on == "must" else ("MUST", "SHOULD")
+    if any(o.level.value in levels and o.status.value in ("fail", "warn") for o in report.outcomes):
+        return ExitCode.NOT_CONFORMANT
+    if static_only:
+        errored = any(o.level.value == "MUST" and o.status.value == "error" for o in report.outcomes)
+        return ExitCode.INCOMPLETE if errored else ExitCode.CONFORMANT
+    return _exit_for(report.verdict.value)
+
+
+def _env_vars(command: click.Command) -> None:
+    """Give each option of `command` its INTEROPCHECK_<OPTION> environment variable."""
+    from interopcheck.config import env_var
+
+    for key, name in _option_names(command).items():
+        param = next(p for p in command.params if p.name == name)
+        param.envvar = env_var(key)
+
+
+_env_vars(check)
 
 
 def _progress(message: str) -> None:
@@ -133,7 +260,7 @@ def _exit_for(verdict: str) -> int:
     return {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}.get(verdict, ExitCode.INCOMPLETE)
 
 
-def _summary(report: Any, paths: Sequence[Path], *, quiet: bool) -> None:
+def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, warnings: bool = False) -> None:
     counts = report.counts
     click.echo(
         f"verdict: {report.verdict.value.replace('_', ' ')} — {counts.musts_failed} of {counts.musts_total} MUSTs failed; "
@@ -146,7 +273,7 @@ def _summary(report: Any, paths: Sequence[Path], *, quiet: bool) -> None:
     for line in scope_lines(report):
         click.echo(line)
     for o in report.outcomes:
-        if o.status.value in ("fail", "error"):
+        if o.status.value in ("fail", "error") or (warnings and o.status.value == "warn"):
             click.echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(o.reason)}")
     for path in paths:
         click.echo(f"wrote {path}")
@@ -177,7 +304,14 @@ def _fail_click(exc: click.ClickException) -> NoReturn:
     """A bad option or argument, on one line like every other error, pointing at the command's --help."""
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    click.echo(f"interopcheck: error: {' '.join(exc.format_message().split())}{hint}", err=True)
+    message = " ".join(exc.format_message().split())
+    param = getattr(exc, "param", None)
+    source = ctx.get_parameter_source(param.name) if ctx is not None and param is not None and param.name else None
+    if source is not None and source.name in ("ENVIRONMENT", "DEFAULT_MAP"):  # say where a value the user did not type came from
+        where = param.envvar if source.name == "ENVIRONMENT" else "the config file"
+        named = param.get_error_hint(ctx)
+        message = message.replace(f"{named}:", f"{named} (from {where}):", 1)
+    click.echo(f"interopcheck: error: {message}{hint}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
 
 
