@@ -6,7 +6,7 @@ from pathlib import Path
 
 from interopcheck.report.json_report import validation_errors
 
-from .conftest import run_in
+from .clirun import run_in
 
 STATIC = ["--static-only", "-q"]
 

@@ -12,7 +12,7 @@ import pytest
 from interopcheck.report.json_report import validation_errors
 from interopcheck.sandbox.server import SandboxConfig, SandboxServer
 
-from .conftest import run_in
+from .clirun import run_in
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.slow]
 
