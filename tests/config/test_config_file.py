@@ -112,3 +112,13 @@ def test_settings_record_masks_urls_and_refuses_unknown_sources(tmp_path: Path) 
     assert record["options"]["overlay"] == {"value": ["a.yaml"], "source": "flag"}
     with pytest.raises(ValueError):
         settings_record(None, [("rate", 1, "somewhere")])
+
+
+def test_the_readme_example_is_a_valid_config(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "interopcheck.toml"
+    path.write_text(block)
+    config = load_config(path)
+    assert config is not None and config.values["client-secret-env"] == "BIDDER_SECRET"
+    assert config.values["format"] == "json,md,html,junit"
