@@ -156,3 +156,14 @@ def test_bad_input_sets_no_verdict(tmp_path: Path) -> None:
     assert run.code == 2
     assert run.outputs == {"exit-code": "2", "report-dir": "interopcheck-reports"}
     assert "::error title=interopcheck::interopcheck stopped with exit code 2" in run.stdout
+
+
+def test_readme_workflow_uses_the_actions_inputs_and_a_schedule() -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    workflow = next(yaml.safe_load(b) for b in blocks if "runs-on" in b)
+    assert workflow[True]["schedule"][0]["cron"]  # `on:` reads as True in YAML 1.1
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    action = next(s for s in steps if "interopcheck@" in s.get("uses", ""))
+    assert set(action["with"]) <= set(ACTION["inputs"]) and "INTEROPCHECK_CLIENT_SECRET" in action["env"]
+    gitlab = next(yaml.safe_load(b) for b in blocks if "codequality" in b)
+    assert gitlab["interopcheck"]["artifacts"]["reports"]["codequality"].endswith("report.codequality.json")
