@@ -118,9 +118,14 @@ def check(**kw: Any) -> None:
     from interopcheck.engine.request import check_request
     from interopcheck.engine.run import run
 
+    from interopcheck.report.targets import single_format, step_summary_target
+
     formats = _split_formats(kw["formats"])
-    single = _single_output(kw, formats)
-    summary_file = _step_summary_file(kw["step_summary"])
+    single = None  # the one format --output writes, decided before anything runs
+    if kw["output"] is not None:
+        given = click.get_current_context().get_parameter_source("formats") != click.core.ParameterSource.DEFAULT
+        single = single_format(formats, given=given, bundle=kw["bundle"], transcript=kw["transcript"])
+    summary_file = step_summary_target(kw["step_summary"], os.environ)
     request = check_request(kw)
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
     artifacts = run(request, progress=None if kw["quiet"] else _progress)
@@ -129,52 +134,24 @@ def check(**kw: Any) -> None:
     else:
         paths = _write_single(artifacts.report, kw["output"], single)
     if summary_file is not None:
-        _append_step_summary(artifacts.report, summary_file)
+        from interopcheck.report.github import append_step_summary
+        from interopcheck.report.json_report import to_dict
+
+        append_step_summary(to_dict(artifacts.report), summary_file)
     _summary(artifacts.report, paths, quiet=kw["quiet"], err=kw["output"] == "-")
     sys.exit(_exit_for(artifacts.report.verdict.value))
 
 
-def _single_output(kw: dict[str, Any], formats: tuple[str, ...]) -> str | None:
-    """The one format `--output` writes (JSON unless --format was given), or None without --output."""
-    if kw["output"] is None:
-        return None
-    given = click.get_current_context().get_parameter_source("formats") != click.core.ParameterSource.DEFAULT
-    chosen = formats if given else ("json",)
-    if len(chosen) != 1:
-        raise UsageError(f"--output writes one report format, not {', '.join(chosen)}", hint="give --format one of them, or use --output-dir for several")
-    extras = [flag for flag, on in (("--bundle", kw["bundle"]), ("--transcript", kw["transcript"])) if on]
-    if extras:
-        raise UsageError(f"--output writes one report, so it cannot go with {' and '.join(extras)}", hint="use --output-dir for the bundle and transcript")
-    return chosen[0]
-
-
 def _write_single(report: Any, output: str, fmt: str) -> list[Path]:
-    """Render `fmt` and write it to standard output ('-'; nothing else goes there) or atomically to the file `output`."""
+    """`--output`: the one format to standard output ('-', where nothing else goes) or to a file."""
     from interopcheck.report.json_report import to_dict
-    from interopcheck.report.writer import FORMATS, atomic_write, ensure_folder
+    from interopcheck.report.targets import render_one, write_one
 
-    text = FORMATS[fmt](to_dict(report))
+    text = render_one(to_dict(report), fmt)
     if output == "-":
         click.echo(text, nl=False)
         return []
-    path = Path(output)
-    ensure_folder(path.parent, "--output")
-    return [atomic_write(path, text)]
-
-
-def _step_summary_file(wanted: bool | None) -> Path | None:
-    """$GITHUB_STEP_SUMMARY when the step summary is on (by default whenever that variable is set)."""
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if wanted and not target:
-        raise UsageError("--step-summary: GITHUB_STEP_SUMMARY is not set", hint="it is set by GitHub Actions; outside it, use --format md")
-    return Path(target) if target and wanted is not False else None
-
-
-def _append_step_summary(report: Any, path: Path) -> None:
-    from interopcheck.report.github import append_step_summary
-    from interopcheck.report.json_report import to_dict
-
-    append_step_summary(to_dict(report), path)
+    return [write_one(text, Path(output))]
 
 
 def _progress(message: str) -> None:

@@ -90,3 +90,14 @@ def test_step_summary_is_appended(flawed: dict[str, Any], tmp_path: Path) -> Non
     github.append_step_summary(flawed, summary)
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n") and "HSG-API-01" in text and "Not conformant" in text
+
+
+def test_step_summary_target_follows_github_step_summary() -> None:
+    from interopcheck.errors import UsageError
+    from interopcheck.report.targets import step_summary_target
+
+    assert step_summary_target(None, {}) is None
+    assert step_summary_target(None, {"GITHUB_STEP_SUMMARY": "/s.md"}) == Path("/s.md")
+    assert step_summary_target(False, {"GITHUB_STEP_SUMMARY": "/s.md"}) is None
+    with pytest.raises(UsageError, match="GITHUB_STEP_SUMMARY is not set"):
+        step_summary_target(True, {})
