@@ -78,17 +78,18 @@ def main() -> int:
     folder = Path(output_dir)
     outputs = {"exit-code": str(code), "report-dir": output_dir}
     report_file = folder / "report.json"
+    # First, since GitHub shows only the first 10 error annotations of a step.
+    if code == 3:
+        print("::error title=interopcheck::The verdict is incomplete: at least one MUST could not be decided "
+              "(no sandbox given, sandbox unreachable, or a check errored); see the report.")
+    elif code in (2, 4):
+        print(f"::error title=interopcheck::interopcheck stopped with exit code {code} (see the log above).")
     if code in (0, 1, 3) and report_file.exists():  # 2 and 4 write no report: an older one must not speak for this run
         report = json.loads(report_file.read_text(encoding="utf-8"))
         outputs.update(verdict=report["verdict"], score=str(report["score"]["value"]))
         if _on("annotations", True):
             sys.stdout.write((folder / "report.github.txt").read_text(encoding="utf-8"))
     _set_outputs(outputs)
-    if code == 3:
-        print("::error title=interopcheck::The verdict is incomplete: at least one MUST could not be decided "
-              "(no sandbox given, sandbox unreachable, or a check errored); see the report.")
-    elif code in (2, 4):
-        print(f"::error title=interopcheck::interopcheck stopped with exit code {code} (see the log above).")
     sys.stdout.flush()
     return code
 

@@ -101,3 +101,12 @@ def test_step_summary_target_follows_github_step_summary() -> None:
     assert step_summary_target(False, {"GITHUB_STEP_SUMMARY": "/s.md"}) is None
     with pytest.raises(UsageError, match="GITHUB_STEP_SUMMARY is not set"):
         step_summary_target(True, {})
+
+
+def test_every_failing_check_comes_before_any_checks_second_finding(flawed: dict[str, Any]) -> None:
+    """GitHub shows the first 10 annotations of a kind per step: a check with many findings must not hide the others."""
+    check = flawed["outcomes"][0]["checks"][0]
+    check["findings"] = [dict(check["findings"][0], message=f"finding {i}") for i in range(12)]
+    lines = _lines(flawed)
+    assert "finding 0" in lines[0] and "spec.info-complete" in lines[1] and "live.pagination" in lines[2]
+    assert "finding 1" in lines[4]

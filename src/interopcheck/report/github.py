@@ -4,7 +4,8 @@ Annotations are lines such as `::error file=openapi.yaml,line=7,title=HSG-API-01
 step prints to stdout; GitHub shows them on the run and, for files in the repository, on the
 pull request's lines. A failing check cited by a MUST is an `error`, anything else worth seeing
 (a SHOULD or MAY that fails, a check that could not be decided) a `warning`, and the verdict a
-`notice`. Escaping follows GitHub's toolkit (`@actions/core` command.ts): `%`, CR and LF in the
+`notice`. GitHub shows only the first 10 annotations of each kind per step (50 per job), so every
+failing check's first finding comes before any check's second. Escaping follows GitHub's toolkit (`@actions/core` command.ts): `%`, CR and LF in the
 message; also `:` and `,` in properties, since they separate properties.
 """
 
@@ -84,27 +85,30 @@ def render(report: dict[str, Any], *, workspace: str | None = None) -> str:
     workspace = workspace or os.environ.get("GITHUB_WORKSPACE") or None
     spec_source = report["run"]["spec_source"]
     levels = {o["requirement_id"]: o["level"] for o in report["outcomes"]}
-    lines: list[str] = []
+    groups: list[list[str]] = []  # per failing check, its annotations
     for check_id, (check, reqs) in unique_checks(report).items():
         status = check["status"]
         if status not in ("fail", "warn", "error"):
             continue
         must = any(levels[r] == "MUST" for r in reqs)
         title = ", ".join(reqs)
+        group: list[str] = []
+        groups.append(group)
         if status == "error":
             text = f"{check_id} could not be decided: {check['summary']}"
-            lines.append(command("error" if must else "warning", text, title=title))
+            group.append(command("error" if must else "warning", text, title=title))
             continue
         kind = "error" if must and status == "fail" else "warning"
         findings = check.get("findings") or []
         if not findings:
-            lines.append(command(kind, f"{check_id}: {check['summary']}", title=title))
+            group.append(command(kind, f"{check_id}: {check['summary']}", title=title))
         for finding in findings[:MAX_PER_CHECK]:
             message, props = _located(check_id, finding, spec_source, workspace)
-            lines.append(command(kind, message, **props, title=title))
+            group.append(command(kind, message, **props, title=title))
         if len(findings) > MAX_PER_CHECK:
             rest = len(findings) - MAX_PER_CHECK
-            lines.append(command(kind, f"{check_id}: {rest} more findings (see the report)", title=title))
+            group.append(command(kind, f"{check_id}: {rest} more findings (see the report)", title=title))
+    lines = [group[0] for group in groups] + [line for group in groups for line in group[1:]]
     counts = report["counts"]
     verdict = VERDICT_LABELS.get(report["verdict"], report["verdict"])
     lines.append(command(
