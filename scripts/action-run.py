@@ -39,7 +39,7 @@ def build_args(output_dir: str) -> list[str]:
     """The `interopcheck check` command line the inputs describe."""
     spec = _input("spec")
     if not spec:
-        raise SystemExit("interopcheck action: the `spec` input is required (a path in the repository or a URL)")
+        raise ValueError("the `spec` input is required (a path in the repository or a URL)")
     formats = list(dict.fromkeys(["json", *_items(_input("formats", "json,md,html,sarif")), "github"]))
     args = ["check", "--spec", spec, "--profile", _input("profile", "housing"),
             "--output-dir", output_dir, "--format", ",".join(formats)]
@@ -72,7 +72,12 @@ def _set_outputs(values: dict[str, str]) -> None:
 def main() -> int:
     """Run the check, publish what it found, and return its exit code."""
     output_dir = _input("output-dir", "interopcheck-reports")
-    args = build_args(output_dir)
+    try:
+        args = build_args(output_dir)
+    except ValueError as exc:  # a bad input, like interopcheck's own exit 2
+        print(f"::error title=interopcheck::{exc}")
+        _set_outputs({"exit-code": "2", "report-dir": output_dir})
+        return 2
     print("interopcheck " + shlex.join(args), file=sys.stderr)
     code = subprocess.run([sys.executable, "-m", "interopcheck", *args], check=False).returncode
     folder = Path(output_dir)

@@ -146,8 +146,15 @@ def test_without_a_sandbox_the_job_fails_as_incomplete(good_sandbox: SandboxServ
     run = run_action(ws, {"spec": "openapi.yaml", "declaration": str(good_sandbox.declaration_path), "step-summary": "false"})
     assert run.code == 3, run.stderr[-3000:]
     assert run.outputs["verdict"] == "incomplete" and run.outputs["exit-code"] == "3"
-    assert "::error title=interopcheck::The verdict is incomplete" in run.stdout
+    commands = [line for line in run.stdout.splitlines() if line.startswith("::")]
+    assert commands[0].startswith("::error title=interopcheck::The verdict is incomplete")  # first: GitHub shows only 10
     assert run.summary == ""  # step-summary: false
+
+
+def test_missing_spec_input_is_bad_input(tmp_path: Path) -> None:
+    run = run_action(_workspace(tmp_path), {})
+    assert run.code == 2 and "::error title=interopcheck::the `spec` input is required" in run.stdout
+    assert run.outputs == {"exit-code": "2", "report-dir": "interopcheck-reports"}
 
 
 def test_bad_input_sets_no_verdict(tmp_path: Path) -> None:
