@@ -5,8 +5,9 @@ step prints to stdout; GitHub shows them on the run and, for files in the reposi
 pull request's lines. A failing check cited by a MUST is an `error`, anything else worth seeing
 (a SHOULD or MAY that fails, a check that could not be decided) a `warning`, and the verdict a
 `notice`. GitHub shows only the first 10 annotations of each kind per step (50 per job), so every
-failing check's first finding comes before any check's second. Escaping follows GitHub's toolkit (`@actions/core` command.ts): `%`, CR and LF in the
-message; also `:` and `,` in properties, since they separate properties.
+failing check's first finding comes before any check's second. Escaping follows GitHub's toolkit
+(`@actions/core` command.ts): `%`, CR and LF in the message; also `:` and `,` in properties, since
+they separate properties.
 """
 
 from __future__ import annotations
