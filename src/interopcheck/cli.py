@@ -151,7 +151,9 @@ def _settings(ctx: click.Context, kw: dict[str, Any], *, positional: bool = Fals
 @click.option("--allow-remote-refs", is_flag=True, help="Fetch $refs that point at the network (by default they are not fetched and the report says which parts went unvalidated).")
 @click.option("--max-spec-bytes", type=click.IntRange(min=1), default=50_000_000, show_default=True, help="Largest API description read.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True)
-@click.option("--format", "formats", default="json,md,html", show_default=True, help="Report formats: json, md, html, junit, sarif.")
+@click.option("--format", "formats", default="json,md,html", show_default=True, help="Report formats: json, md, html, junit, sarif, github (workflow-command annotations), gitlab (Code Quality).")
+@click.option("--output", "output", metavar="FILE|-", help="Write the one report format asked for (JSON unless --format names one) to FILE, or to standard output with -, instead of --output-dir; messages go to standard error.")
+@click.option("--step-summary/--no-step-summary", "step_summary", default=None, help="Append the Markdown report to $GITHUB_STEP_SUMMARY. Default: on when GITHUB_STEP_SUMMARY is set.")
 @click.option("--bundle", "bundle", is_flag=True, help="Also write evidence-bundle.zip with a manifest of SHA-256 hashes.")
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
@@ -171,14 +173,26 @@ def check(**kw: Any) -> None:
     from interopcheck.engine.request import check_request
     from interopcheck.engine.run import run
 
+    from interopcheck.report.targets import single_format, step_summary_target
+
     ctx = click.get_current_context()
     specs = _specs(ctx, kw)
     if kw["static_only"] and kw.get("base_url"):
         raise UsageError("--static-only judges the API description alone, so it cannot go with --base-url", hint="drop one of them")
+    if kw["no_reports"] and kw["output"] is not None:
+        raise UsageError("--no-reports writes no report, --output writes one", hint="drop one of them")
     formats = _split_formats(kw["formats"])
+    single = None  # the one format --output writes, decided before anything runs
+    if kw["output"] is not None:
+        if len(specs) > 1:
+            raise UsageError(f"--output writes one report, and {len(specs)} SPECs were given", hint="give one SPEC, or drop --output to write each one's reports under --output-dir")
+        given = ctx.get_parameter_source("formats") != click.core.ParameterSource.DEFAULT
+        single = single_format(formats, given=given, bundle=kw["bundle"], transcript=kw["transcript"])
+    summary_file = step_summary_target(kw["step_summary"], os.environ)
     for spec in specs:
         check_request({**kw, "spec": spec})
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
+    to_stderr = kw["output"] == "-"
     folders = _report_folders(specs)
     codes = []
     for spec in specs:
@@ -188,10 +202,20 @@ def check(**kw: Any) -> None:
         artifacts = run(check_request(one), progress=None if kw["quiet"] else _progress)
         artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=_settings(ctx, one, positional=bool(kw["specs"]))))
         output_dir = kw["output_dir"] / folders[spec] if len(specs) > 1 else kw["output_dir"]
-        paths = [] if kw["no_reports"] else write_outputs(artifacts, output_dir, formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
-        _summary(artifacts.report, paths, quiet=kw["quiet"], warnings=kw["fail_on"] == "should")
+        if kw["no_reports"]:
+            paths: list[Path] = []
+        elif single is None:
+            paths = write_outputs(artifacts, output_dir, formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
+        else:
+            paths = _write_single(artifacts.report, kw["output"], single)
+        if summary_file is not None:
+            from interopcheck.report.github import append_step_summary
+            from interopcheck.report.json_report import to_dict
+
+            append_step_summary(to_dict(artifacts.report), summary_file)
+        _summary(artifacts.report, paths, quiet=kw["quiet"], err=to_stderr, warnings=kw["fail_on"] == "should")
         if kw["static_only"] and not kw["quiet"]:
-            click.echo("static checks only (--static-only): the requirements that need a sandbox were not tested and do not count")
+            click.echo("static checks only (--static-only): the requirements that need a sandbox were not tested and do not count", err=to_stderr)
         codes.append(_check_exit(artifacts.report, kw["fail_on"], static_only=kw["static_only"]))
     sys.exit(max(codes, key=_EXIT_SEVERITY.index))
 
@@ -252,6 +276,18 @@ def _env_vars(command: click.Command) -> None:
 _env_vars(check)
 
 
+def _write_single(report: Any, output: str, fmt: str) -> list[Path]:
+    """`--output`: the one format to standard output ('-', where nothing else goes) or to a file."""
+    from interopcheck.report.json_report import to_dict
+    from interopcheck.report.targets import render_one, write_one
+
+    text = render_one(to_dict(report), fmt)
+    if output == "-":
+        click.echo(text, nl=False)
+        return []
+    return [write_one(text, Path(output))]
+
+
 def _progress(message: str) -> None:
     click.echo(f"  {message}", err=True)
 
@@ -260,23 +296,24 @@ def _exit_for(verdict: str) -> int:
     return {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}.get(verdict, ExitCode.INCOMPLETE)
 
 
-def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, warnings: bool = False) -> None:
+def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = False, warnings: bool = False) -> None:
+    """The verdict and, unless quiet, the failures (and failed SHOULDs, with `warnings`) and files written; on stderr when stdout carries a report."""
     counts = report.counts
     click.echo(
         f"verdict: {report.verdict.value.replace('_', ' ')} — {counts.musts_failed} of {counts.musts_total} MUSTs failed; "
-        f"score {report.score.value}"
+        f"score {report.score.value}", err=err
     )
     if quiet:
         return
     shown = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.by_status.items() if n)
-    click.echo(f"requirements: {shown}")
+    click.echo(f"requirements: {shown}", err=err)
     for line in scope_lines(report):
-        click.echo(line)
+        click.echo(line, err=err)
     for o in report.outcomes:
         if o.status.value in ("fail", "error") or (warnings and o.status.value == "warn"):
-            click.echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(o.reason)}")
+            click.echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(o.reason)}", err=err)
     for path in paths:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {path}", err=err)
 
 
 def scope_lines(report: Any) -> list[str]:
@@ -494,7 +531,7 @@ def report() -> None:
 
 @report.command("render")
 @click.argument("report_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "formats", default="md,html", show_default=True, help="Formats to render: md, html, junit, sarif.")
+@click.option("--format", "formats", default="md,html", show_default=True, help="Formats to render: md, html, junit, sarif, github, gitlab.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: the report's own folder.")
 def report_render(report_json: Path, formats: str, output_dir: Path | None) -> None:
     """Re-render REPORT_JSON (a canonical JSON report) into other formats."""

@@ -170,8 +170,8 @@ def _looks_like_path(value: str) -> bool:
 
 
 def _path(value: str, base: Path) -> str:
-    """`value` relative to the config file's folder (URLs and absolute paths as they are)."""
-    if "://" in value or Path(value).is_absolute():
+    """`value` relative to the config file's folder (URLs, absolute paths and - for standard output as they are)."""
+    if "://" in value or value == "-" or Path(value).is_absolute():
         return value
     return str(base / value)
 
