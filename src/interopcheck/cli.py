@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from interopcheck import __version__
+from interopcheck.cli_options import add_env_vars, check_exit, read_config, report_folders, settings_of, spec_arguments, worst_exit
 from interopcheck.errors import ExitCode, InteropcheckError, UsageError
 
 #: The sandbox's products (`interopcheck.sandbox.products.PRODUCTS`; named here so the CLI starts without loading them).
@@ -91,52 +92,9 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _read_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """`--config` (eager): read the config file into click's defaults, so flags and INTEROPCHECK_* variables still win."""
-    from interopcheck.config import find_config, load_config
-
-    path = find_config(value)
-    config = load_config(path, required=value is not None) if path is not None else None
-    ctx.meta["interopcheck.config"] = config
-    if config is not None:
-        names = _option_names(ctx.command)
-        ctx.default_map = {**(ctx.default_map or {}), **{names[key]: v for key, v in config.values.items()}}
-    return value
-
-
-def _option_names(command: click.Command) -> dict[str, str]:
-    """Config key (the long option name without dashes) -> click parameter name, for `command`'s options."""
-    names = {}
-    for param in command.params:
-        if isinstance(param, click.Option) and param.name:
-            longest = max(param.opts, key=len)
-            names[longest.lstrip("-")] = param.name
-    return names
-
-
-#: click's ParameterSource as the report's settings name it.
-_SOURCE_NAMES = {"COMMANDLINE": "flag", "PROMPT": "flag", "ENVIRONMENT": "env", "DEFAULT_MAP": "config", "DEFAULT": "default"}
-
-
-def _settings(ctx: click.Context, kw: dict[str, Any], *, positional: bool = False) -> dict[str, Any]:
-    """Each configurable option's value and where it came from (flag, env, config, default), for the report.
-
-    `positional`: the spec came from the SPEC argument (the command line), whatever --spec's source.
-    """
-    from interopcheck.config import option_keys, settings_record
-
-    names = _option_names(ctx.command)
-    entries = []
-    for key in option_keys():
-        source = ctx.get_parameter_source(names[key])
-        named = "flag" if key == "spec" and positional else _SOURCE_NAMES.get(source.name, "default") if source else "default"
-        entries.append((key, kw[names[key]], named))
-    return settings_record(ctx.meta.get("interopcheck.config"), entries)
-
-
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.option(
-    "--config", "config", metavar="PATH", is_eager=True, expose_value=False, callback=_read_config,
+    "--config", "config", metavar="PATH", is_eager=True, expose_value=False, callback=read_config,
     help="Config file of these options (default: ./interopcheck.toml, else [tool.interopcheck] in ./pyproject.toml). "
     "Every option can also be set as INTEROPCHECK_<OPTION> (INTEROPCHECK_BASE_URL); flags win over the environment, which wins over the file.",
 )
@@ -176,7 +134,7 @@ def check(**kw: Any) -> None:
     from interopcheck.report.targets import single_format, step_summary_target
 
     ctx = click.get_current_context()
-    specs = _specs(ctx, kw)
+    specs = spec_arguments(ctx, kw)
     if kw["static_only"] and kw.get("base_url"):
         raise UsageError("--static-only judges the API description alone, so it cannot go with --base-url", hint="drop one of them")
     if kw["no_reports"] and kw["output"] is not None:
@@ -193,14 +151,14 @@ def check(**kw: Any) -> None:
         check_request({**kw, "spec": spec})
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
     to_stderr = kw["output"] == "-"
-    folders = _report_folders(specs)
+    folders = report_folders(specs)
     codes = []
     for spec in specs:
         one = {**kw, "spec": spec}
         if len(specs) > 1:
             click.echo(f"{spec}:")
         artifacts = run(check_request(one), progress=None if kw["quiet"] else _progress)
-        artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=_settings(ctx, one, positional=bool(kw["specs"]))))
+        artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=settings_of(ctx, one, positional=bool(kw["specs"]))))
         output_dir = kw["output_dir"] / folders[spec] if len(specs) > 1 else kw["output_dir"]
         if kw["no_reports"]:
             paths: list[Path] = []
@@ -216,64 +174,11 @@ def check(**kw: Any) -> None:
         _summary(artifacts.report, paths, quiet=kw["quiet"], err=to_stderr, warnings=kw["fail_on"] == "should")
         if kw["static_only"] and not kw["quiet"]:
             click.echo("static checks only (--static-only): the requirements that need a sandbox were not tested and do not count", err=to_stderr)
-        codes.append(_check_exit(artifacts.report, kw["fail_on"], static_only=kw["static_only"]))
-    sys.exit(max(codes, key=_EXIT_SEVERITY.index))
+        codes.append(check_exit(artifacts.report, kw["fail_on"], static_only=kw["static_only"]))
+    sys.exit(worst_exit(codes))
 
 
-def _specs(ctx: click.Context, kw: dict[str, Any]) -> tuple[str, ...]:
-    """The API descriptions to check: the SPEC arguments, else --spec (from the flag, INTEROPCHECK_SPEC or the config file)."""
-    given, option = tuple(kw["specs"]), kw["spec"]
-    source = ctx.get_parameter_source("spec")
-    if given and option is not None and source is not None and source.name == "COMMANDLINE" and given != (option,):
-        raise UsageError(f"--spec {option} and the SPEC argument {' '.join(given)} differ", hint="give the API description once, as SPEC or as --spec")
-    if given:
-        return tuple(dict.fromkeys(given))
-    if option:
-        return (option,)
-    raise UsageError("no API description given", hint="interopcheck check openapi.yaml, or --spec, INTEROPCHECK_SPEC or spec in interopcheck.toml")
-
-
-def _report_folders(specs: Sequence[str]) -> dict[str, str]:
-    """A distinct sub-folder name per spec for a run of several: the file's stem (numbered when two share one)."""
-    folders: dict[str, str] = {}
-    for spec in specs:
-        stem = Path(spec.split("?", 1)[0].rstrip("/")).stem or "spec"
-        name, n = stem, 1
-        while name in folders.values():
-            n += 1
-            name = f"{stem}-{n}"
-        folders[spec] = name
-    return folders
-
-
-#: Exit codes from least to most severe, for the worst of several specs' runs.
-_EXIT_SEVERITY = (ExitCode.CONFORMANT, ExitCode.INCOMPLETE, ExitCode.NOT_CONFORMANT)
-
-
-def _check_exit(report: Any, fail_on: str, *, static_only: bool) -> int:
-    """`check`'s exit code: 1 for a failed MUST (or SHOULD, with --fail-on should), else by the verdict.
-
-    With --static-only an untested requirement is expected (there is no sandbox), so only an errored MUST makes it 3.
-    """
-    levels = ("MUST",) if fail_on == "must" else ("MUST", "SHOULD")
-    if any(o.level.value in levels and o.status.value in ("fail", "warn") for o in report.outcomes):
-        return ExitCode.NOT_CONFORMANT
-    if static_only:
-        errored = any(o.level.value == "MUST" and o.status.value == "error" for o in report.outcomes)
-        return ExitCode.INCOMPLETE if errored else ExitCode.CONFORMANT
-    return _exit_for(report.verdict.value)
-
-
-def _env_vars(command: click.Command) -> None:
-    """Give each option of `command` its INTEROPCHECK_<OPTION> environment variable."""
-    from interopcheck.config import env_var
-
-    for key, name in _option_names(command).items():
-        param = next(p for p in command.params if p.name == name)
-        param.envvar = env_var(key)
-
-
-_env_vars(check)
+add_env_vars(check)
 
 
 def _write_single(report: Any, output: str, fmt: str) -> list[Path]:

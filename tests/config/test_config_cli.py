@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from interopcheck.report.json_report import validation_errors
@@ -99,3 +100,20 @@ def test_secrets_stay_in_the_environment_and_never_reach_the_settings(specs: Pat
     assert _options(run.report())["token-env"] == {"value": "SANDBOX_TOKEN", "source": "config"}
     for path in (specs / "reports").iterdir():
         assert "s3cr3t" not in path.read_text(), path
+
+
+def test_output_to_stdout_from_the_config_file_with_its_format(specs: Path) -> None:
+    (specs / "interopcheck.toml").write_text('spec = "http.json"\noutput = "-"\nformat = "sarif"\nstatic-only = true\n')
+    run = run_in(specs, [])
+    assert run.code == 1, run.stderr
+    assert json.loads(run.stdout)["version"] == "2.1.0"  # SARIF, the one format the file asked for, and nothing else on stdout
+    assert "verdict: not conformant" in run.stderr
+    assert not (specs / "reports").exists()
+
+
+def test_output_refuses_several_specs_and_no_reports(specs: Path) -> None:
+    run = run_in(specs, ["good.json", "http.json", "--output", "-"])
+    assert run.code == 2 and "--output writes one report, and 2 SPECs were given" in run.stderr
+    run = run_in(specs, ["good.json", "--output", "r.json", "--no-reports"])
+    assert run.code == 2 and "--no-reports writes no report, --output writes one" in run.stderr
+    assert run.stdout == ""

@@ -6,18 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from interopcheck.cli import _option_names, check
+from interopcheck.cli import check
+from interopcheck.cli_options import option_names
 from interopcheck.config import Config, env_var, find_config, load_config, option_keys, settings_record
 from interopcheck.errors import InputError
 
 
 def test_the_schema_names_every_option_of_check_and_nothing_else() -> None:
-    options = set(_option_names(check)) - {"config"}
+    options = set(option_names(check)) - {"config"}
     assert set(option_keys()) == options, f"config.schema.json lacks {sorted(options - set(option_keys()))}, has extra {sorted(set(option_keys()) - options)}"
 
 
 def test_every_option_of_check_has_its_interopcheck_variable() -> None:
-    for key, name in _option_names(check).items():
+    for key, name in option_names(check).items():
         param = next(p for p in check.params if p.name == name)
         assert param.envvar == env_var(key), key
     assert env_var("base-url") == "INTEROPCHECK_BASE_URL"
