@@ -42,7 +42,7 @@ class Config:
     """A read and validated config file: its path, how reports name it, and its values by option key."""
 
     path: Path
-    label: str  # "interopcheck.toml", or "pyproject.toml [tool.interopcheck]"
+    label: str  # how reports name it: "interopcheck.toml", "ci/settings.toml" or "pyproject.toml [tool.interopcheck]"
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -89,7 +89,7 @@ def load_config(path: Path, *, required: bool = False) -> Config | None:
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"config file {path} is not valid TOML: {exc}") from None
     in_pyproject = path.name == PYPROJECT
-    label = f"{path.name} [{TABLE}]" if in_pyproject else path.name
+    label = f"{path} [{TABLE}]" if in_pyproject else str(path)
     if in_pyproject:
         table = data.get("tool", {}).get("interopcheck")
         if table is None:
@@ -190,7 +190,7 @@ def settings_record(config: Config | None, entries: Iterable[tuple[str, Any, str
         if source not in SOURCES:
             raise ValueError(f"unknown settings source {source!r}")
         options[key] = {"value": _plain(value, redactor), "source": source}
-    return {"config_file": str(config.path) if config is not None else None, "options": options}
+    return {"config_file": config.label if config is not None else None, "options": options}
 
 
 def _plain(value: Any, redactor: Any) -> Any:

@@ -48,6 +48,7 @@ def test_pyproject_table_is_read_and_an_explicit_config_resolves_paths_from_its_
     run = run_in(specs, STATIC)
     assert run.code == 1, run.stderr
     assert _options(run.report())["spec"]["value"] == "http.json"
+    assert run.report()["settings"]["config_file"] == "pyproject.toml [tool.interopcheck]"
     ci = specs / "ci"
     ci.mkdir()
     (ci / "settings.toml").write_text('spec = "../good.json"\noutput-dir = "out"\n')

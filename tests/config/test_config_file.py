@@ -54,7 +54,7 @@ def test_values_read_as_the_command_line_gives_them_with_paths_relative_to_the_f
         'output-dir = "out"\nprofile = "housing"\nbase-url = "https://sandbox.example"\nca-bundle = "/etc/ca.pem"\n'
     )
     config = load_config(path)
-    assert config is not None and config.label == "interopcheck.toml"
+    assert config is not None and config.label == str(path)
     assert config.values == {
         "spec": str(folder / "openapi.yaml"),
         "format": "json,md",
