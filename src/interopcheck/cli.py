@@ -90,6 +90,15 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`check`'s run-history options (see `interopcheck history`)."""
+    from interopcheck.cli_history import HISTORY_OPTIONS
+
+    for opt in reversed(HISTORY_OPTIONS):
+        func = opt(func)
+    return func
+
+
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.option("--spec", "spec", required=True, metavar="PATH_OR_URL", help="The supplier's OpenAPI document (file or URL).")
 @click.option("--profile", default="housing", show_default=True, help="Profile name or path to a profile.yaml.")
@@ -106,11 +115,14 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--bundle", "bundle", is_flag=True, help="Also write evidence-bundle.zip with a manifest of SHA-256 hashes.")
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
+@history_options
 def check(**kw: Any) -> None:
     """Check an API description (and, with --base-url, its live sandbox and export).
 
     Writes the canonical JSON report first, then the other formats, into --output-dir.
     """
+    from interopcheck.cli_history import history_target, regression_lines
+    from interopcheck.engine.history_hook import plan_history, record_history
     from interopcheck.engine.options import validate_live_options
     from interopcheck.engine.outputs import write_outputs
     from interopcheck.engine.request import check_request
@@ -119,10 +131,19 @@ def check(**kw: Any) -> None:
     formats = _split_formats(kw["formats"])
     request = check_request(kw)
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
+    history = history_target(kw)
     artifacts = run(request, progress=None if kw["quiet"] else _progress)
-    paths = write_outputs(artifacts, kw["output_dir"], formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
+    plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history else None
+    paths = write_outputs(
+        artifacts, kw["output_dir"], formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"],
+        regressions=plan.regressions if plan else None,
+    )
+    run_id = record_history(plan, next((p for p in paths if p.suffix == ".json"), None)) if plan else None
     _summary(artifacts.report, paths, quiet=kw["quiet"])
-    sys.exit(_exit_for(artifacts.report.verdict.value))
+    for line in regression_lines(plan, run_id, quiet=kw["quiet"]):
+        click.echo(line)
+    failed_regression = kw["fail_on_regression"] and plan is not None and plan.diff is not None and bool(plan.diff.musts_regressed)
+    sys.exit(ExitCode.NOT_CONFORMANT if failed_regression else _exit_for(artifacts.report.verdict.value))
 
 
 def _progress(message: str) -> None:
@@ -409,3 +430,13 @@ def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mix
     comparison = compare_paths(list(reports), output_dir, allow_mixed=allow_mixed)
     for path in write_comparison(comparison, output_dir, chosen):
         click.echo(f"wrote {path}")
+
+
+def _register_history() -> None:
+    """`interopcheck history ...` lives in cli_history (the CLI layer too); registered here so `cli` has every command."""
+    from interopcheck.cli_history import history
+
+    cli.add_command(history)
+
+
+_register_history()
