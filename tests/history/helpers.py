@@ -18,7 +18,7 @@ def record(supplier: str = "Acme Housing", statuses: dict[str, str] | None = Non
     failed = sum(1 for o in outcomes if o.level == "MUST" and o.status == "fail")
     values: dict[str, object] = {
         "supplier": supplier, "environment": "https://sandbox.example", "profile_id": "housing", "profile_version": "1.4.0",
-        "verdict": "not_conformant" if failed else "conformant", "score": round(1 - failed / n, 3), "musts_failed": failed,
+        "verdict": "not_conformant" if failed else "conformant", "score": round(100 * (1 - failed / n), 1), "musts_failed": failed,
         "musts_total": (n + 1) // 2, "outcomes": outcomes, "spec_sha256": "a" * 64, "spec_parts": (("GET /v1/x", "1"), ("#/servers", "2")),
     }
     values.update(extra)

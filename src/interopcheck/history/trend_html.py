@@ -29,6 +29,7 @@ class Point:
     musts_failed: int
     label: str
     date: str
+    musts_label_y: float  # below its square, or above it when the square sits on the axis
 
 
 @lru_cache(maxsize=1)
@@ -46,16 +47,16 @@ def chart_points(trend: Trend) -> tuple[list[Point], int]:
     runs = trend.runs
     musts_top = max([1, *(r.record.musts_failed for r in runs)])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(runs) - 1, 1)
+    inset = 28  # keeps the first and last points (and their labels) off the axes
+    step = (plot_w - 2 * inset) / max(len(runs) - 1, 1)
     points = []
     for i, run in enumerate(runs):
-        x = LEFT + (i * step if len(runs) > 1 else plot_w / 2)
+        x = LEFT + inset + (i * step if len(runs) > 1 else (plot_w - 2 * inset) / 2)
         score = float(run.record.score)
+        musts_y = round(TOP + plot_h * (1 - run.record.musts_failed / musts_top), 1)
+        label_y = musts_y + 18 if musts_y < TOP + plot_h - 24 else musts_y - 8
         points.append(
-            Point(
-                round(x, 1), round(TOP + plot_h * (1 - score / 100), 1), round(TOP + plot_h * (1 - run.record.musts_failed / musts_top), 1),
-                score, run.record.musts_failed, f"#{run.id}", run.recorded_at[:10],
-            )
+            Point(round(x, 1), round(TOP + plot_h * (1 - score / 100), 1), musts_y, score, run.record.musts_failed, f"#{run.id}", run.recorded_at[:10], label_y)
         )
     return points, musts_top
 
