@@ -45,6 +45,11 @@ def test_good_then_flawed_then_good_shows_each_fault_regress_and_recover(good_sa
         assert f"recorded run {n + 1} in {history}" in result.stdout
         runs.append(result)
     good, flawed, recovered = runs
+    stored = history.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("history.sqlite-*"))
+    with good_sandbox.state.lock:
+        secrets = [good_sandbox.client_secret, *good_sandbox.state.tokens]
+    assert secrets[1:], "the runs fetched no OAuth token, so none was searched for"
+    assert not [s for s in secrets if s.encode() in stored], "a secret reached the run history"
 
     assert good.code == 0 and recovered.code == 0, good.stdout + recovered.stdout  # --fail-on-regression: nothing regressed
     assert flawed.code == 1 and flawed.report["verdict"] == "not_conformant"
