@@ -122,7 +122,7 @@ def check(**kw: Any) -> None:
     Writes the canonical JSON report first, then the other formats, into --output-dir.
     """
     from interopcheck.cli_history import history_target, regression_lines
-    from interopcheck.engine.history_hook import plan_history, record_history
+    from interopcheck.engine.history_hook import ensure_usable, plan_history, record_history
     from interopcheck.engine.options import validate_live_options
     from interopcheck.engine.outputs import write_outputs
     from interopcheck.engine.request import check_request
@@ -132,6 +132,8 @@ def check(**kw: Any) -> None:
     request = check_request(kw)
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
     history = history_target(kw)
+    if history is not None:
+        ensure_usable(history)
     artifacts = run(request, progress=None if kw["quiet"] else _progress)
     plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history else None
     paths = write_outputs(

@@ -85,3 +85,12 @@ def test_reading_a_missing_history_is_bad_input_and_creates_nothing(tmp_path: Pa
     assert not any(tmp_path.iterdir())
     assert _cli(["history", "prune"], tmp_path).returncode == 2
     assert _cli(["history", "prune", "--before", "yesterday"], tmp_path).returncode == 2
+
+
+def test_an_unusable_history_stops_check_before_it_runs(tmp_path: Path) -> None:
+    bad = tmp_path / "history.sqlite"
+    bad.write_text("this is not a database " * 200)
+    done = _check(HTTPS, tmp_path, "--history", str(bad))
+    assert done.returncode == 2, done.stderr
+    assert "is not a usable run history" in done.stderr and "--no-history" in done.stderr
+    assert "reading" not in done.stderr and not (tmp_path / "reports").exists()  # nothing ran, nothing was written

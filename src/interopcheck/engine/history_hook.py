@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from interopcheck.engine.run import RunArtifacts
+from interopcheck.errors import HistoryError
 from interopcheck.history.compare import RunDiff, diff_runs, regressions_section
 from interopcheck.history.records import OutcomeRow, RunRecord, StoredRun
 from interopcheck.history.store import open_history, previous_run, record_run
@@ -34,6 +35,16 @@ def default_history_path(output_dir: Path, *, chosen: bool) -> Path:
     share `reports/acme/history.sqlite` and the report folder itself holds only the run's files.
     """
     return Path(output_dir).parent / HISTORY_NAME if chosen else Path(output_dir) / HISTORY_NAME
+
+
+def ensure_usable(path: Path) -> None:
+    """Open (and migrate) an existing history before the run, so a file that cannot be used stops it at once (exit 2),
+    not after a long run; a missing file is fine (it is created when the run is recorded)."""
+    if Path(path).is_dir():
+        raise HistoryError(f"the run history {path} is a folder", hint="give --history a file path, e.g. reports/history.sqlite")
+    if Path(path).exists():
+        with open_history(path):
+            pass
 
 
 @dataclass(frozen=True)
