@@ -50,16 +50,16 @@ def history_target(kw: Mapping[str, Any]) -> Path | None:
 
 
 def regression_lines(plan: Any, run_id: int | None, *, quiet: bool) -> list[str]:
-    """What `check` prints about the history: the run's number, and each regression since the previous run."""
-    if plan is None:
+    """What `check` prints about the history: the run's number, and each regression since the previous run (nothing with --quiet)."""
+    if plan is None or quiet:
         return []
-    lines = [] if quiet else [f"recorded run {run_id} in {plan.path}"]
+    lines = [f"recorded run {run_id} in {plan.path}"]
     if plan.diff is None:
         return lines
     regressed = plan.diff.of_kind("regressed")
     since = plan.diff.before
     if not regressed:
-        return lines if quiet else [*lines, f"no regressions since run {since.id} ({since.recorded_at})"]
+        return [*lines, f"no regressions since run {since.id} ({since.recorded_at})"]
     lines.append(f"regressions since run {since.id} ({since.recorded_at}): {len(regressed)}, {len(plan.diff.musts_regressed)} of them MUSTs now failing")
     lines += [f"  REGRESSED {c.requirement_id} ({c.level}) {c.before} -> {c.after}" for c in regressed]
     return lines

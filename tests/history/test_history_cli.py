@@ -68,6 +68,8 @@ def test_fail_on_regression_exits_1_only_for_a_must_that_passed_before(tmp_path:
     assert not (out / "history.sqlite").exists()
     again = _check(NO_SERVERS, tmp_path, *base)
     assert "no regressions since run 1" in again.stdout
+    quiet = _check(HTTPS, tmp_path, *base, "-q")
+    assert quiet.returncode == 1 and len(quiet.stdout.splitlines()) == 1  # --quiet: the verdict line only
 
 
 def test_no_history_records_nothing_and_refuses_history_options(tmp_path: Path) -> None:
