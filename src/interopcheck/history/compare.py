@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 from interopcheck.history.records import MET, UNMET, OutcomeRow, StoredRun
 
-KINDS = ("regressed", "improved", "changed", "reason")
-
 
 @dataclass(frozen=True)
 class Change:
