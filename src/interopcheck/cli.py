@@ -90,6 +90,15 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`check`'s run-history options (see `interopcheck history`)."""
+    from interopcheck.cli_history import HISTORY_OPTIONS
+
+    for opt in reversed(HISTORY_OPTIONS):
+        func = opt(func)
+    return func
+
+
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.option("--spec", "spec", required=True, metavar="PATH_OR_URL", help="The supplier's OpenAPI document (file or URL).")
 @click.option("--profile", default="housing", show_default=True, help="Profile name or path to a profile.yaml.")
@@ -108,16 +117,18 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--bundle", "bundle", is_flag=True, help="Also write evidence-bundle.zip with a manifest of SHA-256 hashes.")
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
+@history_options
 def check(**kw: Any) -> None:
     """Check an API description (and, with --base-url, its live sandbox and export).
 
     Writes the canonical JSON report first, then the other formats, into --output-dir.
     """
+    from interopcheck.cli_history import history_target, regression_lines
+    from interopcheck.engine.history_hook import ensure_usable, plan_history, record_history
     from interopcheck.engine.options import validate_live_options
     from interopcheck.engine.outputs import write_outputs
     from interopcheck.engine.request import check_request
     from interopcheck.engine.run import run
-
     from interopcheck.report.targets import single_format, step_summary_target
 
     formats = _split_formats(kw["formats"])
@@ -128,26 +139,47 @@ def check(**kw: Any) -> None:
     summary_file = step_summary_target(kw["step_summary"], os.environ)
     request = check_request(kw)
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
+    history = history_target(kw)
+    if history is not None:
+        ensure_usable(history)
     artifacts = run(request, progress=None if kw["quiet"] else _progress)
+    plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history else None
+    regressions = plan.regressions if plan else None
     if single is None:
-        paths = write_outputs(artifacts, kw["output_dir"], formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
+        paths = write_outputs(
+            artifacts, kw["output_dir"], formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"],
+            regressions=regressions,
+        )
     else:
-        paths = _write_single(artifacts.report, kw["output"], single)
+        paths = _write_single(artifacts.report, kw["output"], single, regressions)
     if summary_file is not None:
         from interopcheck.report.github import append_step_summary
-        from interopcheck.report.json_report import to_dict
 
-        append_step_summary(to_dict(artifacts.report), summary_file)
-    _summary(artifacts.report, paths, quiet=kw["quiet"], err=kw["output"] == "-")
-    sys.exit(_exit_for(artifacts.report.verdict.value))
+        append_step_summary(_report_dict(artifacts.report, regressions), summary_file)
+    run_id = record_history(plan, next((p for p in paths if p.suffix == ".json"), None)) if plan else None
+    err = kw["output"] == "-"
+    _summary(artifacts.report, paths, quiet=kw["quiet"], err=err)
+    for line in regression_lines(plan, run_id, quiet=kw["quiet"]):
+        click.echo(line, err=err)
+    failed_regression = kw["fail_on_regression"] and plan is not None and plan.diff is not None and bool(plan.diff.musts_regressed)
+    sys.exit(ExitCode.NOT_CONFORMANT if failed_regression else _exit_for(artifacts.report.verdict.value))
 
 
-def _write_single(report: Any, output: str, fmt: str) -> list[Path]:
-    """`--output`: the one format to standard output ('-', where nothing else goes) or to a file."""
+def _report_dict(report: Any, regressions: dict | None) -> dict[str, Any]:
+    """The canonical report as a dict, with the run history's regressions when there are any."""
     from interopcheck.report.json_report import to_dict
+
+    data = to_dict(report)
+    if regressions is not None:
+        data["regressions"] = regressions
+    return data
+
+
+def _write_single(report: Any, output: str, fmt: str, regressions: dict | None) -> list[Path]:
+    """`--output`: the one format to standard output ('-', where nothing else goes) or to a file."""
     from interopcheck.report.targets import render_one, write_one
 
-    text = render_one(to_dict(report), fmt)
+    text = render_one(_report_dict(report, regressions), fmt)
     if output == "-":
         click.echo(text, nl=False)
         return []
@@ -439,3 +471,13 @@ def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mix
     comparison = compare_paths(list(reports), output_dir, allow_mixed=allow_mixed)
     for path in write_comparison(comparison, output_dir, chosen):
         click.echo(f"wrote {path}")
+
+
+def _register_history() -> None:
+    """`interopcheck history ...` lives in cli_history (the CLI layer too); registered here so `cli` has every command."""
+    from interopcheck.cli_history import history
+
+    cli.add_command(history)
+
+
+_register_history()
