@@ -34,7 +34,7 @@ HISTORY_OPTIONS = [
 
 
 def history_target(kw: Mapping[str, Any]) -> Path | None:
-    """The history file `check` uses, or None with --no-history; conflicting options are a usage error."""
+    """The history file `check` uses: None with --no-history, or with --output unless --history names one; conflicts are usage errors."""
     from interopcheck.engine.history_hook import default_history_path
 
     if kw.get("no_history"):
@@ -44,6 +44,8 @@ def history_target(kw: Mapping[str, Any]) -> Path | None:
         return None
     if kw.get("history"):
         return Path(kw["history"])
+    if kw.get("output") is not None:
+        return None  # --output writes one report and nothing else unless --history names a file
     ctx = click.get_current_context(silent=True)
     chosen = ctx is None or ctx.get_parameter_source("output_dir") is not click.core.ParameterSource.DEFAULT
     return default_history_path(kw["output_dir"], chosen=chosen)
