@@ -16,7 +16,9 @@ from typing import Any, NoReturn
 import click
 
 from interopcheck import __version__
-from interopcheck.cli_options import add_env_vars, check_exit, read_config, report_folders, settings_of, spec_arguments, worst_exit
+from interopcheck.cli_options import (
+    add_env_vars, check_exit, config_option, exit_and_spec_options, report_folders, settings_of, spec_arguments, with_value_source, worst_exit,
+)
 from interopcheck.errors import ExitCode, InteropcheckError, UsageError
 
 #: The sandbox's products (`interopcheck.sandbox.products.PRODUCTS`; named here so the CLI starts without loading them).
@@ -92,12 +94,17 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`check`'s run-history options (see `interopcheck history`)."""
+    from interopcheck.cli_history import HISTORY_OPTIONS
+
+    for opt in reversed(HISTORY_OPTIONS):
+        func = opt(func)
+    return func
+
+
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.option(
-    "--config", "config", metavar="PATH", is_eager=True, expose_value=False, callback=read_config,
-    help="Config file of these options (default: ./interopcheck.toml, else [tool.interopcheck] in ./pyproject.toml). "
-    "Every option can also be set as INTEROPCHECK_<OPTION> (INTEROPCHECK_BASE_URL); flags win over the environment, which wins over the file.",
-)
+@config_option
 @click.option("--spec", "spec", metavar="PATH_OR_URL", help="The supplier's OpenAPI document (file or URL); or give it as the SPEC argument.")
 @click.option("--profile", default="housing", show_default=True, help="Profile name or path to a profile.yaml.")
 @click.option("--overlay", "overlays", multiple=True, metavar="PATH", help="A borough overlay on the profile (repeatable).")
@@ -115,10 +122,8 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--bundle", "bundle", is_flag=True, help="Also write evidence-bundle.zip with a manifest of SHA-256 hashes.")
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
-@click.option("--fail-on", type=click.Choice(["must", "should"]), default="must", show_default=True, help="What exits 1: a failed MUST, or (should) a failed MUST or SHOULD.")
-@click.option("--static-only", is_flag=True, help="Judge the API description alone (no --base-url): requirements left untested for want of a sandbox do not make the exit 3, so only a failed MUST (or SHOULD, with --fail-on should) or an errored MUST fails the run. For pre-commit.")
-@click.option("--no-reports", is_flag=True, help="Write no report files: print the verdict and the failures only.")
-@click.argument("specs", nargs=-1, metavar="[SPEC]...")
+@history_options
+@exit_and_spec_options
 def check(**kw: Any) -> None:
     """Check an API description, SPEC (or --spec), and with --base-url its live sandbox and export.
 
@@ -126,30 +131,28 @@ def check(**kw: Any) -> None:
     are each checked (reports in a sub-folder of --output-dir named after each file); the exit code is
     the worst of their codes.
     """
+    from interopcheck.cli_history import history_target, regression_lines
+    from interopcheck.engine.history_hook import ensure_usable, plan_history, record_history
     from interopcheck.engine.options import validate_live_options
     from interopcheck.engine.outputs import write_outputs
     from interopcheck.engine.request import check_request
     from interopcheck.engine.run import run
-
     from interopcheck.report.targets import single_format, step_summary_target
 
     ctx = click.get_current_context()
-    specs = spec_arguments(ctx, kw)
-    if kw["static_only"] and kw.get("base_url"):
-        raise UsageError("--static-only judges the API description alone, so it cannot go with --base-url", hint="drop one of them")
-    if kw["no_reports"] and kw["output"] is not None:
-        raise UsageError("--no-reports writes no report, --output writes one", hint="drop one of them")
+    specs = spec_arguments(ctx, kw)  # and --static-only, --no-reports and --output checked against the rest
     formats = _split_formats(kw["formats"])
     single = None  # the one format --output writes, decided before anything runs
     if kw["output"] is not None:
-        if len(specs) > 1:
-            raise UsageError(f"--output writes one report, and {len(specs)} SPECs were given", hint="give one SPEC, or drop --output to write each one's reports under --output-dir")
         given = ctx.get_parameter_source("formats") != click.core.ParameterSource.DEFAULT
         single = single_format(formats, given=given, bundle=kw["bundle"], transcript=kw["transcript"])
     summary_file = step_summary_target(kw["step_summary"], os.environ)
     for spec in specs:
         check_request({**kw, "spec": spec})
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
+    history = None if kw["no_reports"] and not kw.get("history") else history_target(kw)  # --no-reports: no history unless named
+    if history is not None:
+        ensure_usable(history)
     to_stderr = kw["output"] == "-"
     folders = report_folders(specs)
     codes = []
@@ -157,36 +160,54 @@ def check(**kw: Any) -> None:
         one = {**kw, "spec": spec}
         if len(specs) > 1:
             click.echo(f"{spec}:")
-        artifacts = run(check_request(one), progress=None if kw["quiet"] else _progress)
+        request = check_request(one)
+        artifacts = run(request, progress=None if kw["quiet"] else _progress)
         artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=settings_of(ctx, one, positional=bool(kw["specs"]))))
+        plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history else None
+        regressions = plan.regressions if plan else None
         output_dir = kw["output_dir"] / folders[spec] if len(specs) > 1 else kw["output_dir"]
         if kw["no_reports"]:
             paths: list[Path] = []
         elif single is None:
-            paths = write_outputs(artifacts, output_dir, formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
+            paths = write_outputs(
+                artifacts, output_dir, formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"],
+                regressions=regressions,
+            )
         else:
-            paths = _write_single(artifacts.report, kw["output"], single)
+            paths = _write_single(artifacts.report, kw["output"], single, regressions)
         if summary_file is not None:
             from interopcheck.report.github import append_step_summary
-            from interopcheck.report.json_report import to_dict
 
-            append_step_summary(to_dict(artifacts.report), summary_file)
+            append_step_summary(_report_dict(artifacts.report, regressions), summary_file)
+        run_id = record_history(plan, next((p for p in paths if p.suffix == ".json"), None)) if plan else None
         _summary(artifacts.report, paths, quiet=kw["quiet"], err=to_stderr, warnings=kw["fail_on"] == "should")
+        for line in regression_lines(plan, run_id, quiet=kw["quiet"]):
+            click.echo(line, err=to_stderr)
         if kw["static_only"] and not kw["quiet"]:
             click.echo("static checks only (--static-only): the requirements that need a sandbox were not tested and do not count", err=to_stderr)
-        codes.append(check_exit(artifacts.report, kw["fail_on"], static_only=kw["static_only"]))
+        failed_regression = kw["fail_on_regression"] and plan is not None and plan.diff is not None and bool(plan.diff.musts_regressed)
+        codes.append(ExitCode.NOT_CONFORMANT if failed_regression else check_exit(artifacts.report, kw["fail_on"], static_only=kw["static_only"]))
     sys.exit(worst_exit(codes))
 
 
 add_env_vars(check)
 
 
-def _write_single(report: Any, output: str, fmt: str) -> list[Path]:
-    """`--output`: the one format to standard output ('-', where nothing else goes) or to a file."""
+def _report_dict(report: Any, regressions: dict | None) -> dict[str, Any]:
+    """The canonical report as a dict, with the run history's regressions when there are any."""
     from interopcheck.report.json_report import to_dict
+
+    data = to_dict(report)
+    if regressions is not None:
+        data["regressions"] = regressions
+    return data
+
+
+def _write_single(report: Any, output: str, fmt: str, regressions: dict | None) -> list[Path]:
+    """`--output`: the one format to standard output ('-', where nothing else goes) or to a file."""
     from interopcheck.report.targets import render_one, write_one
 
-    text = render_one(to_dict(report), fmt)
+    text = render_one(_report_dict(report, regressions), fmt)
     if output == "-":
         click.echo(text, nl=False)
         return []
@@ -246,13 +267,7 @@ def _fail_click(exc: click.ClickException) -> NoReturn:
     """A bad option or argument, on one line like every other error, pointing at the command's --help."""
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    message = " ".join(exc.format_message().split())
-    param = getattr(exc, "param", None)
-    source = ctx.get_parameter_source(param.name) if ctx is not None and param is not None and param.name else None
-    if source is not None and source.name in ("ENVIRONMENT", "DEFAULT_MAP"):  # say where a value the user did not type came from
-        where = param.envvar if source.name == "ENVIRONMENT" else "the config file"
-        named = param.get_error_hint(ctx)
-        message = message.replace(f"{named}:", f"{named} (from {where}):", 1)
+    message = with_value_source(" ".join(exc.format_message().split()), exc)
     click.echo(f"interopcheck: error: {message}{hint}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
 
@@ -485,3 +500,13 @@ def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mix
     comparison = compare_paths(list(reports), output_dir, allow_mixed=allow_mixed)
     for path in write_comparison(comparison, output_dir, chosen):
         click.echo(f"wrote {path}")
+
+
+def _register_history() -> None:
+    """`interopcheck history ...` lives in cli_history (the CLI layer too); registered here so `cli` has every command."""
+    from interopcheck.cli_history import history
+
+    cli.add_command(history)
+
+
+_register_history()

@@ -22,6 +22,28 @@ _EXIT_SEVERITY = (ExitCode.CONFORMANT, ExitCode.INCOMPLETE, ExitCode.NOT_CONFORM
 _VERDICT_EXIT = {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}
 
 
+def config_option(func: Any) -> Any:
+    """`--config PATH` (eager, so the file becomes click's defaults before the other options are read)."""
+    return click.option(
+        "--config", "config", metavar="PATH", is_eager=True, expose_value=False, callback=read_config,
+        help="Config file of these options (default: ./interopcheck.toml, else [tool.interopcheck] in ./pyproject.toml). "
+        "Every option can also be set as INTEROPCHECK_<OPTION> (INTEROPCHECK_BASE_URL); flags win over the environment, which wins over the file.",
+    )(func)
+
+
+def exit_and_spec_options(func: Any) -> Any:
+    """`--fail-on`, `--static-only`, `--no-reports` and the SPEC arguments of `check`."""
+    opts = [
+        click.option("--fail-on", type=click.Choice(["must", "should"]), default="must", show_default=True, help="What exits 1: a failed MUST, or (should) a failed MUST or SHOULD."),
+        click.option("--static-only", is_flag=True, help="Judge the API description alone (no --base-url): requirements left untested for want of a sandbox do not make the exit 3, so only a failed MUST (or SHOULD, with --fail-on should) or an errored MUST fails the run. For pre-commit."),
+        click.option("--no-reports", is_flag=True, help="Write no report files (nor a run history unless --history names one): print the verdict and the failures only."),
+        click.argument("specs", nargs=-1, metavar="[SPEC]..."),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
 def read_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """`--config` (an eager callback): read the config file into click's defaults, so flags and INTEROPCHECK_* variables still win."""
     from interopcheck.config import find_config, load_config
@@ -71,16 +93,24 @@ def settings_of(ctx: click.Context, kw: dict[str, Any], *, positional: bool = Fa
 
 
 def spec_arguments(ctx: click.Context, kw: dict[str, Any]) -> tuple[str, ...]:
-    """The API descriptions to check: the SPEC arguments, else --spec (from the flag, INTEROPCHECK_SPEC or the config file)."""
+    """The API descriptions to check: the SPEC arguments, else --spec (from the flag, INTEROPCHECK_SPEC or the config file).
+
+    Also refuses the options that do not go with them: --static-only with --base-url, --output with --no-reports or several SPECs.
+    """
     given, option = tuple(kw["specs"]), kw["spec"]
     source = ctx.get_parameter_source("spec")
     if given and option is not None and source is not None and source.name == "COMMANDLINE" and given != (option,):
         raise UsageError(f"--spec {option} and the SPEC argument {' '.join(given)} differ", hint="give the API description once, as SPEC or as --spec")
-    if given:
-        return tuple(dict.fromkeys(given))
-    if option:
-        return (option,)
-    raise UsageError("no API description given", hint="interopcheck check openapi.yaml, or --spec, INTEROPCHECK_SPEC or spec in interopcheck.toml")
+    specs = tuple(dict.fromkeys(given)) if given else (option,) if option else ()
+    if not specs:
+        raise UsageError("no API description given", hint="interopcheck check openapi.yaml, or --spec, INTEROPCHECK_SPEC or spec in interopcheck.toml")
+    if kw["static_only"] and kw.get("base_url"):
+        raise UsageError("--static-only judges the API description alone, so it cannot go with --base-url", hint="drop one of them")
+    if kw["no_reports"] and kw.get("output") is not None:
+        raise UsageError("--no-reports writes no report, --output writes one", hint="drop one of them")
+    if kw.get("output") is not None and len(specs) > 1:
+        raise UsageError(f"--output writes one report, and {len(specs)} SPECs were given", hint="give one SPEC, or drop --output to write each one's reports under --output-dir")
+    return specs
 
 
 def report_folders(specs: Sequence[str]) -> dict[str, str]:
@@ -113,3 +143,14 @@ def check_exit(report: Any, fail_on: str, *, static_only: bool) -> int:
 def worst_exit(codes: Iterable[int]) -> int:
     """The exit code of several specs' runs: 1 if any MUST failed, else 3 if any was incomplete, else 0."""
     return max(codes, key=_EXIT_SEVERITY.index)
+
+
+def with_value_source(message: str, exc: click.ClickException) -> str:
+    """click's message for a bad value, saying where a value the user did not type came from (a variable, the config file)."""
+    ctx, param = getattr(exc, "ctx", None), getattr(exc, "param", None)
+    source = ctx.get_parameter_source(param.name) if ctx is not None and param is not None and param.name else None
+    if source is None or source.name not in ("ENVIRONMENT", "DEFAULT_MAP"):
+        return message
+    where = param.envvar if source.name == "ENVIRONMENT" else "the config file"
+    named = param.get_error_hint(ctx)
+    return message.replace(f"{named}:", f"{named} (from {where}):", 1)

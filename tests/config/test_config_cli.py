@@ -29,7 +29,7 @@ def test_flags_beat_environment_beat_config_file_beat_defaults(specs: Path) -> N
     assert options["spec"] == {"value": "good.json", "source": "config"}
     assert report["settings"]["config_file"] == "interopcheck.toml"
     assert report["run"]["seed"] == 3 and report["run"]["options"]["sample"] == 9 and report["run"]["options"]["max_pages"] == 8
-    assert sorted(p.name for p in (specs / "reports").iterdir()) == ["report.json", "report.md"]
+    assert sorted(p.name for p in (specs / "reports").iterdir() if p.name.startswith("report")) == ["report.json", "report.md"]
     assert validation_errors(report) == []
 
 
@@ -99,8 +99,8 @@ def test_secrets_stay_in_the_environment_and_never_reach_the_settings(specs: Pat
     run = run_in(specs, ["-q", "--format", "json,md"], env={"SANDBOX_TOKEN": "s3cr3t-value-xyz"})
     assert run.code == 3, run.stderr
     assert _options(run.report())["token-env"] == {"value": "SANDBOX_TOKEN", "source": "config"}
-    for path in (specs / "reports").iterdir():
-        assert "s3cr3t" not in path.read_text(), path
+    for path in (specs / "reports").iterdir():  # the reports and the run history
+        assert b"s3cr3t" not in path.read_bytes(), path
 
 
 def test_output_to_stdout_from_the_config_file_with_its_format(specs: Path) -> None:

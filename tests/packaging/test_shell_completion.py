@@ -26,5 +26,5 @@ def test_commands_options_and_choices_complete() -> None:
         return [item.split(",", 1)[1] for item in out.splitlines()]
 
     assert words("interopcheck ch", 1) == ["check", "checks"]
-    assert words("interopcheck check --fail", 2) == ["--fail-on"]
+    assert words("interopcheck check --static", 2) == ["--static-only"]
     assert words("interopcheck check --fail-on ", 3) == ["must", "should"]
