@@ -6,6 +6,7 @@ anything else that escapes is a defect and exits 4 with a request to report it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,9 @@ from typing import Any, NoReturn
 import click
 
 from interopcheck import __version__
+from interopcheck.cli_options import (
+    add_env_vars, check_exit, config_option, exit_and_spec_options, report_folders, settings_of, spec_arguments, with_value_source, worst_exit,
+)
 from interopcheck.errors import ExitCode, InteropcheckError, UsageError
 
 #: The sandbox's products (`interopcheck.sandbox.products.PRODUCTS`; named here so the CLI starts without loading them).
@@ -100,7 +104,8 @@ def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.option("--spec", "spec", required=True, metavar="PATH_OR_URL", help="The supplier's OpenAPI document (file or URL).")
+@config_option
+@click.option("--spec", "spec", metavar="PATH_OR_URL", help="The supplier's OpenAPI document (file or URL); or give it as the SPEC argument.")
 @click.option("--profile", default="housing", show_default=True, help="Profile name or path to a profile.yaml.")
 @click.option("--overlay", "overlays", multiple=True, metavar="PATH", help="A borough overlay on the profile (repeatable).")
 @click.option("--declaration", metavar="PATH", help="The supplier's declaration (entities, mapping, exports, attestations).")
@@ -118,10 +123,13 @@ def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
 @history_options
+@exit_and_spec_options
 def check(**kw: Any) -> None:
-    """Check an API description (and, with --base-url, its live sandbox and export).
+    """Check an API description, SPEC (or --spec), and with --base-url its live sandbox and export.
 
-    Writes the canonical JSON report first, then the other formats, into --output-dir.
+    Writes the canonical JSON report first, then the other formats, into --output-dir. Several SPECs
+    are each checked (reports in a sub-folder of --output-dir named after each file); the exit code is
+    the worst of their codes.
     """
     from interopcheck.cli_history import history_target, regression_lines
     from interopcheck.engine.history_hook import ensure_usable, plan_history, record_history
@@ -131,38 +139,58 @@ def check(**kw: Any) -> None:
     from interopcheck.engine.run import run
     from interopcheck.report.targets import single_format, step_summary_target
 
+    ctx = click.get_current_context()
+    specs = spec_arguments(ctx, kw)  # and --static-only, --no-reports and --output checked against the rest
     formats = _split_formats(kw["formats"])
     single = None  # the one format --output writes, decided before anything runs
     if kw["output"] is not None:
-        given = click.get_current_context().get_parameter_source("formats") != click.core.ParameterSource.DEFAULT
+        given = ctx.get_parameter_source("formats") != click.core.ParameterSource.DEFAULT
         single = single_format(formats, given=given, bundle=kw["bundle"], transcript=kw["transcript"])
     summary_file = step_summary_target(kw["step_summary"], os.environ)
-    request = check_request(kw)
+    for spec in specs:
+        check_request({**kw, "spec": spec})
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
-    history = history_target(kw)
+    history = None if kw["no_reports"] and not kw.get("history") else history_target(kw)  # --no-reports: no history unless named
     if history is not None:
         ensure_usable(history)
-    artifacts = run(request, progress=None if kw["quiet"] else _progress)
-    plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history else None
-    regressions = plan.regressions if plan else None
-    if single is None:
-        paths = write_outputs(
-            artifacts, kw["output_dir"], formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"],
-            regressions=regressions,
-        )
-    else:
-        paths = _write_single(artifacts.report, kw["output"], single, regressions)
-    if summary_file is not None:
-        from interopcheck.report.github import append_step_summary
+    to_stderr = kw["output"] == "-"
+    folders = report_folders(specs)
+    codes = []
+    for spec in specs:
+        one = {**kw, "spec": spec}
+        if len(specs) > 1:
+            click.echo(f"{spec}:")
+        request = check_request(one)
+        artifacts = run(request, progress=None if kw["quiet"] else _progress)
+        artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=settings_of(ctx, one, positional=bool(kw["specs"]))))
+        plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history else None
+        regressions = plan.regressions if plan else None
+        output_dir = kw["output_dir"] / folders[spec] if len(specs) > 1 else kw["output_dir"]
+        if kw["no_reports"]:
+            paths: list[Path] = []
+        elif single is None:
+            paths = write_outputs(
+                artifacts, output_dir, formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"],
+                regressions=regressions,
+            )
+        else:
+            paths = _write_single(artifacts.report, kw["output"], single, regressions)
+        if summary_file is not None:
+            from interopcheck.report.github import append_step_summary
 
-        append_step_summary(_report_dict(artifacts.report, regressions), summary_file)
-    run_id = record_history(plan, next((p for p in paths if p.suffix == ".json"), None)) if plan else None
-    err = kw["output"] == "-"
-    _summary(artifacts.report, paths, quiet=kw["quiet"], err=err)
-    for line in regression_lines(plan, run_id, quiet=kw["quiet"]):
-        click.echo(line, err=err)
-    failed_regression = kw["fail_on_regression"] and plan is not None and plan.diff is not None and bool(plan.diff.musts_regressed)
-    sys.exit(ExitCode.NOT_CONFORMANT if failed_regression else _exit_for(artifacts.report.verdict.value))
+            append_step_summary(_report_dict(artifacts.report, regressions), summary_file)
+        run_id = record_history(plan, next((p for p in paths if p.suffix == ".json"), None)) if plan else None
+        _summary(artifacts.report, paths, quiet=kw["quiet"], err=to_stderr, warnings=kw["fail_on"] == "should")
+        for line in regression_lines(plan, run_id, quiet=kw["quiet"]):
+            click.echo(line, err=to_stderr)
+        if kw["static_only"] and not kw["quiet"]:
+            click.echo("static checks only (--static-only): the requirements that need a sandbox were not tested and do not count", err=to_stderr)
+        failed_regression = kw["fail_on_regression"] and plan is not None and plan.diff is not None and bool(plan.diff.musts_regressed)
+        codes.append(ExitCode.NOT_CONFORMANT if failed_regression else check_exit(artifacts.report, kw["fail_on"], static_only=kw["static_only"]))
+    sys.exit(worst_exit(codes))
+
+
+add_env_vars(check)
 
 
 def _report_dict(report: Any, regressions: dict | None) -> dict[str, Any]:
@@ -194,8 +222,8 @@ def _exit_for(verdict: str) -> int:
     return {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}.get(verdict, ExitCode.INCOMPLETE)
 
 
-def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = False) -> None:
-    """The verdict and, unless quiet, the failures and files written; on stderr when stdout carries a report."""
+def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = False, warnings: bool = False) -> None:
+    """The verdict and, unless quiet, the failures (and failed SHOULDs, with `warnings`) and files written; on stderr when stdout carries a report."""
     counts = report.counts
     click.echo(
         f"verdict: {report.verdict.value.replace('_', ' ')} — {counts.musts_failed} of {counts.musts_total} MUSTs failed; "
@@ -208,7 +236,7 @@ def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = Fal
     for line in scope_lines(report):
         click.echo(line, err=err)
     for o in report.outcomes:
-        if o.status.value in ("fail", "error"):
+        if o.status.value in ("fail", "error") or (warnings and o.status.value == "warn"):
             click.echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(o.reason)}", err=err)
     for path in paths:
         click.echo(f"wrote {path}", err=err)
@@ -239,7 +267,8 @@ def _fail_click(exc: click.ClickException) -> NoReturn:
     """A bad option or argument, on one line like every other error, pointing at the command's --help."""
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    click.echo(f"interopcheck: error: {' '.join(exc.format_message().split())}{hint}", err=True)
+    message = with_value_source(" ".join(exc.format_message().split()), exc)
+    click.echo(f"interopcheck: error: {message}{hint}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
 
 

@@ -81,7 +81,7 @@ def render(report: dict[str, Any]) -> str:
     out += _declaration(report)
     out += _problems(report)
     out += ["", "## Run", ""]
-    out += _table(["Item", "Value"], _metadata_rows(run, profile))
+    out += _table(["Item", "Value"], _metadata_rows(run, profile) + _settings_rows(report))
     return "\n".join(out) + "\n"
 
 
@@ -170,3 +170,20 @@ def _metadata_rows(run: dict[str, Any], profile: dict[str, Any]) -> list[list[An
         ["Started", run["started_at"]],
         ["Finished", run["finished_at"]],
     ]
+
+
+_SOURCE_WORDS = (("flag", "command line"), ("env", "environment (INTEROPCHECK_*)"), ("config", "config file"))
+
+
+def _settings_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """One row per place settings came from other than the defaults: the options set there (values are in report.json)."""
+    settings = report.get("settings")
+    if not settings:
+        return []
+    rows = []
+    for source, words in _SOURCE_WORDS:
+        keys = [k for k, v in settings["options"].items() if v["source"] == source]
+        if keys:
+            where = f"{words} {settings['config_file']}" if source == "config" else words
+            rows.append([f"Settings from the {where}", ", ".join(keys)])
+    return rows or [["Settings", "all defaults"]]
