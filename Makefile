@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv browser clean examples bench-static bench-export
+.PHONY: demo test test-fast package-test venv browser clean examples bench-static bench-export
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 2; }
@@ -22,8 +22,19 @@ browser:
 demo: $(STAMP)
 	$(BIN)/interopcheck demo --output-dir reports/demo
 
+# The whole suite, then the package test.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not package"
+	@$(MAKE) --no-print-directory package-test
+
+# Day-to-day: no browser, no acceptance runs against the sandbox, no package build.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not acceptance and not browser and not package"
+
+# Builds the sdist and the wheel from it, installs the wheel in a fresh venv (pip's cache reused) and
+# runs `interopcheck demo` from another folder: a broken package fails here.
+package-test: $(STAMP)
+	$(BIN)/python -m pytest -q -m package tests/packaging
 
 # The example reports in reports/examples/ (a test fails when they drift from the demo).
 examples: $(STAMP)
@@ -39,4 +50,4 @@ bench-export: $(STAMP)
 	$(BIN)/python benchmarks/export_bench.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache

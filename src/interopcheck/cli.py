@@ -6,8 +6,8 @@ anything else that escapes is a defect and exits 4 with a request to report it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,6 +16,10 @@ from typing import Any, NoReturn
 import click
 
 from interopcheck import __version__
+from interopcheck.cli_options import (
+    add_env_vars, check_exit, config_option, exit_and_spec_options, report_folders, settings_of, spec_arguments, with_value_source, worst_exit,
+)
+from interopcheck.console import printable, strip_controls
 from interopcheck.errors import ExitCode, InteropcheckError, UsageError
 
 #: The sandbox's products (`interopcheck.sandbox.products.PRODUCTS`; named here so the CLI starts without loading them).
@@ -48,25 +52,6 @@ def _split_formats(value: str) -> tuple[str, ...]:
             hint=f"choose from {', '.join(FORMATS)}, comma-separated",
         )
     return formats
-
-
-#: ANSI/ECMA-48 escape sequences (CSI, OSC, DCS/PM/APC/SOS strings, two-byte escapes), in their 7-bit and C1 forms.
-_ESCAPE_RE = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
-    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[ -/]*[0-~]?"
-)
-#: What is left after them: C0 controls but tab and newline, DEL, and C1 controls.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str, redactor: Any = None) -> str:
-    """`text` safe to print: secrets masked (the run's `redactor`, or credentials written in URLs), and escape
-    sequences and control characters a spec, sandbox or bundle put in it removed (tabs and newlines kept)."""
-    from interopcheck.live.redact import Redactor
-
-    text = (redactor or Redactor()).text(text) or ""
-    return _CONTROL_RE.sub("", _ESCAPE_RE.sub("", text))
 
 
 def _echo(message: str, *, err: bool = False, redactor: Any = None) -> None:
@@ -115,8 +100,18 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`check`'s run-history options (see `interopcheck history`)."""
+    from interopcheck.cli_history import HISTORY_OPTIONS
+
+    for opt in reversed(HISTORY_OPTIONS):
+        func = opt(func)
+    return func
+
+
 @cli.command(epilog=EXIT_CODES_HELP)
-@click.option("--spec", "spec", required=True, metavar="PATH_OR_URL", help="The supplier's OpenAPI document (file or URL).")
+@config_option
+@click.option("--spec", "spec", metavar="PATH_OR_URL", help="The supplier's OpenAPI document (file or URL); or give it as the SPEC argument.")
 @click.option("--profile", default="housing", show_default=True, help="Profile name or path to a profile.yaml.")
 @click.option("--overlay", "overlays", multiple=True, metavar="PATH", help="A borough overlay on the profile (repeatable).")
 @click.option("--declaration", metavar="PATH", help="The supplier's declaration (entities, mapping, exports, attestations).")
@@ -127,27 +122,103 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--allow-remote-refs", is_flag=True, help="Fetch $refs that point at the network (by default they are not fetched and the report says which parts went unvalidated).")
 @click.option("--max-spec-bytes", type=click.IntRange(min=1), default=50_000_000, show_default=True, help="Largest API description read.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True)
-@click.option("--format", "formats", default="json,md,html", show_default=True, help="Report formats: json, md, html, junit, sarif.")
+@click.option("--format", "formats", default="json,md,html", show_default=True, help="Report formats: json, md, html, junit, sarif, github (workflow-command annotations), gitlab (Code Quality).")
+@click.option("--output", "output", metavar="FILE|-", help="Write the one report format asked for (JSON unless --format names one) to FILE, or to standard output with -, instead of --output-dir; messages go to standard error.")
+@click.option("--step-summary/--no-step-summary", "step_summary", default=None, help="Append the Markdown report to $GITHUB_STEP_SUMMARY. Default: on when GITHUB_STEP_SUMMARY is set.")
 @click.option("--bundle", "bundle", is_flag=True, help="Also write evidence-bundle.zip with a manifest of SHA-256 hashes.")
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
+@history_options
+@exit_and_spec_options
 def check(**kw: Any) -> None:
-    """Check an API description (and, with --base-url, its live sandbox and export).
+    """Check an API description, SPEC (or --spec), and with --base-url its live sandbox and export.
 
-    Writes the canonical JSON report first, then the other formats, into --output-dir.
+    Writes the canonical JSON report first, then the other formats, into --output-dir. Several SPECs
+    are each checked (reports in a sub-folder of --output-dir named after each file); the exit code is
+    the worst of their codes.
     """
+    from interopcheck.cli_history import history_target, regression_lines
+    from interopcheck.engine.history_hook import ensure_usable, plan_history, record_history
     from interopcheck.engine.options import validate_live_options
     from interopcheck.engine.outputs import write_outputs
     from interopcheck.engine.request import check_request
     from interopcheck.engine.run import run
+    from interopcheck.report.targets import single_format, step_summary_target
 
+    ctx = click.get_current_context()
+    specs = spec_arguments(ctx, kw)  # and --static-only, --no-reports and --output checked against the rest
     formats = _split_formats(kw["formats"])
-    request = check_request(kw)
+    single = None  # the one format --output writes, decided before anything runs
+    if kw["output"] is not None:
+        given = ctx.get_parameter_source("formats") != click.core.ParameterSource.DEFAULT
+        single = single_format(formats, given=given, bundle=kw["bundle"], transcript=kw["transcript"])
+    summary_file = step_summary_target(kw["step_summary"], os.environ)
+    for spec in specs:
+        check_request({**kw, "spec": spec})
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
-    artifacts = run(request, progress=None if kw["quiet"] else _progress)
-    paths = write_outputs(artifacts, kw["output_dir"], formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"])
-    _summary(artifacts.report, paths, quiet=kw["quiet"], redactor=artifacts.redactor)
-    sys.exit(_exit_for(artifacts.report.verdict.value))
+    history = None if kw["no_reports"] and not kw.get("history") else history_target(kw)  # --no-reports: no history unless named
+    if history is not None:
+        ensure_usable(history)
+    to_stderr = kw["output"] == "-"
+    folders = report_folders(specs)
+    codes = []
+    for spec in specs:
+        one = {**kw, "spec": spec}
+        if len(specs) > 1:
+            _echo(f"{spec}:")
+        request = check_request(one)
+        artifacts = run(request, progress=None if kw["quiet"] else _progress)
+        artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=settings_of(ctx, one, positional=bool(kw["specs"]))))
+        plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history else None
+        regressions = plan.regressions if plan else None
+        output_dir = kw["output_dir"] / folders[spec] if len(specs) > 1 else kw["output_dir"]
+        if kw["no_reports"]:
+            paths: list[Path] = []
+        elif single is None:
+            paths = write_outputs(
+                artifacts, output_dir, formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"],
+                regressions=regressions,
+            )
+        else:
+            paths = _write_single(artifacts.report, kw["output"], single, regressions, artifacts.redactor)
+        if summary_file is not None:
+            from interopcheck.report.github import append_step_summary
+
+            append_step_summary(_report_dict(artifacts.report, regressions, artifacts.redactor), summary_file)
+        run_id = record_history(plan, next((p for p in paths if p.suffix == ".json"), None)) if plan else None
+        _summary(artifacts.report, paths, quiet=kw["quiet"], err=to_stderr, warnings=kw["fail_on"] == "should", redactor=artifacts.redactor)
+        for line in regression_lines(plan, run_id, quiet=kw["quiet"]):
+            _echo(line, err=to_stderr, redactor=artifacts.redactor)
+        if kw["static_only"] and not kw["quiet"]:
+            click.echo("static checks only (--static-only): the requirements that need a sandbox were not tested and do not count", err=to_stderr)
+        failed_regression = kw["fail_on_regression"] and plan is not None and plan.diff is not None and bool(plan.diff.musts_regressed)
+        codes.append(ExitCode.NOT_CONFORMANT if failed_regression else check_exit(artifacts.report, kw["fail_on"], static_only=kw["static_only"]))
+    sys.exit(worst_exit(codes))
+
+
+add_env_vars(check)
+
+
+def _report_dict(report: Any, regressions: dict | None, redactor: Any = None) -> dict[str, Any]:
+    """The canonical report as a dict, with the run history's regressions when there are any, through the run's redactor."""
+    from interopcheck.live.redact import Redactor
+    from interopcheck.report.json_report import to_dict
+
+    data = to_dict(report)
+    if regressions is not None:
+        data["regressions"] = regressions
+    return (redactor or Redactor()).data(data)
+
+
+def _write_single(report: Any, output: str, fmt: str, regressions: dict | None, redactor: Any = None) -> list[Path]:
+    """`--output`: the one format to standard output ('-', where nothing else goes) or to a file."""
+    from interopcheck.report.targets import render_one, write_one
+
+    text = render_one(_report_dict(report, regressions, redactor), fmt)
+    if output == "-":
+        click.echo(strip_controls(text), nl=False)
+        return []
+    return [write_one(text, Path(output))]
 
 
 def _progress(message: str) -> None:
@@ -158,23 +229,24 @@ def _exit_for(verdict: str) -> int:
     return {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}.get(verdict, ExitCode.INCOMPLETE)
 
 
-def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, redactor: Any = None) -> None:
+def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = False, warnings: bool = False, redactor: Any = None) -> None:
+    """The verdict and, unless quiet, the failures (and failed SHOULDs, with `warnings`) and files written; on stderr when stdout carries a report."""
     counts = report.counts
     _echo(
         f"verdict: {report.verdict.value.replace('_', ' ')} — {counts.musts_failed} of {counts.musts_total} MUSTs failed; "
-        f"score {report.score.value}"
+        f"score {report.score.value}", err=err
     )
     if quiet:
         return
     shown = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.by_status.items() if n)
-    _echo(f"requirements: {shown}")
+    _echo(f"requirements: {shown}", err=err)
     for line in scope_lines(report):
-        _echo(line)
+        _echo(line, err=err)
     for o in report.outcomes:
-        if o.status.value in ("fail", "error"):
-            _echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(printable(o.reason, redactor))}")
+        if o.status.value in ("fail", "error") or (warnings and o.status.value == "warn"):
+            _echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(printable(o.reason, redactor))}", err=err)
     for path in paths:
-        _echo(f"wrote {path}")
+        _echo(f"wrote {path}", err=err)
 
 
 def scope_lines(report: Any) -> list[str]:
@@ -202,7 +274,8 @@ def _fail_click(exc: click.ClickException) -> NoReturn:
     """A bad option or argument, on one line like every other error, pointing at the command's --help."""
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    _echo(f"interopcheck: error: {' '.join(exc.format_message().split())}{hint}", err=True)
+    message = with_value_source(" ".join(exc.format_message().split()), exc)
+    _echo(f"interopcheck: error: {message}{hint}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
 
 
@@ -385,7 +458,7 @@ def report() -> None:
 
 @report.command("render")
 @click.argument("report_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "formats", default="md,html", show_default=True, help="Formats to render: md, html, junit, sarif.")
+@click.option("--format", "formats", default="md,html", show_default=True, help="Formats to render: md, html, junit, sarif, github, gitlab.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: the report's own folder.")
 def report_render(report_json: Path, formats: str, output_dir: Path | None) -> None:
     """Re-render REPORT_JSON (a canonical JSON report) into other formats."""
@@ -434,3 +507,13 @@ def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mix
     comparison = compare_paths(list(reports), output_dir, allow_mixed=allow_mixed)
     for path in write_comparison(comparison, output_dir, chosen):
         click.echo(f"wrote {path}")
+
+
+def _register_history() -> None:
+    """`interopcheck history ...` lives in cli_history (the CLI layer too); registered here so `cli` has every command."""
+    from interopcheck.cli_history import history
+
+    cli.add_command(history)
+
+
+_register_history()

@@ -89,6 +89,10 @@ class ReportError(InteropcheckError):
     exit_code = ExitCode.BAD_INPUT
 
 
+class HistoryError(InputError):
+    """The run history (a SQLite file) cannot be opened, read or written: a path to mend, not a defect."""
+
+
 class CheckSkipped(Exception):
     """Raised inside a check when a precondition is missing; becomes a `skip` outcome."""
 

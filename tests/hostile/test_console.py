@@ -47,7 +47,7 @@ def test_a_spec_named_with_escape_sequences_is_printed_without_them(tmp_path: Pa
 
 
 def test_printable_strips_escape_sequences_and_control_characters() -> None:
-    from interopcheck.cli import printable
+    from interopcheck.console import printable
 
     assert printable("a\x1b[31mred\x1b[0m b") == "ared b"
     assert printable("t\x1b]0;title\x07x\x1b]8;;http://e\x1b\\y") == "txy"

@@ -100,6 +100,8 @@ def test_data_redacts_every_string_in_a_nested_report() -> None:
     red = Redactor([TOKEN])
     data = {"a": [f"Bearer {TOKEN}", {"b": (TOKEN[:20] + "…",)}], TOKEN: 3, "n": 1.5, "none": None}
     assert red.data(data) == {"a": [f"Bearer {MASK}", {"b": [f"{MASK}…"]}], MASK: 3, "n": 1.5, "none": None}
+    wordy = Redactor(["sandbox-secret-not-a-secret"])  # the reference sandbox's published secret
+    assert wordy.data({"client-secret-env": "x"}) == {"client-secret-env": "x"}  # a report's own names stay whole
 
 
 def test_url_credentials_and_environment_secrets_are_learnt_up_front() -> None:

@@ -32,7 +32,7 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path, good: dict[str, Any]) -
 
 
 def test_formats_cover_every_renderer() -> None:
-    assert set(writer.FORMATS) == {"json", "html", "md", "junit", "sarif"} == set(writer.EXTENSIONS)
+    assert set(writer.FORMATS) == {"json", "html", "md", "junit", "sarif", "github", "gitlab"} == set(writer.EXTENSIONS)
 
 
 def test_failing_renderer_leaves_existing_reports_whole(tmp_path: Path, good: dict[str, Any], flawed: dict[str, Any],

@@ -28,8 +28,12 @@ def write_outputs(
     transcript: bool = False,
     bundle: bool = False,
     sign_key: Path | None = None,
+    regressions: dict | None = None,
 ) -> list[Path]:
-    """Write the reports (JSON always first), and the HAR transcript and evidence bundle when asked."""
+    """Write the reports (JSON always first), and the HAR transcript and evidence bundle when asked.
+
+    `regressions` (from the run history: what regressed since the previous run) goes into the report when given.
+    """
     from interopcheck.report.json_report import to_dict
     from interopcheck.report.writer import atomic_write, write_reports
 
@@ -38,7 +42,10 @@ def write_outputs(
     except OSError as exc:
         raise ReportError(f"cannot create the output folder {output_dir}: {exc.strerror}", hint="choose another --output-dir") from exc
     redactor = artifacts.redactor or _stateless_redactor()
-    report = redactor.data(to_dict(artifacts.report))
+    report = to_dict(artifacts.report)
+    if regressions is not None:
+        report["regressions"] = regressions
+    report = redactor.data(report)
     wanted = ["json", *(f for f in formats if f != "json")]
     paths = list(write_reports(report, output_dir, wanted))
     har_path: Path | None = None

@@ -175,11 +175,15 @@ class Redactor:
         return _masked(value, spans)
 
     def data(self, value: Any) -> Any:
-        """`value` (JSON-like nested dicts, lists, tuples and strings) with `text` applied to every string, keys included."""
+        """`value` (JSON-like nested dicts, lists, tuples and strings) with `text` applied to every string.
+
+        Keys are masked only where a whole secret is in them: they are mostly the report's own names
+        (`client-secret-env`), which a fragment of a wordy secret such as the sandbox's published one would spoil.
+        """
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, Mapping):
-            return {self.data(k): self.data(v) for k, v in value.items()}
+            return {(self.text(k, fragments=False) if isinstance(k, str) else k): self.data(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.data(v) for v in value]
         return value

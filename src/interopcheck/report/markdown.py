@@ -54,6 +54,7 @@ def render(report: dict[str, Any]) -> str:
     """The whole report as Markdown text (summary, requirements, problems, run metadata)."""
     run, profile, counts, score = report["run"], report["profile"], report["counts"], report["score"]
     out = [f"# Interoperability conformance report: {cell(VERDICT_LABELS.get(report['verdict'], report['verdict']))}", ""]
+    out += _regressions(report)
     out += [
         f"- **Verdict:** {cell(VERDICT_LABELS.get(report['verdict'], report['verdict']))}",
         f"- **MUSTs failed:** {counts['musts_failed']} of {counts['musts_total']}",
@@ -82,8 +83,37 @@ def render(report: dict[str, Any]) -> str:
     out += _declaration(report)
     out += _problems(report)
     out += ["", "## Run", ""]
-    out += _table(["Item", "Value"], _metadata_rows(run, profile))
+    out += _table(["Item", "Value"], _metadata_rows(run, profile) + _settings_rows(report))
     return "\n".join(out) + "\n"
+
+
+def _regressions(report: dict[str, Any]) -> list[str]:
+    """'Since the previous run', first: what regressed (and improved) since the history's earlier run of this supplier and profile."""
+    reg = report.get("regressions")
+    if not reg:
+        return []
+    since, regressed = reg["since"], reg["regressed"]
+    musts = f", {reg['musts_regressed']} of them MUSTs now failing" if reg["musts_regressed"] else ""
+    out = [
+        f"## Since the previous run: {len(regressed)} regression{'s' if len(regressed) != 1 else ''}{musts}",
+        "",
+        f"Compared with run {since['run_id']} of {cell(reg['supplier'])} recorded {cell(since['recorded_at'])} "
+        f"(verdict {cell(VERDICT_LABELS.get(since['verdict'], since['verdict']))}, score {since['score']})"
+        + ("; the API description has changed since then." if reg["spec_changed"] else "."),
+        "",
+    ]
+    for title, rows in (("Regressed: met then, not met now", regressed), ("Improved: not met then, met now", reg["improved"])):
+        if rows:
+            out += [f"**{title}**", ""]
+            out += _table(
+                ["Requirement", "Level", "Then", "Now", "Why now"],
+                [[c["requirement_id"], c["level"], status_label(c["before"]) if c["before"] else "absent",
+                  status_label(c["after"]) if c["after"] else "absent", one_line(c["reason"])] for c in rows],
+            )
+            out.append("")
+    if not regressed and not reg["improved"]:
+        out += ["No requirement regressed or improved.", ""]
+    return out
 
 
 def _declaration(report: dict[str, Any]) -> list[str]:
@@ -142,3 +172,20 @@ def _metadata_rows(run: dict[str, Any], profile: dict[str, Any]) -> list[list[An
         ["Started", run["started_at"]],
         ["Finished", run["finished_at"]],
     ]
+
+
+_SOURCE_WORDS = (("flag", "command line"), ("env", "environment (INTEROPCHECK_*)"), ("config", "config file"))
+
+
+def _settings_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """One row per place settings came from other than the defaults: the options set there (values are in report.json)."""
+    settings = report.get("settings")
+    if not settings:
+        return []
+    rows = []
+    for source, words in _SOURCE_WORDS:
+        keys = [k for k, v in settings["options"].items() if v["source"] == source]
+        if keys:
+            where = f"{words} {settings['config_file']}" if source == "config" else words
+            rows.append([f"Settings from the {where}", ", ".join(keys)])
+    return rows or [["Settings", "all defaults"]]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from interopcheck.errors import ReportError, UsageError
-from interopcheck.report import html, json_report, junit, markdown, sarif
+from interopcheck.report import github, gitlab, html, json_report, junit, markdown, sarif
 
 Renderer = Callable[[dict[str, Any]], str]
 
@@ -23,6 +23,8 @@ FORMATS: dict[str, Renderer] = {
     "md": markdown.render,
     "junit": junit.render,
     "sarif": sarif.render,
+    "github": github.render,
+    "gitlab": gitlab.render,
 }
 EXTENSIONS: dict[str, str] = {
     "json": ".json",
@@ -30,6 +32,8 @@ EXTENSIONS: dict[str, str] = {
     "md": ".md",
     "junit": ".junit.xml",
     "sarif": ".sarif",
+    "github": ".github.txt",
+    "gitlab": ".codequality.json",
 }
 
 
