@@ -92,11 +92,18 @@ def sign(manifest: bytes, key_path: Path) -> bytes:
     return base64.b64encode(key.sign(manifest)) + b"\n"
 
 
-def write_bundle(path: Path, report: dict[str, Any], files: Mapping[str, Path], sign_key: Path | None = None) -> Path:
-    """Write the evidence bundle zip at `path` atomically: report.json, `files`, manifest.json (and manifest.sig)."""
+def write_bundle(path: Path, report: dict[str, Any], files: Mapping[str, Path | bytes], sign_key: Path | None = None) -> Path:
+    """Write the evidence bundle zip at `path` atomically: report.json, `files`, manifest.json (and manifest.sig).
+
+    A member given as bytes is bundled as it is: the run's inputs are passed as the bytes that were
+    read and hashed, so a file changed on disk since cannot slip into a signed bundle.
+    """
     members: dict[str, bytes] = {REPORT: json_report.render(report).encode("utf-8")}
     for name, source in files.items():
         _check_name(name)
+        if isinstance(source, bytes):
+            members[name] = source
+            continue
         try:
             members[name] = Path(source).read_bytes()
         except OSError as exc:

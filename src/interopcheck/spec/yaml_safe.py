@@ -11,11 +11,12 @@ from typing import Any
 
 import yaml
 
-from interopcheck.errors import SpecReadError
+from interopcheck.errors import InputError, SpecReadError
 
 MAX_DEPTH = 500  # nesting refused beyond this (orjson itself stops at 1024)
 ALIAS_EXPANSION_FLOOR = 1_000_000  # expanded YAML nodes always allowed
 ALIAS_EXPANSION_FACTOR = 20  # beyond the floor: expanded nodes per node written
+MAX_INT_DIGITS = 4_300  # Python's own limit on converting text to int (sys.get_int_max_str_digits)
 
 
 class _SpecLoader(yaml.CSafeLoader):  # type: ignore[misc]
@@ -52,7 +53,20 @@ class _SpecLoader(yaml.CSafeLoader):  # type: ignore[misc]
         return out
 
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """The integer of `node`, refused when its text is longer than Python converts (4,300 digits;
+        a long sexagesimal `1:2:3:...` would cost quadratic time instead)."""
+        digits = len(str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise SpecReadError(
+                f"{self.label}: an integer of {digits:,} digits at line {node.start_mark.line + 1}",
+                hint=f"quote it as a string, or keep integers under {MAX_INT_DIGITS:,} digits",
+            )
+        return int(super().construct_yaml_int(node))
+
+
 _SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_yaml_str)
+_SpecLoader.add_constructor("tag:yaml.org,2002:int", _SpecLoader.construct_yaml_int)
 
 
 def parse_yaml(text: str, label: str) -> tuple[Any, yaml.Node]:
@@ -83,6 +97,17 @@ def _node_children(node: yaml.Node) -> Iterator[yaml.Node]:
             yield value_node
     elif isinstance(node, yaml.SequenceNode):
         yield from node.value
+
+
+def check_expansion(root: yaml.Node, label: str, error: type[InputError] = SpecReadError) -> None:
+    """Refuse (as `error`, naming `label`) a composed YAML tree nested beyond MAX_DEPTH or whose aliases
+    expand beyond what its size allows: the guard every YAML input passes before it is constructed."""
+    try:
+        _check_expansion(root, label)
+    except SpecReadError as err:
+        if error is SpecReadError:
+            raise
+        raise error(err.message, hint=err.hint) from None
 
 
 def _check_expansion(root: yaml.Node, label: str) -> None:
