@@ -65,6 +65,8 @@ def load_report(path: Path | str) -> dict[str, Any]:
         raise ReportError(f"cannot read report {path}: {exc.strerror or exc}") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise ReportError(f"report {path} is not JSON: {exc}") from exc
+    except RecursionError:
+        raise ReportError(f"report {path} is nested too deeply to be a report", hint="give the report.json interopcheck wrote") from None
     return check_report(data, str(path))
 
 
@@ -78,7 +80,10 @@ def check_report(data: Any, name: str = "report") -> dict[str, Any]:
             f"{name} has schema_version {version!r}, this tool reads {' and '.join(map(repr, READABLE_VERSIONS))}",
             hint="re-run the check with this version of interopcheck",
         )
-    errors = validation_errors(data)
+    try:
+        errors = validation_errors(data)
+    except RecursionError:
+        raise ReportError(f"{name} is nested too deeply to be a report", hint="give the report.json interopcheck wrote") from None
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ReportError(f"{name} does not match the report schema: {errors[0]}{more}")
