@@ -20,7 +20,7 @@ from limits import Limited, run_limited
 
 from interopcheck.report import samples
 from interopcheck.report.bundle import MANIFEST, REPORT, SIGNATURE, bundle_entries, canonical_zip, write_bundle
-from interopcheck.report.json_report import to_dict
+from interopcheck.report.json_report import render, to_dict
 
 SANDBOX = Path(__file__).parents[2] / "src" / "interopcheck" / "sandbox"
 DECLARATION = SANDBOX / "declaration.yaml"
@@ -93,6 +93,19 @@ def test_dev_zero_is_refused_in_one_line(tmp_path: Path, option: str) -> None:
     args = ["--spec", "/dev/zero"] if option == "--spec" else ["--spec", "spec.yaml", "--declaration", "/dev/zero"]
     line = one_line_error(check(tmp_path, *args, timeout_s=30))
     assert "/dev/zero" in line and "not a regular file" in line
+
+
+@pytest.mark.parametrize("command", ["render", "compare", "verify-key"])
+def test_a_fifo_given_to_the_report_commands_is_refused(tmp_path: Path, command: str) -> None:
+    os.mkfifo(tmp_path / "fifo.json")
+    _bundle_with(tmp_path, render(to_dict(samples.conformant_report())).encode())
+    args = {
+        "render": ["report", "render", "fifo.json", "--format", "md"],
+        "compare": ["compare", "fifo.json"],
+        "verify-key": ["verify", "bundle.zip", "--public-key", "fifo.json"],
+    }[command]
+    line = one_line_error(run_limited(args, tmp_path, timeout_s=30))
+    assert "fifo.json" in line and "not a regular file" in line
 
 
 # --- item 9: exit 4 on odd but readable inputs ------------------------------------------------------

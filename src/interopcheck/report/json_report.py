@@ -18,10 +18,12 @@ import jsonschema
 
 from interopcheck.errors import ReportError
 from interopcheck.model import Report
+from interopcheck.spec.files import read_regular_file
 
 REPORT_SCHEMA_VERSION = "1.1"
 #: Versions this tool reads: 1.1 added `modules` and `standards_year`, so a 1.0 report still reads.
 READABLE_VERSIONS = ("1.0", "1.1")
+MAX_REPORT_BYTES = 2_000_000_000  # read back by render, compare and verify: a report is megabytes
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -59,10 +61,9 @@ def validation_errors(report: dict[str, Any]) -> list[str]:
 def load_report(path: Path | str) -> dict[str, Any]:
     """Read a canonical JSON report and check it against the schema; ReportError with one line otherwise."""
     path = Path(path)
+    raw = read_regular_file(path, max_bytes=MAX_REPORT_BYTES, label=f"report {path}", error=ReportError, max_hint="a report is far smaller")
     try:
-        data = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise ReportError(f"cannot read report {path}: {exc.strerror or exc}") from exc
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ReportError(f"report {path} is not JSON: {exc}") from exc
     except RecursionError:

@@ -18,7 +18,8 @@ from typing import Any
 from interopcheck.errors import ReportError
 from interopcheck.model import Level, Mode, Outcome, Status
 from interopcheck.report import json_report
-from interopcheck.report.bundle import MANIFEST, REPORT, SIGNATURE, bundle_entries, canonical_zip, sha256_hex
+from interopcheck.report.bundle import MANIFEST, MAX_KEY_BYTES, REPORT, SIGNATURE, bundle_entries, canonical_zip, sha256_hex
+from interopcheck.spec.files import read_regular_file
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,9 @@ def _load_public_key(path: Path) -> Any:
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
     except ImportError as exc:
         raise ReportError("checking a signature needs the cryptography package", hint="pip install 'interopcheck[sign]'") from exc
+    raw = read_regular_file(Path(path), max_bytes=MAX_KEY_BYTES, label=f"the public key {path}", error=ReportError, max_hint="give the PEM key file")
     try:
-        key = load_pem_public_key(Path(path).read_bytes())
-    except OSError as exc:
-        raise ReportError(f"cannot read the public key {path}: {exc.strerror or exc}") from exc
+        key = load_pem_public_key(raw)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise ReportError(f"{path} is not a PEM public key: {exc}") from exc
     if not isinstance(key, Ed25519PublicKey):

@@ -3,7 +3,8 @@
 Opening a FIFO for reading blocks until a writer appears, and `/dev/zero` never ends, so a path given
 on the command line or `$ref`d beside a spec is opened without blocking (`O_NONBLOCK`) and checked with
 `fstat` on the very descriptor that is then read: nothing can be swapped in between the check and the
-read. Shared by the spec stage and the declaration loader, each with its own error class.
+read. Shared by the spec stage, the YAML inputs (profiles, overlays, declarations), reports and keys,
+each with its own error class.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import os
 import stat
 from pathlib import Path
 
-from interopcheck.errors import InputError
+from interopcheck.errors import InteropcheckError
 
 NOT_REGULAR_HINT = "give the file itself, not a pipe, device or socket"
 
 
-def read_regular_file(path: Path, *, max_bytes: int, label: str, error: type[InputError], max_hint: str) -> bytes:
+def read_regular_file(path: Path, *, max_bytes: int, label: str, error: type[InteropcheckError], max_hint: str) -> bytes:
     """The bytes of `path`, refused (as `error`, one line naming `label`) when it is not a regular file,
     cannot be opened, or holds more than `max_bytes` (`max_hint` says how to raise the limit)."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
