@@ -61,7 +61,11 @@ def validation_errors(report: dict[str, Any]) -> list[str]:
 def load_report(path: Path | str) -> dict[str, Any]:
     """Read a canonical JSON report and check it against the schema; ReportError with one line otherwise."""
     path = Path(path)
-    raw = read_regular_file(path, max_bytes=MAX_REPORT_BYTES, label=f"report {path}", error=ReportError, max_hint="a report is far smaller")
+    try:
+        raw = read_regular_file(path, max_bytes=MAX_REPORT_BYTES, label=str(path), error=ReportError, max_hint="a report is far smaller")
+    except ReportError as exc:  # worded as before: "cannot read report PATH: why"
+        why = exc.message.removeprefix(f"{path}: ").removeprefix("cannot read the file: ")
+        raise ReportError(f"cannot read report {path}: {why}", hint=exc.hint) from None
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
