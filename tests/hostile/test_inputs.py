@@ -146,6 +146,17 @@ def test_yaml_integer_of_5000_digits_is_bad_input(tmp_path: Path) -> None:
     assert "spec.yaml" in line and "digits" in line
 
 
+@pytest.mark.parametrize("option", ["--spec", "--declaration"])
+def test_a_long_sexagesimal_integer_is_refused_not_computed(tmp_path: Path, option: str) -> None:
+    # YAML 1.1 reads 1:59:59 as a base-60 integer; 500,000 parts would take hours of bignum arithmetic.
+    value = "1" + ":59" * 500_000
+    (tmp_path / "spec.yaml").write_text(MINIMAL_YAML + (f"x-sexagesimal: {value}\n" if option == "--spec" else ""))
+    (tmp_path / "declaration.yaml").write_text(f"declaration_version: {value}\n")
+    args = ["--spec", "spec.yaml"] + (["--declaration", "declaration.yaml"] if option == "--declaration" else [])
+    line = one_line_error(check(tmp_path, *args, timeout_s=60))
+    assert "digits" in line and ("spec.yaml" if option == "--spec" else "declaration.yaml") in line
+
+
 def _deep_json(depth: int = 100_000) -> bytes:
     return b'{"schema_version": "1.0", "x": ' + b"[" * depth + b"]" * depth + b"}"
 

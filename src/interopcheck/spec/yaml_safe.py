@@ -19,7 +19,25 @@ ALIAS_EXPANSION_FACTOR = 20  # beyond the floor: expanded nodes per node written
 MAX_INT_DIGITS = 4_300  # Python's own limit on converting text to int (sys.get_int_max_str_digits)
 
 
-class _SpecLoader(yaml.CSafeLoader):  # type: ignore[misc]
+class BoundedSafeLoader(yaml.CSafeLoader):  # type: ignore[misc]
+    """libyaml's safe loader whose integers are bounded: a text longer than Python converts (4,300
+    digits) is refused, and so is a long sexagesimal `1:2:3:...`, which would cost quadratic time.
+    Every YAML input (specs, profiles, overlays, declarations) is read with it."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """The integer of `node`, or a ConstructorError (so callers report it as invalid YAML at its line)."""
+        digits = len(str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"an integer of {digits:,} digits (more than {MAX_INT_DIGITS:,}; quote it as a string)", node.start_mark
+            )
+        return int(super().construct_yaml_int(node))
+
+
+BoundedSafeLoader.add_constructor("tag:yaml.org,2002:int", BoundedSafeLoader.construct_yaml_int)
+
+
+class _SpecLoader(BoundedSafeLoader):
     """libyaml's safe loader that refuses duplicate keys, keeps timestamps as text and
     makes every key a string (YAML's `200:` is the int 200; OpenAPI means "200")."""
 
@@ -53,20 +71,8 @@ class _SpecLoader(yaml.CSafeLoader):  # type: ignore[misc]
         return out
 
 
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        """The integer of `node`, refused when its text is longer than Python converts (4,300 digits;
-        a long sexagesimal `1:2:3:...` would cost quadratic time instead)."""
-        digits = len(str(node.value))
-        if digits > MAX_INT_DIGITS:
-            raise SpecReadError(
-                f"{self.label}: an integer of {digits:,} digits at line {node.start_mark.line + 1}",
-                hint=f"quote it as a string, or keep integers under {MAX_INT_DIGITS:,} digits",
-            )
-        return int(super().construct_yaml_int(node))
-
 
 _SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_yaml_str)
-_SpecLoader.add_constructor("tag:yaml.org,2002:int", _SpecLoader.construct_yaml_int)
 
 
 def parse_yaml(text: str, label: str) -> tuple[Any, yaml.Node]:
