@@ -91,7 +91,8 @@ def check_report(data: Any, name: str = "report") -> dict[str, Any]:
         raise ReportError(f"{name} is nested too deeply to be a report", hint="give the report.json interopcheck wrote") from None
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ReportError(f"{name} does not match the report schema: {errors[0]}{more}")
+        first = errors[0] if len(errors[0]) <= 300 else errors[0][:299] + "…"  # it may quote a whole value
+        raise ReportError(f"{name} does not match the report schema: {first}{more}")
     return data
 
 
