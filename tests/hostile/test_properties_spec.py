@@ -105,7 +105,7 @@ def run_in_process(args: list[str]) -> tuple[int, str]:
         return code, err.getvalue().decode(errors="replace")
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(document=documents())
 def test_any_generated_description_ends_with_a_defined_exit_code(tmp_path: Path, document: tuple[str, str]) -> None:
     suffix, text = document
