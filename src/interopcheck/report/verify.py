@@ -132,15 +132,16 @@ def verify_bundle(path: Path, public_key: Path | None = None) -> VerifyResult:
     manifest_raw = members.pop(MANIFEST, None)
     signature = members.pop(SIGNATURE, None)
     verdict: str | None = None
-    if manifest_raw is None:
-        problems.append(f"{MANIFEST} is missing")
-    else:
+    unread = " ".join(problems)  # a member named in a problem already (compressed, damaged) is not "missing" too
+    if manifest_raw is not None:
         problems += _check_manifest(manifest_raw, members)
+    elif f"member {MANIFEST} " not in unread:
+        problems.append(f"{MANIFEST} is missing")
     if REPORT in members:
         report, report_problems = _check_report(members[REPORT])
         problems += report_problems
         verdict = report.get("verdict") if report else None
-    else:
+    elif f"member {REPORT} " not in unread:
         problems.append(f"{REPORT} is missing")
     if not problems and manifest_raw is not None and REPORT in members:
         if canonical_zip(bundle_entries(members, signature)) != path.read_bytes():
