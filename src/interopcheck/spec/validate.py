@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import orjson
 
@@ -23,6 +22,7 @@ from interopcheck.spec.follow import HTTP_METHODS, inline_operations, path_opera
 from interopcheck.spec.load import ref_target
 from interopcheck.spec.locate import locate, tidy
 from interopcheck.spec.meta import every_schema_error, schema_root
+from interopcheck.spec.offline import RS_FILE_BASE, names_a_file, offline_retriever, rs_uri
 from interopcheck.spec.pointer import from_fragment
 from interopcheck.spec.refs import REFUSALS, refusal
 from interopcheck.spec.refwalk import data_refs, in_extension, iter_refs
@@ -192,53 +192,10 @@ def _remote_stubs(document: SpecDocument) -> dict[str, Any]:
     return stubs
 
 
-#: The base that stands in for `file:` URIs when rs validates: it reads `file:` documents from disk itself
-#: (a FIFO would block it), but asks the retriever for every `https:` one.
-_RS_FILE_BASE = "https://spec.interopcheck.invalid"
-
-
-def _rs_uri(uri: str) -> str:
-    """`uri` as rs is given it: a `file:` URI under `_RS_FILE_BASE`, anything else as it is."""
-    if uri[:7].lower() == "file://":
-        parts = urlsplit(uri)
-        if parts.netloc in ("", "localhost"):
-            return _RS_FILE_BASE + parts.path
-    return uri
-
-
 def _retriever(document: SpecDocument) -> Callable[[str], bytes]:
     """Serve `$ref`d documents from those `load_spec` already read (or stubs of remote ones not
-    fetched); never fetch, never open a file. A `file:` document comes back under `_RS_FILE_BASE`."""
-    stubs = _remote_stubs(document)
-    local = {unquote(urlsplit(uri).path): data for uri, data in document.externals.items() if uri[:5].lower() == "file:"}
-
-    def retrieve(uri: str) -> bytes:
-        key = uri.partition("#")[0]
-        data = document.externals.get(key, stubs.get(key))
-        if data is None and key.startswith(_RS_FILE_BASE + "/"):
-            data = local.get(unquote(key[len(_RS_FILE_BASE):]))
-        if data is None:
-            raise LookupError(f"{uri} was not loaded (referenced documents are read by load_spec only)")
-        return orjson.dumps(data)
-
-    return retrieve
-
-
-def _names_a_file(documents: Iterable[Any]) -> bool:
-    """Whether any `$`-keyword (`$ref`, `$id`, `$schema`...) in `documents` is an absolute `file:` URI,
-    which rs would open itself whatever its base."""
-    stack = list(documents)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if isinstance(value, (dict, list)):
-                    stack.append(value)
-                elif isinstance(value, str) and key.startswith("$") and value[:5].lower() == "file:":
-                    return True
-        elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, (dict, list)))
-    return False
+    fetched); never fetch, never open a file (`spec.offline`)."""
+    return offline_retriever(document.externals, _remote_stubs(document))
 
 
 def _stubbed(data: Any, sites: Iterable[str], make: Callable[[Any], Any] = lambda _: {}) -> Any:
@@ -283,10 +240,10 @@ def _rs_errors(data: Any, family: str, document: SpecDocument) -> Iterator[tuple
     from openapi_spec_validator_rs.exceptions import _from_core
 
     retrieve = _retriever(document)
-    base = _rs_uri(document.base_uri)
+    base = rs_uri(document.base_uri)
     for core in _core.validate(data, family, base, True, retrieve, _stack.spec_depth(), _stack.limit()):
         error = _from_core(core)
-        message = str(error.message).replace(_RS_FILE_BASE + "/", "file:///")
+        message = str(error.message).replace(RS_FILE_BASE + "/", "file:///")
         yield type(error).__name__ + ":" + message, _pointer(getattr(error, "path", ()))
 
 
@@ -414,8 +371,8 @@ def validate_spec(document: SpecDocument) -> SpecValidation:
     # rs reads `file:` documents from disk itself: not when another file $refs one that load_spec refused.
     refused_elsewhere = any(not _in_root(s) and why in REFUSALS for s, _, why in dangling)
     # rs is given `file:` documents through the retriever only, unless a document names one absolutely.
-    names_a_file = _names_a_file([checked, *document.externals.values()])
-    engine, found = _run_validators(checked, family, document, rs_allowed=not (refused_elsewhere or names_a_file))
+    names_a_file_ = names_a_file([checked, *document.externals.values()])
+    engine, found = _run_validators(checked, family, document, rs_allowed=not (refused_elsewhere or names_a_file_))
     for message, pointer in _every_error(document, checked, family, found, root_sites, inlined):
         kind, _, text = message.partition(":")
         if kind == "ValidationAbortedError" and (dangling or stubs_served):
