@@ -1,8 +1,8 @@
 """Structural validation of an API description against the OpenAPI 2.0 / 3.0 / 3.1 schemas.
 
 Runs openapi-spec-validator-rs (fast) and falls back to openapi-spec-validator (pure Python)
-when the first cannot be imported or breaks. Neither is allowed onto the network: `$ref`d
-documents are served from what `load_spec` already loaded; network `$ref`s it did not fetch
+when the first cannot be imported or breaks. Neither is allowed onto the network or to open a
+file: `$ref`d documents are served from what `load_spec` already loaded (`spec.offline`); network `$ref`s it did not fetch
 are stubbed out and reported as `not_fetched`, never as errors. Adds what the validators miss
 or abort on: dangling `$ref`s (local, or to a missing file) and duplicate operationIds, each
 with its pointer and line.
