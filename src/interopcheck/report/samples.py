@@ -62,7 +62,7 @@ def _check(check_id: str, status: Status, summary: str, findings: tuple[Finding,
 
 def _report(outcomes: tuple[Outcome, ...], base_url: str | None) -> Report:
     """The report of `outcomes`, with verdict, score, counts and not-tested list from the evaluator."""
-    from interopcheck.engine.evaluate import counts_of, not_tested, score_of, verdict_of
+    from interopcheck.scoring import counts_of, not_tested, score_of, verdict_of
 
     class _Req:
         """Stands in for a Requirement where not_tested() only reads not_tested_reason."""
