@@ -20,9 +20,9 @@ from interopcheck.errors import ReportError
 from interopcheck.model import Report
 from interopcheck.spec.files import read_regular_file
 
-REPORT_SCHEMA_VERSION = "1.1"
+REPORT_SCHEMA_VERSION = "1.2"
 #: Versions this tool reads: 1.1 added `modules` and `standards_year`, so a 1.0 report still reads.
-READABLE_VERSIONS = ("1.0", "1.1")
+READABLE_VERSIONS = ("1.0", "1.1", "1.2")
 MAX_REPORT_BYTES = 2_000_000_000  # read back by render, compare and verify: a report is megabytes
 
 

@@ -6,6 +6,7 @@ Used by the report tests, the browser test and the example reports, so every for
 
 from __future__ import annotations
 
+from interopcheck.report.json_report import REPORT_SCHEMA_VERSION
 from interopcheck.model import (
     CheckResult,
     Exchange,
@@ -70,7 +71,7 @@ def _report(outcomes: tuple[Outcome, ...], base_url: str | None) -> Report:
         not_tested_reason = "a contractual commitment"
 
     return Report(
-        schema_version="1.1",
+        schema_version=REPORT_SCHEMA_VERSION,
         run=_run(base_url),
         profile=PROFILE,
         verdict=verdict_of(outcomes),
