@@ -487,8 +487,7 @@ def verify(bundle: Path, public_key: Path | None) -> None:
     if not result.ok:
         _echo(f"verify: {bundle} FAILED ({len(result.problems)} problems)")
         sys.exit(ExitCode.NOT_CONFORMANT)
-    signed = "signature valid" if result.signature_checked else ("signed, signature not checked (no --public-key)" if result.signed else "not signed")
-    _echo(f"verify: {bundle} OK — {len(result.members)} members, hashes match, report consistent, {signed}; verdict {result.verdict}")
+    _echo(f"verify: {bundle} OK — {len(result.members)} members, hashes match, report consistent, {result.signature_summary}; verdict {result.verdict}")
 
 
 @cli.command()

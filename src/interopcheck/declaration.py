@@ -110,10 +110,17 @@ class Declaration:
     public_operations: tuple[str, ...] = ()  # operationIds or "GET /path" declared public (no OAuth 2.0)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # JSON pointer -> line in `source`
+    content: bytes = field(default=b"", compare=False, repr=False)  # the bytes read and hashed into `sha256`
 
     @classmethod
     def from_dict(
-        cls, data: dict[str, Any], *, source: str = "<memory>", sha256: str = "", lines: dict[str, int] | None = None
+        cls,
+        data: dict[str, Any],
+        *,
+        source: str = "<memory>",
+        sha256: str = "",
+        lines: dict[str, int] | None = None,
+        content: bytes = b"",
     ) -> Declaration:
         """Build a declaration from already schema-validated data (`lines`: pointer -> line, when read from a file)."""
         if not isinstance(data, dict):
@@ -155,6 +162,7 @@ class Declaration:
             public_operations=tuple(data.get("public_operations") or ()),
             raw=data,
             lines=dict(lines or {}),
+            content=content,
         )
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
@@ -230,8 +238,9 @@ def declaration_schema_path(profile: str = "housing") -> Path:
 def load_declaration(path: str | Path, *, schema: str | Path | None = None) -> Declaration:
     """Read a supplier declaration (YAML), validate it against its schema, and pin it by sha256.
 
-    Raises `DeclarationError` naming the file, the line and the fix for unreadable files, invalid
-    YAML, schema violations and an attestation given twice.
+    Raises `DeclarationError` naming the file, the line and the fix for unreadable files (a pipe or
+    device included), invalid YAML, alias bombs, schema violations and an attestation given twice.
+    The bytes read are kept in `content`, so the evidence bundle holds the file that was checked.
     """
     doc = read_yaml(Path(path), DeclarationError)
     validate_doc(doc, Path(schema) if schema else declaration_schema_path(), DeclarationError, "declaration")
@@ -245,4 +254,4 @@ def load_declaration(path: str | Path, *, schema: str | Path | None = None) -> D
             )
         seen[att["requirement"]] = line
     _collapsed_map_keys(doc)
-    return Declaration.from_dict(doc.data, source=str(path), sha256=doc.sha256, lines=doc.pointer_lines())
+    return Declaration.from_dict(doc.data, source=str(path), sha256=doc.sha256, lines=doc.pointer_lines(), content=doc.raw)

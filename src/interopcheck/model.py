@@ -11,6 +11,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+MAX_TEXT_CHARS = 2_000  # a finding's message or a check's summary; the whole value stays in the input
+
+
+def clip_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """`text` cut to `limit` characters, saying how much was cut.
+
+    A hostile or broken description can put megabytes into one value (a 45 MB `openapi` string);
+    quoting it whole into every report format multiplies it. Reports quote, they do not copy.
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters not shown)"
+
 
 class Level(StrEnum):
     """RFC 2119 strength of a requirement."""
@@ -98,6 +111,9 @@ class Finding:
     exchange: Exchange | None = None
     data: dict[str, Any] | None = None  # structured detail: counts, the failing record, a code
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", clip_text(self.message))
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -109,6 +125,9 @@ class CheckResult:
     findings: tuple[Finding, ...] = ()
     evidence: tuple[Finding, ...] = ()
     duration_ms: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", clip_text(self.summary))
 
 
 @dataclass(frozen=True)

@@ -148,3 +148,16 @@ def test_unsafe_member_names_are_refused(tmp_path: Path, good: dict[str, Any], i
 def test_entries_order(good: dict[str, Any]) -> None:
     entries = bundle_entries({REPORT: b"{}", "b": b"1", "a": b"2"}, b"sig")
     assert [n for n, _ in entries] == [REPORT, "a", "b", MANIFEST, SIGNATURE]
+
+
+def test_compressed_members_are_not_inflated(tmp_path: Path) -> None:
+    """A bundle stores its members; a compressed one (a zip bomb) is named, never read, and not called missing too."""
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("report.json", b"\0" * (8 << 20))
+    result = verify_bundle(path)
+    assert not result.ok
+    assert result.problems == (
+        "member report.json is compressed; a bundle stores its members uncompressed, so it was not read",
+        "manifest.json is missing",
+    )

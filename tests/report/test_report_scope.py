@@ -15,7 +15,7 @@ from interopcheck.report.json_report import REPORT_SCHEMA_VERSION, check_report,
 
 
 def test_schema_1_1_requires_modules_and_standards_year(good: dict[str, Any]) -> None:
-    assert REPORT_SCHEMA_VERSION == "1.1" and good["schema_version"] == "1.1"
+    assert REPORT_SCHEMA_VERSION == "1.2" and good["schema_version"] == "1.2"
     for key in ("modules", "standards_year"):
         broken = {k: v for k, v in good.items() if k != key}
         assert any(f"'{key}' is a required property" in e for e in validation_errors(broken)), key

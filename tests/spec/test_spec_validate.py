@@ -197,3 +197,38 @@ def test_yaml_lines_in_issues(tmp_path: Path) -> None:
     path.write_text("openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a:\n    get:\n      responses:\n        '200': {}\n")
     result = validate_spec(load_spec(str(path)))
     assert [(issue.pointer, issue.line) for issue in result.errors][:1] == [("/paths/~1a/get/responses/200", 9)]
+
+
+def test_rs_gets_referenced_files_from_the_retriever_never_from_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rs opens `file:` documents itself (a FIFO beside the spec would block it): it is given them through
+    the retriever, built from what load_spec read (issue 19 item 3)."""
+    (tmp_path / "s.json").write_text(json.dumps({"type": "object", "properties": {"t": {"$ref": "sub/t.json"}}}))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "t.json").write_text(json.dumps({"type": "string"}))
+    document = load(tmp_path, spec(paths={"/a": get_op("a", {"$ref": "s.json"})}))
+    asked: list[str] = []
+    made = validate_module._retriever
+
+    def recording(doc: SpecDocument) -> Any:
+        retrieve = made(doc)
+
+        def wrapped(uri: str) -> bytes:
+            asked.append(uri)
+            return retrieve(uri)
+
+        return wrapped
+
+    monkeypatch.setattr(validate_module, "_retriever", recording)
+    result = validate_spec(document)
+    assert result.valid and result.engine.startswith("openapi-spec-validator-rs")
+    assert sorted(uri.rsplit("/", 2)[-1] for uri in asked) == ["s.json", "t.json"]
+    assert all(not uri.startswith("file:") for uri in asked)
+
+
+def test_a_document_naming_a_file_uri_is_not_given_to_rs(tmp_path: Path) -> None:
+    """An absolute `file:` `$ref` (or `$id`) would make rs open it whatever its base: the pure-Python engine,
+    whose every handler serves loaded documents only, validates such a description."""
+    (tmp_path / "s.json").write_text(json.dumps({"type": "string"}))
+    absolute = (tmp_path / "s.json").as_uri()
+    result = validate_spec(load(tmp_path, spec(paths={"/a": get_op("a", {"$ref": absolute})})))
+    assert result.valid and result.engine.startswith("openapi-spec-validator ")

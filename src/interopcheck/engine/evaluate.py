@@ -1,4 +1,4 @@
-"""Map check results onto requirements: one outcome each, then the verdict, score and counts.
+"""Map check results onto requirements: one outcome each (the verdict, score and counts: `scoring`).
 
 The rules are few and printed in every report: a requirement fails when any of its checks
 fails (a SHOULD or MAY only warns); otherwise an error, then a skip, decides; the verdict is
@@ -11,17 +11,12 @@ from collections.abc import Iterable, Mapping
 
 from interopcheck.checks.context import Scope
 from interopcheck.declaration import Declaration
-from interopcheck.model import CheckResult, Counts, Level, Mode, Outcome, Requirement, Score, Status, Verdict
+from interopcheck.model import CheckResult, Level, Mode, Outcome, Requirement, Status
+from interopcheck.scoring import SCORE_FORMULA, WEIGHTS, counts_of, not_tested, score_of, verdict_of
 
-WEIGHTS: dict[Level, int] = {Level.MUST: 3, Level.SHOULD: 2, Level.MAY: 1}
-SCORE_FORMULA = (
-    "score = 100 x sum(weight of requirements passed or attested) / "
-    "sum(weight of requirements passed, attested, failed, warned or errored); "
-    "weights MUST=3, SHOULD=2, MAY=1; skipped and not-applicable requirements are left out"
-)
-_SATISFIED = {Status.PASS, Status.ATTESTED, Status.NOT_APPLICABLE}
-_SCORED = {Status.PASS, Status.ATTESTED, Status.FAIL, Status.WARN, Status.ERROR}
-
+# The verdict, score and counts rules live in `interopcheck.scoring` (the model layer), so the report
+# package can recompute them without importing the engine; named here for the engine's callers.
+__all__ = ["SCORE_FORMULA", "WEIGHTS", "claim_for", "counts_of", "evaluate_requirement", "not_tested", "score_of", "verdict_of"]
 
 def evaluate_requirement(
     req: Requirement, results: Mapping[str, CheckResult], declaration: Declaration | None, scope: Scope | None = None
@@ -94,47 +89,3 @@ def claim_for(req: Requirement, declaration: Declaration | None) -> str | None:
         entities = sorted({e.entity for e in declaration.exports})
         claims.append(f"exports of {len(entities)} entities in {', '.join(formats)}")
     return "; ".join(dict.fromkeys(claims)) or None
-
-
-def verdict_of(outcomes: Iterable[Outcome]) -> Verdict:
-    """Conformant only when every MUST is satisfied; a failed MUST beats an unknown one."""
-    musts = [o for o in outcomes if o.level is Level.MUST]
-    if any(o.status is Status.FAIL for o in musts):
-        return Verdict.NOT_CONFORMANT
-    if all(o.status in _SATISFIED for o in musts):
-        return Verdict.CONFORMANT
-    return Verdict.INCOMPLETE
-
-
-def score_of(outcomes: Iterable[Outcome]) -> Score:
-    """The weighted share of decided requirements that passed, with its formula."""
-    passed = total = 0.0
-    for o in outcomes:
-        if o.status in _SCORED:
-            total += WEIGHTS[o.level]
-            if o.status in (Status.PASS, Status.ATTESTED):
-                passed += WEIGHTS[o.level]
-    value = round(100 * passed / total, 1) if total else 0.0
-    return Score(value=value, formula=SCORE_FORMULA, passed_weight=passed, total_weight=total)
-
-
-def counts_of(outcomes: Iterable[Outcome]) -> Counts:
-    """Requirements per status (every status listed, zeros included) and the MUST tally."""
-    listed = list(outcomes)
-    by_status = {s.value: 0 for s in Status}
-    for o in listed:
-        by_status[o.status.value] += 1
-    musts = [o for o in listed if o.level is Level.MUST]
-    return Counts(by_status, sum(o.status is Status.FAIL for o in musts), len(musts))
-
-
-def not_tested(outcomes: Iterable[Outcome], requirements: Mapping[str, Requirement]) -> tuple[dict[str, str], ...]:
-    """Each requirement the run could not decide by machine, with why."""
-    out = []
-    for o in outcomes:
-        if o.status in (Status.SKIP, Status.ERROR):
-            out.append({"requirement_id": o.requirement_id, "status": o.status.value, "reason": o.reason})
-        elif o.status is Status.ATTESTED:
-            why = requirements[o.requirement_id].not_tested_reason or "a claim only the supplier can make"
-            out.append({"requirement_id": o.requirement_id, "status": o.status.value, "reason": f"attested, not tested: {why}"})
-    return tuple(out)

@@ -9,7 +9,6 @@ masked in every format and in every member of the bundle alike.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -71,17 +70,14 @@ def _stateless_redactor() -> Any:
 def _bundle(artifacts: RunArtifacts, report: dict, output_dir: Path, har: Path | None, sign_key: Path | None) -> Path:
     from interopcheck.report.bundle import write_bundle
 
-    with tempfile.TemporaryDirectory() as tmp:
-        files: dict[str, Path] = {}
-        spec_name = "spec." + ("json" if artifacts.document.format == "json" else "yaml")
-        files[spec_name] = Path(tmp) / spec_name
-        files[spec_name].write_bytes(artifacts.document.raw_bytes() if hasattr(artifacts.document, "raw_bytes") else orjson.dumps(artifacts.document.data))
-        files["profile.json"] = Path(tmp) / "profile.json"
-        files["profile.json"].write_bytes(orjson.dumps(artifacts.profile.resolved(), option=orjson.OPT_INDENT_2))
-        if artifacts.declaration is not None:
-            files["declaration.yaml"] = Path(artifacts.declaration.source)
-        if har is not None:
-            files["transcript.har"] = har
-        path = output_dir / "evidence-bundle.zip"
-        write_bundle(path, report, files, sign_key)
-        return path
+    files: dict[str, Path | bytes] = {}
+    spec_name = "spec." + ("json" if artifacts.document.format == "json" else "yaml")
+    files[spec_name] = artifacts.document.raw_bytes()  # the bytes checked and hashed, never re-serialised
+    files["profile.json"] = orjson.dumps(artifacts.profile.resolved(), option=orjson.OPT_INDENT_2)
+    if artifacts.declaration is not None:
+        files["declaration.yaml"] = artifacts.declaration.content or Path(artifacts.declaration.source)
+    if har is not None:
+        files["transcript.har"] = har
+    path = output_dir / "evidence-bundle.zip"
+    write_bundle(path, report, files, sign_key)
+    return path

@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,12 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from interopcheck.errors import InputError
+from interopcheck.spec.files import read_regular_file
+from interopcheck.spec.yaml_safe import BoundedSafeLoader, check_expansion
 
-try:  # the C loader is much faster on big files; fall back when PyYAML was built without it
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+MAX_YAML_BYTES = 10_000_000  # profiles, overlays and declarations are kilobytes
+
+_Loader = BoundedSafeLoader  # libyaml's safe loader, integers bounded (a long one is invalid YAML, not a hang)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class YamlDoc:
     data: Any
     node: yaml.Node | None
     sha256: str
+    raw: bytes = field(default=b"", repr=False, compare=False)  # the bytes read, as they were hashed
 
     def line_of(self, path: Sequence[str | int]) -> int:
         """The 1-based line of the node at `path` (keys and indexes), or of its nearest parent.
@@ -78,18 +80,23 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
     return None
 
 
-def read_yaml(path: Path, error: type[InputError]) -> YamlDoc:
-    """Read and parse `path`; a missing file or invalid YAML raises `error` naming file and line."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise error(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+def read_yaml(path: Path, error: type[InputError], *, max_bytes: int = MAX_YAML_BYTES) -> YamlDoc:
+    """Read and parse `path`; a missing file or invalid YAML raises `error` naming file and line.
+
+    Only a regular file is read (`spec.files`), and its tree is composed once and passes the spec
+    stage's alias-bomb and depth guard (`spec.yaml_safe.check_expansion`) before it is constructed.
+    """
+    raw = read_regular_file(path, max_bytes=max_bytes, label=str(path), error=error, max_hint="a YAML input of this kind is far smaller")
     try:
         text = raw.decode("utf-8")
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader class
     except UnicodeDecodeError as exc:
         raise error(f"{path}: not UTF-8 text", hint="save the file as UTF-8") from exc
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            check_expansion(node, str(path), error)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -98,11 +105,13 @@ def read_yaml(path: Path, error: type[InputError]) -> YamlDoc:
             f"{where}: invalid YAML: {problem}",
             hint="check the indentation and quoting on that line (quote values containing ': ' or '#')",
         ) from exc
+    finally:
+        loader.dispose()
     duplicate = _duplicate_key(node)
     if duplicate is not None:
         key, line, first = duplicate
         raise error(f"{path}:{line}: invalid YAML: key {key!r} appears twice in one mapping (first at line {first})", hint="merge the two entries into one")
-    return YamlDoc(path, data, node, hashlib.sha256(raw).hexdigest())
+    return YamlDoc(path, data, node, hashlib.sha256(raw).hexdigest(), raw)
 
 
 def _duplicate_key(node: yaml.Node | None) -> tuple[str, int, int] | None:

@@ -20,6 +20,7 @@ from typing import Any
 from interopcheck.errors import ReportError
 from interopcheck.report import json_report
 from interopcheck.report.writer import atomic_write
+from interopcheck.spec.files import read_regular_file
 
 BUNDLE_VERSION = "1.0"
 MANIFEST = "manifest.json"
@@ -27,6 +28,7 @@ SIGNATURE = "manifest.sig"
 REPORT = "report.json"
 RESERVED = frozenset({MANIFEST, SIGNATURE, REPORT})
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+MAX_KEY_BYTES = 64 * 1024  # a PEM key is a few hundred bytes
 
 
 def sha256_hex(data: bytes) -> str:
@@ -81,10 +83,9 @@ def sign(manifest: bytes, key_path: Path) -> bytes:
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
     except ImportError as exc:  # the optional "sign" extra
         raise ReportError("signing needs the cryptography package", hint="pip install 'interopcheck[sign]'") from exc
+    raw = read_regular_file(Path(key_path), max_bytes=MAX_KEY_BYTES, label=f"the signing key {key_path}", error=ReportError, max_hint="give the PEM key file")
     try:
-        key = load_pem_private_key(Path(key_path).read_bytes(), password=None)
-    except OSError as exc:
-        raise ReportError(f"cannot read the signing key {key_path}: {exc.strerror or exc}") from exc
+        key = load_pem_private_key(raw, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise ReportError(f"{key_path} is not an unencrypted PEM private key: {exc}") from exc
     if not isinstance(key, Ed25519PrivateKey):
@@ -92,11 +93,18 @@ def sign(manifest: bytes, key_path: Path) -> bytes:
     return base64.b64encode(key.sign(manifest)) + b"\n"
 
 
-def write_bundle(path: Path, report: dict[str, Any], files: Mapping[str, Path], sign_key: Path | None = None) -> Path:
-    """Write the evidence bundle zip at `path` atomically: report.json, `files`, manifest.json (and manifest.sig)."""
+def write_bundle(path: Path, report: dict[str, Any], files: Mapping[str, Path | bytes], sign_key: Path | None = None) -> Path:
+    """Write the evidence bundle zip at `path` atomically: report.json, `files`, manifest.json (and manifest.sig).
+
+    A member given as bytes is bundled as it is: the run's inputs are passed as the bytes that were
+    read and hashed, so a file changed on disk since cannot slip into a signed bundle.
+    """
     members: dict[str, bytes] = {REPORT: json_report.render(report).encode("utf-8")}
     for name, source in files.items():
         _check_name(name)
+        if isinstance(source, bytes):
+            members[name] = source
+            continue
         try:
             members[name] = Path(source).read_bytes()
         except OSError as exc:

@@ -18,10 +18,12 @@ import jsonschema
 
 from interopcheck.errors import ReportError
 from interopcheck.model import Report
+from interopcheck.spec.files import read_regular_file
 
-REPORT_SCHEMA_VERSION = "1.1"
+REPORT_SCHEMA_VERSION = "1.2"
 #: Versions this tool reads: 1.1 added `modules` and `standards_year`, so a 1.0 report still reads.
-READABLE_VERSIONS = ("1.0", "1.1")
+READABLE_VERSIONS = ("1.0", "1.1", "1.2")
+MAX_REPORT_BYTES = 2_000_000_000  # read back by render, compare and verify: a report is megabytes
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -60,11 +62,16 @@ def load_report(path: Path | str) -> dict[str, Any]:
     """Read a canonical JSON report and check it against the schema; ReportError with one line otherwise."""
     path = Path(path)
     try:
-        data = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise ReportError(f"cannot read report {path}: {exc.strerror or exc}") from exc
+        raw = read_regular_file(path, max_bytes=MAX_REPORT_BYTES, label=str(path), error=ReportError, max_hint="a report is far smaller")
+    except ReportError as exc:  # worded as before: "cannot read report PATH: why"
+        why = exc.message.removeprefix(f"{path}: ").removeprefix("cannot read the file: ")
+        raise ReportError(f"cannot read report {path}: {why}", hint=exc.hint) from None
+    try:
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ReportError(f"report {path} is not JSON: {exc}") from exc
+    except RecursionError:
+        raise ReportError(f"report {path} is nested too deeply to be a report", hint="give the report.json interopcheck wrote") from None
     return check_report(data, str(path))
 
 
@@ -78,10 +85,14 @@ def check_report(data: Any, name: str = "report") -> dict[str, Any]:
             f"{name} has schema_version {version!r}, this tool reads {' and '.join(map(repr, READABLE_VERSIONS))}",
             hint="re-run the check with this version of interopcheck",
         )
-    errors = validation_errors(data)
+    try:
+        errors = validation_errors(data)
+    except RecursionError:
+        raise ReportError(f"{name} is nested too deeply to be a report", hint="give the report.json interopcheck wrote") from None
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ReportError(f"{name} does not match the report schema: {errors[0]}{more}")
+        first = errors[0] if len(errors[0]) <= 300 else errors[0][:299] + "…"  # it may quote a whole value
+        raise ReportError(f"{name} does not match the report schema: {first}{more}")
     return data
 
 

@@ -6,6 +6,7 @@ Used by the report tests, the browser test and the example reports, so every for
 
 from __future__ import annotations
 
+from interopcheck.report.json_report import REPORT_SCHEMA_VERSION
 from interopcheck.model import (
     CheckResult,
     Exchange,
@@ -62,7 +63,7 @@ def _check(check_id: str, status: Status, summary: str, findings: tuple[Finding,
 
 def _report(outcomes: tuple[Outcome, ...], base_url: str | None) -> Report:
     """The report of `outcomes`, with verdict, score, counts and not-tested list from the evaluator."""
-    from interopcheck.engine.evaluate import counts_of, not_tested, score_of, verdict_of
+    from interopcheck.scoring import counts_of, not_tested, score_of, verdict_of
 
     class _Req:
         """Stands in for a Requirement where not_tested() only reads not_tested_reason."""
@@ -70,7 +71,7 @@ def _report(outcomes: tuple[Outcome, ...], base_url: str | None) -> Report:
         not_tested_reason = "a contractual commitment"
 
     return Report(
-        schema_version="1.1",
+        schema_version=REPORT_SCHEMA_VERSION,
         run=_run(base_url),
         profile=PROFILE,
         verdict=verdict_of(outcomes),

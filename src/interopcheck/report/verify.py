@@ -18,7 +18,8 @@ from typing import Any
 from interopcheck.errors import ReportError
 from interopcheck.model import Level, Mode, Outcome, Status
 from interopcheck.report import json_report
-from interopcheck.report.bundle import MANIFEST, REPORT, SIGNATURE, bundle_entries, canonical_zip, sha256_hex
+from interopcheck.report.bundle import MANIFEST, MAX_KEY_BYTES, REPORT, SIGNATURE, bundle_entries, canonical_zip, sha256_hex
+from interopcheck.spec.files import read_regular_file
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,20 @@ class VerifyResult:
     signature_checked: bool
     verdict: str | None
 
+    @property
+    def signature_summary(self) -> str:
+        """What can be said of the signature: checked, present but not checked (anyone who edits a bundle
+        can keep its old `manifest.sig`, so an unchecked one proves nothing), or absent."""
+        if self.signature_checked:
+            return "signature valid"
+        if self.signed:
+            return f"{SIGNATURE} present, signature not checked (give --public-key to check it)"
+        return "not signed"
+
 
 def recompute(report: dict[str, Any]) -> list[str]:
     """Where the report's verdict, counts or score disagree with its own outcomes (empty when they agree)."""
-    from interopcheck.engine.evaluate import counts_of, score_of, verdict_of
+    from interopcheck.scoring import counts_of, score_of, verdict_of
 
     try:
         outcomes = [
@@ -67,10 +78,9 @@ def _load_public_key(path: Path) -> Any:
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
     except ImportError as exc:
         raise ReportError("checking a signature needs the cryptography package", hint="pip install 'interopcheck[sign]'") from exc
+    raw = read_regular_file(Path(path), max_bytes=MAX_KEY_BYTES, label=f"the public key {path}", error=ReportError, max_hint="give the PEM key file")
     try:
-        key = load_pem_public_key(Path(path).read_bytes())
-    except OSError as exc:
-        raise ReportError(f"cannot read the public key {path}: {exc.strerror or exc}") from exc
+        key = load_pem_public_key(raw)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise ReportError(f"{path} is not a PEM public key: {exc}") from exc
     if not isinstance(key, Ed25519PublicKey):
@@ -84,14 +94,25 @@ _ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplemented
 
 
 def _read_members(path: Path) -> tuple[dict[str, bytes], list[str]]:
-    """Every member's bytes, and a problem line for each member (or the zip) that cannot be read."""
+    """Every member's bytes, and a problem line for each member (or the zip) that cannot be read.
+
+    A bundle stores its members uncompressed, each once: a compressed member is not read (so a zip
+    bomb is never inflated), and members that claim more bytes than the file holds (overlapping
+    entries) stop the reading.
+    """
     members: dict[str, bytes] = {}
     problems: list[str] = []
     try:
         with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
+            infos = archive.infolist()
+            if sum(info.compress_size for info in infos) > path.stat().st_size:
+                return {}, ["the zip's members claim more bytes than the file holds (overlapping or forged entries)"]
+            for info in infos:
                 if info.filename in members:
                     problems.append(f"member {info.filename} appears twice")
+                if info.compress_type != zipfile.ZIP_STORED:
+                    problems.append(f"member {info.filename} is compressed; a bundle stores its members uncompressed, so it was not read")
+                    continue
                 try:
                     members[info.filename] = archive.read(info)
                 except _ZIP_ERRORS as exc:
@@ -111,19 +132,22 @@ def verify_bundle(path: Path, public_key: Path | None = None) -> VerifyResult:
     manifest_raw = members.pop(MANIFEST, None)
     signature = members.pop(SIGNATURE, None)
     verdict: str | None = None
-    if manifest_raw is None:
-        problems.append(f"{MANIFEST} is missing")
-    else:
+    unread = " ".join(problems)  # a member named in a problem already (compressed, damaged) is not "missing" too
+    if manifest_raw is not None:
         problems += _check_manifest(manifest_raw, members)
+    elif f"member {MANIFEST} " not in unread:
+        problems.append(f"{MANIFEST} is missing")
     if REPORT in members:
         report, report_problems = _check_report(members[REPORT])
         problems += report_problems
         verdict = report.get("verdict") if report else None
-    else:
+    elif f"member {REPORT} " not in unread:
         problems.append(f"{REPORT} is missing")
     if not problems and manifest_raw is not None and REPORT in members:
         if canonical_zip(bundle_entries(members, signature)) != path.read_bytes():
             problems.append("the zip differs from the canonical bundle of its own members: bytes outside the members were changed")
+    if signature is not None and not _canonical_signature(signature):
+        problems.append(f"{SIGNATURE} is not in its canonical encoding (one line of base64 and a newline): changed after signing")
     checked = False
     if key is not None:
         checked = True
@@ -155,9 +179,26 @@ def _check_report(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
         report = json_report.check_report(json.loads(raw), REPORT)
     except ValueError as exc:
         return None, [f"{REPORT} is not JSON: {exc}"]
+    except RecursionError:
+        return None, [f"{REPORT} is nested too deeply to be a report"]
     except ReportError as exc:
         return None, [str(exc)]
     return report, recompute(report)
+
+
+def _canonical_signature(signature: bytes) -> bool:
+    """Whether `signature` is exactly what `bundle.sign` writes: one line of padded base64 and a newline.
+
+    Base64 decoders ignore whitespace and accept other encodings of the same bytes; accepting them would
+    let a signed bundle's bytes change while its signature still verifies.
+    """
+    if not signature.endswith(b"\n"):
+        return False
+    try:
+        decoded = base64.b64decode(signature[:-1], validate=True)
+    except ValueError:
+        return False
+    return base64.b64encode(decoded) + b"\n" == signature
 
 
 def _check_signature(key: Any, manifest: bytes, signature: bytes) -> list[str]:

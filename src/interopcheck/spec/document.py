@@ -18,7 +18,8 @@ class SpecDocument:
     (not JSON or YAML, such as a Markdown file; or a remote one that could not be fetched) to why:
     its references are findings of validation, not a read error. `line_of(pointer)` returns the
     1-based line of a JSON pointer in the root file, or None; it is lazy, so a spec without
-    findings never pays for it. `line_at(site)` does the same for a place in any loaded file.
+    findings never pays for it. `line_at(site)` does the same for a place in any loaded file. `raw` holds the bytes read, so the
+    evidence bundle carries exactly what was checked (never a re-serialisation).
     """
 
     data: Any
@@ -32,6 +33,11 @@ class SpecDocument:
     line_finder: Callable[[str], int | None] | None = field(default=None, compare=False, repr=False)
     unreadable: dict[str, str] = field(default_factory=dict)
     external_lines: dict[str, Callable[[str], int | None]] = field(default_factory=dict, compare=False, repr=False)
+    raw: bytes = field(default=b"", compare=False, repr=False)  # the bytes read and hashed into `sha256`
+
+    def raw_bytes(self) -> bytes:
+        """The exact bytes that were read, checked and hashed (what an evidence bundle must hold)."""
+        return self.raw
 
     def line_of(self, pointer: str) -> int | None:
         """1-based line of `pointer` in the root file, when it can be found."""

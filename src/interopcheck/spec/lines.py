@@ -19,10 +19,13 @@ import yaml
 
 LineFinder = Callable[[str], "int | None"]
 
-# A JSON string (escapes included) or one bracket; everything else between tokens is skipped in C.
-_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+# A JSON string (escapes included), matched possessively: a repeated group that may backtrack keeps
+# state per character, so one 45 MB string took gigabytes; this form keeps none.
+_STRING = rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
+# A JSON string or one bracket; everything else between tokens is skipped in C.
+_TOKEN = re.compile(_STRING + rb'|[\[\]{}]', re.DOTALL)
 # The next string, bracket, comma or bare scalar.
-_NEXT_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{},]|[^\s,\[\]{}":]+', re.DOTALL)
+_NEXT_TOKEN = re.compile(_STRING + rb'|[\[\]{},]|[^\s,\[\]{}":]+', re.DOTALL)
 
 
 def _tokens(pointer: str) -> list[str] | None:

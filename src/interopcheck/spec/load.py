@@ -26,6 +26,7 @@ import yaml
 
 from interopcheck.errors import SpecReadError
 from interopcheck.spec.document import SpecDocument
+from interopcheck.spec.files import read_regular_file
 from interopcheck.spec.lines import YamlLineFinder, line_finder
 from interopcheck.spec.refs import join_ref, local_ref, spec_folder
 from interopcheck.spec.refwalk import iter_refs
@@ -87,6 +88,7 @@ def load_spec(
         line_finder=finder,
         unreadable=loaded.unreadable,
         external_lines=loaded.lines,
+        raw=raw,
     )
 
 
@@ -95,24 +97,9 @@ def _is_url(source: str) -> bool:
 
 
 def read_file(path: Path, *, max_bytes: int, label: str) -> bytes:
-    """The bytes of `path`, refused before reading when it is bigger than `max_bytes`."""
-    try:
-        if path.is_dir():
-            raise SpecReadError(f"{label}: is a directory, not an API description", hint="give the file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise SpecReadError(f"{label}: {size:,} bytes is over the limit of {max_bytes:,}", hint=MAX_HINT)
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)  # a device or FIFO has no size to check first
-    except FileNotFoundError:
-        raise SpecReadError(f"{label}: no such file", hint="check the path") from None
-    except PermissionError:
-        raise SpecReadError(f"{label}: permission denied", hint="make the file readable") from None
-    except OSError as err:
-        raise SpecReadError(f"{label}: cannot be read: {err.strerror or err}") from None
-    if len(raw) > max_bytes:
-        raise SpecReadError(f"{label}: more than {max_bytes:,} bytes", hint=MAX_HINT)
-    return raw
+    """The bytes of the regular file `path`, refused before reading when it is bigger than `max_bytes`
+    (a FIFO, device or socket is refused without blocking: `files.read_regular_file`)."""
+    return read_regular_file(path, max_bytes=max_bytes, label=label, error=SpecReadError, max_hint=MAX_HINT)
 
 
 def fetch(url: str, *, max_bytes: int, timeout: float) -> bytes:
@@ -259,11 +246,17 @@ def _depth(data: Any) -> int:
     return deepest
 
 
+#: What a top level that is not a mapping is, in JSON's (and YAML's) own words, not Python's.
+_JSON_KINDS: dict[type, str] = {
+    list: "a list", str: "a string", type(None): "null", bool: "a boolean", int: "a number", float: "a number",
+}
+
+
 def _require_openapi(data: Any, label: str) -> None:
     if not isinstance(data, dict):
-        kind = {list: "list", str: "string"}.get(type(data), type(data).__name__)
+        kind = _JSON_KINDS.get(type(data), f"a {type(data).__name__}")
         raise SpecReadError(
-            f"{label}: the top level is a {kind}, not a mapping",
+            f"{label}: the top level is {kind}, not a mapping",
             hint="an OpenAPI document is a mapping with an `openapi` key",
         )
     if "swaggerVersion" in data:
@@ -355,6 +348,9 @@ def _load_externals(
                         raise
                 elif scheme == "file":  # only inside the spec's folder tree, never from a URL (refs.py)
                     path = local_ref(uri, doc_uri, folder).path
+                    if path is not None and path.exists() and not path.is_file() and not path.is_dir():
+                        out.unreadable[uri] = f"{path.name} is not a regular file (a pipe, device or socket), so it was not read"
+                        continue
                     if path is None or not path.is_file():
                         continue  # refused or dangling: reported by validation, not a read error
                     if path.suffix.lower() in _TEXT_SUFFIXES:

@@ -1,8 +1,8 @@
 """Structural validation of an API description against the OpenAPI 2.0 / 3.0 / 3.1 schemas.
 
 Runs openapi-spec-validator-rs (fast) and falls back to openapi-spec-validator (pure Python)
-when the first cannot be imported or breaks. Neither is allowed onto the network: `$ref`d
-documents are served from what `load_spec` already loaded; network `$ref`s it did not fetch
+when the first cannot be imported or breaks. Neither is allowed onto the network or to open a
+file: `$ref`d documents are served from what `load_spec` already loaded (`spec.offline`); network `$ref`s it did not fetch
 are stubbed out and reported as `not_fetched`, never as errors. Adds what the validators miss
 or abort on: dangling `$ref`s (local, or to a missing file) and duplicate operationIds, each
 with its pointer and line.
@@ -22,6 +22,7 @@ from interopcheck.spec.follow import HTTP_METHODS, inline_operations, path_opera
 from interopcheck.spec.load import ref_target
 from interopcheck.spec.locate import locate, tidy
 from interopcheck.spec.meta import every_schema_error, schema_root
+from interopcheck.spec.offline import RS_FILE_BASE, names_a_file, offline_retriever, rs_uri
 from interopcheck.spec.pointer import from_fragment
 from interopcheck.spec.refs import REFUSALS, refusal
 from interopcheck.spec.refwalk import data_refs, in_extension, iter_refs
@@ -192,18 +193,9 @@ def _remote_stubs(document: SpecDocument) -> dict[str, Any]:
 
 
 def _retriever(document: SpecDocument) -> Callable[[str], bytes]:
-    """Serve `$ref`d network documents from those already loaded (or stubs of those not
-    fetched); never fetch."""
-    stubs = _remote_stubs(document)
-
-    def retrieve(uri: str) -> bytes:
-        key = uri.partition("#")[0]
-        data = document.externals.get(key, stubs.get(key))
-        if data is None:
-            raise LookupError(f"{uri} was not loaded (remote references are fetched by load_spec only)")
-        return orjson.dumps(data)
-
-    return retrieve
+    """Serve `$ref`d documents from those `load_spec` already read (or stubs of remote ones not
+    fetched); never fetch, never open a file (`spec.offline`)."""
+    return offline_retriever(document.externals, _remote_stubs(document))
 
 
 def _stubbed(data: Any, sites: Iterable[str], make: Callable[[Any], Any] = lambda _: {}) -> Any:
@@ -248,9 +240,11 @@ def _rs_errors(data: Any, family: str, document: SpecDocument) -> Iterator[tuple
     from openapi_spec_validator_rs.exceptions import _from_core
 
     retrieve = _retriever(document)
-    for core in _core.validate(data, family, document.base_uri, True, retrieve, _stack.spec_depth(), _stack.limit()):
+    base = rs_uri(document.base_uri)
+    for core in _core.validate(data, family, base, True, retrieve, _stack.spec_depth(), _stack.limit()):
         error = _from_core(core)
-        yield type(error).__name__ + ":" + str(error.message), _pointer(getattr(error, "path", ()))
+        message = str(error.message).replace(RS_FILE_BASE + "/", "file:///")
+        yield type(error).__name__ + ":" + message, _pointer(getattr(error, "path", ()))
 
 
 def _py_validator(family: str) -> Any:
@@ -359,7 +353,7 @@ def validate_spec(document: SpecDocument) -> SpecValidation:
     not_fetched = tuple(sorted({uri for _, _, uri in remote}))
     if family is None:
         key = "/openapi" if "openapi" in data else "/swagger"
-        add(f"unsupported OpenAPI version {version!r}: expected 2.0, 3.0.x, 3.1.x or 3.2.x", key)
+        add(f"unsupported OpenAPI version {_short(repr(version))}: expected 2.0, 3.0.x, 3.1.x or 3.2.x", key)
         return SpecValidation(version, tuple(issues), "interopcheck", not_fetched)
     dangling = dangling_refs(document)
     for at_site, ref, why in dangling:
@@ -376,7 +370,9 @@ def validate_spec(document: SpecDocument) -> SpecValidation:
     checked = _stubbed(checked, examples, _as_data) if examples else checked
     # rs reads `file:` documents from disk itself: not when another file $refs one that load_spec refused.
     refused_elsewhere = any(not _in_root(s) and why in REFUSALS for s, _, why in dangling)
-    engine, found = _run_validators(checked, family, document, rs_allowed=not refused_elsewhere)
+    # rs is given `file:` documents through the retriever only, unless a document names one absolutely.
+    names_a_file_ = names_a_file([checked, *document.externals.values()])
+    engine, found = _run_validators(checked, family, document, rs_allowed=not (refused_elsewhere or names_a_file_))
     for message, pointer in _every_error(document, checked, family, found, root_sites, inlined):
         kind, _, text = message.partition(":")
         if kind == "ValidationAbortedError" and (dangling or stubs_served):

@@ -11,14 +11,33 @@ from typing import Any
 
 import yaml
 
-from interopcheck.errors import SpecReadError
+from interopcheck.errors import InputError, SpecReadError
 
 MAX_DEPTH = 500  # nesting refused beyond this (orjson itself stops at 1024)
 ALIAS_EXPANSION_FLOOR = 1_000_000  # expanded YAML nodes always allowed
 ALIAS_EXPANSION_FACTOR = 20  # beyond the floor: expanded nodes per node written
+MAX_INT_DIGITS = 4_300  # Python's own limit on converting text to int (sys.get_int_max_str_digits)
 
 
-class _SpecLoader(yaml.CSafeLoader):  # type: ignore[misc]
+class BoundedSafeLoader(yaml.CSafeLoader):  # type: ignore[misc]
+    """libyaml's safe loader whose integers are bounded: a text longer than Python converts (4,300
+    digits) is refused, and so is a long sexagesimal `1:2:3:...`, which would cost quadratic time.
+    Every YAML input (specs, profiles, overlays, declarations) is read with it."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """The integer of `node`, or a ConstructorError (so callers report it as invalid YAML at its line)."""
+        digits = len(str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"an integer of {digits:,} digits (more than {MAX_INT_DIGITS:,}; quote it as a string)", node.start_mark
+            )
+        return int(super().construct_yaml_int(node))
+
+
+BoundedSafeLoader.add_constructor("tag:yaml.org,2002:int", BoundedSafeLoader.construct_yaml_int)
+
+
+class _SpecLoader(BoundedSafeLoader):
     """libyaml's safe loader that refuses duplicate keys, keeps timestamps as text and
     makes every key a string (YAML's `200:` is the int 200; OpenAPI means "200")."""
 
@@ -52,6 +71,7 @@ class _SpecLoader(yaml.CSafeLoader):  # type: ignore[misc]
         return out
 
 
+
 _SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_yaml_str)
 
 
@@ -83,6 +103,17 @@ def _node_children(node: yaml.Node) -> Iterator[yaml.Node]:
             yield value_node
     elif isinstance(node, yaml.SequenceNode):
         yield from node.value
+
+
+def check_expansion(root: yaml.Node, label: str, error: type[InputError] = SpecReadError) -> None:
+    """Refuse (as `error`, naming `label`) a composed YAML tree nested beyond MAX_DEPTH or whose aliases
+    expand beyond what its size allows: the guard every YAML input passes before it is constructed."""
+    try:
+        _check_expansion(root, label)
+    except SpecReadError as err:
+        if error is SpecReadError:
+            raise
+        raise error(err.message, hint=err.hint) from None
 
 
 def _check_expansion(root: yaml.Node, label: str) -> None:
