@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -102,6 +103,13 @@ def test_data_redacts_every_string_in_a_nested_report() -> None:
     assert red.data(data) == {"a": [f"Bearer {MASK}", {"b": [f"{MASK}…"]}], MASK: 3, "n": 1.5, "none": None}
     wordy = Redactor(["sandbox-secret-not-a-secret"])  # the reference sandbox's published secret
     assert wordy.data({"client-secret-env": "x"}) == {"client-secret-env": "x"}  # a report's own names stay whole
+    deep: Any = f"Bearer {TOKEN}"
+    for n in range(5000):  # far past the recursion limit
+        deep = {"n": [deep]} if n % 2 else [deep]
+    out = red.data(deep)
+    for n in range(5000):
+        out = out["n"][0] if isinstance(out, dict) else out[0]
+    assert out == f"Bearer {MASK}"
 
 
 def test_url_credentials_and_environment_secrets_are_learnt_up_front() -> None:

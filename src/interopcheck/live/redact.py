@@ -177,16 +177,30 @@ class Redactor:
     def data(self, value: Any) -> Any:
         """`value` (JSON-like nested dicts, lists, tuples and strings) with `text` applied to every string.
 
+        Walked with a stack, not recursion, so a hostile document nested thousands deep cannot stop it.
         Keys are masked only where a whole secret is in them: they are mostly the report's own names
         (`client-secret-env`), which a fragment of a wordy secret such as the sandbox's published one would spoil.
         """
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, Mapping):
-            return {(self.text(k, fragments=False) if isinstance(k, str) else k): self.data(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self.data(v) for v in value]
-        return value
+        root: list[Any] = [None]
+        stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]  # (source, container of the copy, slot in it)
+        while stack:
+            source, target, slot = stack.pop()
+            if isinstance(source, str):
+                target[slot] = self.text(source)
+            elif isinstance(source, Mapping):
+                copy: dict[Any, Any] = {}
+                target[slot] = copy
+                for key, item in source.items():
+                    key = self.text(key, fragments=False) if isinstance(key, str) else key
+                    copy[key] = None
+                    stack.append((item, copy, key))
+            elif isinstance(source, (list, tuple)):
+                items: list[Any] = [None] * len(source)
+                target[slot] = items
+                stack.extend((item, items, n) for n, item in enumerate(source))
+            else:
+                target[slot] = source
+        return root[0]
 
     def head(self, body: bytes, cap: int) -> str:
         """The first `cap` bytes of `body` as text, redacted *before* it is cut, so a secret straddling the cut is masked whole.
