@@ -129,3 +129,23 @@ def test_the_gzip_body_of_the_hostile_case_is_small() -> None:
     source = Source(b"id,uprn\r\n", b"1,", 40 * 1024 * 1024)
     assert len(b"".join(gzipped(source))) < 200_000
     assert gzip.decompress(b"".join(gzipped(Source(b"h\n", b"z", 10)))) == b"h\n" + b"z" * 10
+
+
+NUL_BODY = b'id,name,note\r\n1,a\x00b,x\r\n2,"q\x00",y\r\n3,c,d\r\n4,"two\r\nli\x00nes",z\r\n'
+
+
+@pytest.mark.parametrize("size", [1, 7, 1 << 16])
+@pytest.mark.parametrize("read", READERS, ids=["form-scan", "record-scan", "read_csv"])
+def test_a_nul_in_a_field_is_reported_at_its_line(read: Callable[[Any], Any], size: int) -> None:
+    """Item 8: RFC 4180 text has no NUL; the csv module reads one as any other character, so the readers look themselves."""
+    problems, _ = read(iter([NUL_BODY[i : i + size] for i in range(0, len(NUL_BODY), size)]))
+    nuls = [p for p in problems if "NUL" in p.message]
+    assert [(p.kind, p.line) for p in nuls] == [("bad-csv", 2), ("bad-csv", 3), ("bad-csv", 6)], problems
+
+
+def test_a_nul_fails_the_csv_check_in_a_long_row_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from interopcheck.export import csvscan
+
+    monkeypatch.setattr(csvscan, "STREAM_AFTER", 8)  # open rows read line by line at once
+    scan = scan_csv("person", iter([NUL_BODY]))
+    assert [p.line for p in scan.problems if "NUL" in p.message] == [2, 3, 6]

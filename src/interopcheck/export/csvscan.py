@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from interopcheck.export.idspill import spill_index
-from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, RowTooLong, cap_lines, iter_text, row_too_long
+from interopcheck.export.readers import MAX_RECORD_BYTES, NUL_MESSAGE, ReadProblem, RowTooLong, cap_lines, iter_text, row_too_long
 from interopcheck.export.archives import with_gzip
 from interopcheck.export.scan import KEEP_PROBLEMS, EntityScan
 
@@ -66,6 +66,7 @@ class _Rows:
         self.stopped = False  # a limit, broken quoting or an over-long row: read no further
         self.add = add
         self.open_chars = 0  # characters read of the row in progress (line by line; see `_capped`)
+        self.nul_lines = 0  # the last line a NUL was reported at
         self.cut = cut  # the problem of a physical line over the cap, once `cap_lines` has cut the body before it
 
     def feed(self, text: str, *, last: bool = False) -> str:
@@ -124,12 +125,21 @@ class _Rows:
         self.lines = line_no
 
     def _capped(self, source: Iterable[str]) -> Iterator[str]:
-        """The lines of `source`, raising RowTooLong once the row in progress passes the cap (a row of many lines)."""
+        """The lines of `source`, raising RowTooLong once the row in progress passes the cap (a row of many lines).
+
+        A line holding a NUL is reported: RFC 4180 text has none, and the csv module reads it as any character.
+        A row's lines may be read again with the next text (a row open at the cut), so each line is reported once.
+        """
         self.open_chars = 0
+        line_no = self.lines
         for line in source:
+            line_no += 1
             self.open_chars += len(line)
             if self.open_chars > self.max_record_bytes:
                 raise RowTooLong(self.open_chars)
+            if "\x00" in line and line_no > self.nul_lines:
+                self.nul_lines = line_no
+                self.add(ReadProblem("bad-csv", NUL_MESSAGE, line_no))
             yield line
 
     def rows(self, source: Iterator[str], *, lines: list[str] | None = None) -> str:

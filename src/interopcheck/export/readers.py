@@ -293,6 +293,9 @@ def cap_lines(chunks: Iterable[bytes], cap: int, problems: list[ReadProblem]) ->
         yield b"".join(held)
 
 
+NUL_MESSAGE = "a NUL character in a field: RFC 4180 text has none (it is binary data, or a field cut short)"
+
+
 class RowTooLong(Exception):
     """Raised inside a CSV reader's line source when the row in progress passes the cap (caught by the reader)."""
 
@@ -309,11 +312,13 @@ def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTE
     problems: list[ReadProblem] = []
     capped: list[ReadProblem] = []
     row_chars = 0  # characters of the row in progress (a character is at least one byte)
+    nuls: list[int] = []  # lines holding a NUL, read but not yet reported (RFC 4180 text has none)
 
     def lines() -> Iterator[str]:
         """Text lines for csv.reader; a decoding problem ends them and is kept in `problems`."""
         # split on "\n" only: a "\r\n" cut between two chunks must not become an empty row
         nonlocal row_chars
+        line_no = 0
         carry: list[str] = []  # the line in progress, in pieces (joined once its end arrives)
         for piece in iter_text(cap_lines(chunks, max_record_bytes, capped)):
             if isinstance(piece, ReadProblem):
@@ -325,11 +330,17 @@ def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTE
             parts = ("".join(carry) + piece if carry else piece).split("\n")
             carry = [parts.pop()]
             for part in parts:
+                line_no += 1
                 row_chars += len(part) + 1
                 if row_chars > max_record_bytes:
                     raise RowTooLong(row_chars)
+                if "\x00" in part:
+                    nuls.append(line_no)
                 yield part + "\n"
         if tail := "".join(carry):
+            line_no += 1
+            if "\x00" in tail:
+                nuls.append(line_no)
             yield tail
 
     csv.field_size_limit(max_record_bytes)
@@ -339,6 +350,8 @@ def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTE
     try:
         for row in reader:
             row_chars, first = 0, reader.line_num + 1
+            while nuls:
+                yield ReadProblem("bad-csv", NUL_MESSAGE, nuls.pop(0))
             if header is None:
                 header = row
                 if len(set(header)) != len(header) or not all(header):
@@ -359,6 +372,8 @@ def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTE
             return
         yield ReadProblem("bad-csv", f"broken CSV quoting or field: {exc}", reader.line_num, True)
         return
+    for line in nuls:
+        yield ReadProblem("bad-csv", NUL_MESSAGE, line)
     yield from capped
     for problem in problems:
         yield problem

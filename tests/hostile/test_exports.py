@@ -1,0 +1,126 @@
+"""Hostile exports (issue 19 items 5, 8, 10, 17): the CLI against the reference sandbox with one export replaced.
+
+Each case serves the reference sandbox's app on 127.0.0.1 with a hostile route in front of it (the same
+origin, so the safe client follows it) and runs the CLI under `run_limited`'s time and address-space limits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from limits import run_limited
+from live_servers import serve_app
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Mount, Route
+
+from interopcheck.export.readers import MAX_RECORD_BYTES
+from interopcheck.sandbox.server import SandboxConfig, SandboxServer
+
+SECRET_ENV = "HOSTILE_EXPORTS_SECRET"
+CHUNK = 64 * 1024
+# A full run starts a few dozen threads (export downloads, round-trip GETs) and three worker processes; each
+# thread reserves its stack and a glibc malloc arena, address space that is never touched. Fewer arenas and
+# 3 GiB keep the limit about memory actually used (under 2 GiB the run could not start its threads).
+MEMORY_BYTES = 3 * 1024**3
+ENV = {"MALLOC_ARENA_MAX": "2"}
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@contextlib.contextmanager
+def sandbox_with(routes: dict[str, Callable[[Request], Any]], *, records: int = 20) -> Iterator[tuple[str, SandboxServer]]:
+    """The reference sandbox's app with `routes` (path -> endpoint) in front of it; yields (base URL, the unstarted server)."""
+    server = SandboxServer(SandboxConfig(records=records, seed=3))
+    try:
+        app = Starlette(routes=[*(Route(path, endpoint) for path, endpoint in routes.items()), Mount("/", app=server.app)])
+        with serve_app(app) as base_url:
+            yield base_url, server
+    finally:
+        server.close()
+
+
+def check_args(base_url: str, server: SandboxServer, out: Path, *extra: str) -> list[str]:
+    return [
+        "check", "--spec", f"{base_url}/openapi.json", "--declaration", str(server.declaration_path),
+        "--base-url", base_url, "--token-url", f"{base_url}/oauth/token", "--client-id", server.client_id,
+        "--client-secret-env", SECRET_ENV, "--rate", "500", "--max-examples", "1", "--output-dir", str(out),
+        "--format", "json", *extra,
+    ]
+
+
+def run_check(base_url: str, server: SandboxServer, tmp_path: Path, *extra: str, timeout_s: float = 240) -> tuple[Any, dict[str, Any]]:
+    out = tmp_path / "reports"
+    env = {**ENV, SECRET_ENV: server.client_secret}
+    result = run_limited(check_args(base_url, server, out, *extra), tmp_path, timeout_s=timeout_s, memory_bytes=MEMORY_BYTES, env=env)
+    result.assert_handled()
+    report_path = out / "report.json"
+    assert report_path.exists(), result.stderr[-2000:]
+    return result, json.loads(report_path.read_text())
+
+
+def check_result(report: dict[str, Any], check_id: str) -> dict[str, Any]:
+    for outcome in report["outcomes"]:
+        for check in outcome.get("checks", ()):
+            if check.get("check_id", check.get("id")) == check_id:
+                return check
+    raise AssertionError(f"{check_id} not in the report")
+
+
+def single_line_csv(total: int) -> Iterator[bytes]:
+    """A CSV of `total` bytes with no line break after its header, gzip-compressed as it is sent.
+
+    The row repeats a 251-byte run, so it compresses about 125:1: under the 200:1 a gzip bomb is refused at.
+    """
+    packer = zlib.compressobj(1, zlib.DEFLATED, 31)
+    yield packer.compress(b"id,uprn\r\n") + packer.flush(zlib.Z_SYNC_FLUSH)
+    rnd = random.Random(5)
+    unit = bytes(rnd.choice(b"abcdefghij") for _ in range(250)) + b","
+    block = (unit * (CHUNK // len(unit) + 1))[:CHUNK]
+    for _ in range(total // CHUNK):
+        yield packer.compress(block) + packer.flush(zlib.Z_SYNC_FLUSH)
+    yield packer.flush()
+
+
+NUL_CSV = b"id,given_name,family_name\r\nper-1,An\x00n,Lee\r\nper-2,Bo,Ng\r\n"
+
+
+@pytest.fixture(scope="module")
+def hostile_csv_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]]:
+    """One run with two hostile CSV exports: property's row never ends (item 5), person's holds a NUL (item 8)."""
+
+    async def endless_row(request: Request) -> Response:
+        return StreamingResponse(single_line_csv(300 * 1024 * 1024), media_type="text/csv")
+
+    async def nul_field(request: Request) -> Response:
+        return Response(NUL_CSV, media_type="text/csv")
+
+    tmp_path = tmp_path_factory.mktemp("hostile-csv")
+    with sandbox_with({"/v1/exports/property.csv": endless_row, "/v1/exports/person.csv": nul_field}) as (base_url, server):
+        return run_check(base_url, server, tmp_path, timeout_s=240)
+
+
+def test_a_csv_export_without_line_breaks_is_the_suppliers_failure_at_its_line(hostile_csv_run: tuple[Any, dict[str, Any]]) -> None:
+    """Item 5: 300 MB of one line (2.4 MB gzipped) took quadratic time and growing memory; now it stops at the row cap."""
+    result, report = hostile_csv_run
+    assert result.code == 1, result.stderr[-2000:]
+    csv_valid = check_result(report, "export.csv-valid")
+    assert csv_valid["status"] == "fail"
+    messages = [f["message"] for f in csv_valid["findings"]]
+    assert any("property" in m and "line 2" in m and f"more than {MAX_RECORD_BYTES} bytes" in m for m in messages), messages
+
+
+def test_a_nul_in_a_csv_field_is_the_suppliers_failure_at_its_line(hostile_csv_run: tuple[Any, dict[str, Any]]) -> None:
+    """Item 8: a NUL in a field passed HSG-EXP-02; RFC 4180 text has none."""
+    result, report = hostile_csv_run
+    csv_valid = check_result(report, "export.csv-valid")
+    nuls = [f for f in csv_valid["findings"] if "NUL" in f["message"]]
+    assert [(f["message"].split(":")[0], (f.get("data") or {}).get("line")) for f in nuls] == [("person export (csv)", 2)], csv_valid
