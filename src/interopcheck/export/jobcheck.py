@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from interopcheck.export.fetch import MAX_POLL_WAIT_S, ExportUnavailable, JobResult, LimitReached, Limits, open_export, run_async_job
+from interopcheck.export.fetch import MAX_POLL_WAIT_S, ExportUnavailable, JobResult, LimitReached, Limits, NotRequested, open_export, run_async_job, unavailable_reason
 from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem
 from interopcheck.export.archives import entry_format, with_gzip
 
@@ -39,6 +39,7 @@ class JobOutput:
     problems: tuple[str, ...] = ()
     error: str | None = None
     exchange: Any = None
+    untested: bool = False  # `error` says why the file was not requested (the run's time budget): not the supplier's failure
     bad: int = 0  # NDJSON lines that are not one JSON object
     bad_lines: tuple[int, ...] = ()  # the first few of them (1-based line numbers)
 
@@ -74,7 +75,8 @@ def run_job(ctx: Any, job: JobResult | None = None) -> JobRun:
         except LimitReached as exc:
             return JobRun(job, tuple(outputs), exc.reason)
         except ExportUnavailable as exc:
-            outputs.append(JobOutput(kind, url, declared, None, "", error=exc.reason, exchange=exc.exchange))
+            untested = isinstance(exc, NotRequested)
+            outputs.append(JobOutput(kind, url, declared, None, "", error=unavailable_reason(ctx.live, exc), exchange=exc.exchange, untested=untested))
     return JobRun(job, tuple(outputs))
 
 
@@ -192,7 +194,7 @@ def scan_job_since(ctx: Any, entity: str, since: str) -> EntityScan | ScanFailur
     except LimitReached as exc:
         return ScanFailure(entity, "limit", exc.reason)
     except ExportUnavailable as exc:
-        return ScanFailure(entity, "unavailable", f"the export job with {param}={since}: {exc.reason}", exc.status, exc.exchange)
+        return ScanFailure(entity, "unavailable", f"the export job with {param}={since}: {unavailable_reason(ctx.live, exc)}", exc.status, exc.exchange)
 
 
 def _bodies(ctx: Any, urls: list[str], limits: Limits) -> Iterable[bytes]:

@@ -17,7 +17,7 @@ from interopcheck.export import background
 from interopcheck.export.discover import run_exports
 from interopcheck.entities import REFERENCES, Reference
 from interopcheck.errors import CheckSkipped
-from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export
+from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export, unavailable_reason
 from interopcheck.export.readers import ReadProblem
 from interopcheck.export.archives import ZipEntry, iter_zip_entry, open_zip, spool, zip_entries
 from interopcheck.export.csvscan import scan_csv
@@ -133,7 +133,7 @@ def scan_decl(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, 
     except LimitReached as exc:
         return ScanFailure(decl.entity, "limit", exc.reason)
     except ExportUnavailable as exc:
-        return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+        return ScanFailure(decl.entity, "unavailable", unavailable_reason(ctx.live, exc), exc.status, exc.exchange)
 
 
 def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | ScanFailure:
@@ -149,7 +149,7 @@ def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | S
     except LimitReached as exc:
         return ScanFailure(decl.entity, "limit", exc.reason)
     except ExportUnavailable as exc:
-        return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+        return ScanFailure(decl.entity, "unavailable", unavailable_reason(ctx.live, exc), exc.status, exc.exchange)
 
 
 def _records(ctx: Any, entity: str, fmt: str, chunks: Iterable[bytes], kwargs: dict[str, Any]) -> EntityScan:
@@ -280,7 +280,7 @@ def _zip_or_failure(ctx: Any, decl: ExportDecl) -> zipfile.ZipFile | ScanFailure
     except LimitReached as exc:
         return ScanFailure(decl.entity, "limit", exc.reason)
     except ExportUnavailable as exc:
-        return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+        return ScanFailure(decl.entity, "unavailable", unavailable_reason(ctx.live, exc), exc.status, exc.exchange)
     if (stop := _limit(problems)) is not None:
         return ScanFailure(decl.entity, "limit", stop)
     if archive is None:

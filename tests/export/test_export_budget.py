@@ -1,0 +1,80 @@
+"""Issue 19 item 10: exports never requested because the live run's time budget was spent are not tested, never failed.
+
+The safe client refuses every request once the budget is spent (`RunDeadlineExceeded`); no export check
+may turn that into the supplier's FAIL. Each says `error` with the reason, so the run is incomplete (exit 3).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from export_fakes import FakeClient, FakeSandbox, make_ctx
+from test_export_checks import EXPORT_IDS, run
+
+from interopcheck.live.failures import RunDeadlineExceeded
+from interopcheck.model import Status
+
+REASON = "not requested: the time budget of 5 s was spent"
+
+
+class SpentClient(FakeClient):
+    """A client whose run deadline has passed: every request is refused before it is sent."""
+
+    def get(self, path_or_url: str, *args: Any, **kwargs: Any) -> Any:
+        raise RunDeadlineExceeded("the live run's time budget is spent; request not sent")
+
+    @contextlib.contextmanager
+    def stream(self, path_or_url: str, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        raise RunDeadlineExceeded("the live run's time budget is spent; request not sent")
+        yield
+
+
+def spent_ctx(**changes: Any) -> Any:
+    sandbox = FakeSandbox()
+    ctx = make_ctx(sandbox, sandbox.declaration(**changes))
+    ctx.live.client = SpentClient(sandbox)
+    ctx.live.options = SimpleNamespace(run_deadline_s=5.0)
+    return ctx
+
+
+@pytest.mark.parametrize("check_id", EXPORT_IDS)
+def test_no_export_check_fails_the_supplier_for_requests_never_sent(check_id: str) -> None:
+    result = run(spent_ctx(), check_id)
+    assert result.status is not Status.FAIL, (result.summary, [f.message for f in result.findings])
+
+
+@pytest.mark.parametrize("check_id", ["export.csv-valid", "export.data-dictionary", "export.async-job", "export.available"])
+def test_the_reason_names_the_spent_budget(check_id: str) -> None:
+    result = run(spent_ctx(), check_id)
+    assert result.status is Status.ERROR and REASON in result.summary, (result.status, result.summary)
+
+
+def test_job_files_not_requested_are_not_the_suppliers_failure() -> None:
+    """The job ran, then the budget ran out before its files were downloaded."""
+    from interopcheck.export import jobcheck
+    from interopcheck.export.fetch import JobResult
+
+    ctx = spent_ctx()
+    job = JobResult((("property", "/v1/exports/property.ndjson"),), (30,), 1, 0.0, "/v1/jobs/1", {"output": []})
+    run_job = jobcheck.run_job(ctx, job)
+    assert run_job.outputs[0].error == REASON and run_job.outputs[0].untested
+
+
+def test_the_job_check_errors_when_its_files_were_not_requested() -> None:
+    from interopcheck.export.fetch import JobResult
+    from interopcheck.export.jobcheck import run_job
+
+    from interopcheck.entities import ENTITIES
+
+    ctx = spent_ctx()
+    files = tuple((e, f"/v1/exports/{e}.ndjson") for e in ENTITIES)
+    job = JobResult(files, (30,) * len(files), 1, 0.0, "/v1/jobs/1", {"output": []})
+    future: Any = SimpleNamespace(result=lambda: run_job(ctx, job))
+    ctx.cache["export.background"] = {"export.async-job": future}
+    result = run(ctx, "export.async-job")
+    assert result.status is Status.ERROR and REASON in result.summary, result.summary
