@@ -11,17 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from interopcheck.export.fetch import MAX_POLL_WAIT_S, ExportUnavailable, JobResult, LimitReached, Limits, NotRequested, open_export, run_async_job, unavailable_reason
 from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem
 from interopcheck.export.archives import entry_format, with_gzip
-
-if TYPE_CHECKING:
-    from interopcheck.export.runner import ScanFailure
-    from interopcheck.export.scan import EntityScan
+from interopcheck.export.runner import ScanFailure, job_since_param, rescan
+from interopcheck.export.scan import EntityScan, scan_records
 
 PARSE_FIRST = 1000  # lines of each NDJSON job file parsed in full
 KEEP_BAD = 5  # line numbers of bad lines kept per file
@@ -90,8 +88,6 @@ def _output(ctx: Any, kind: str, url: str, declared: int | None, limits: Limits)
                 raise LimitReached(f"the job output {url}: {stop}")
             count, messages, how, bad = tally.records, [p.message for p in problems], "lines", (tally.bad, tuple(tally.bad_lines))
         else:
-            from interopcheck.export.scan import scan_records
-
             scan = scan_records(kind, fmt, download.chunks, validator=None, max_records=limits.max_records, ids_mode="none", samples=0, url=url)
             if scan.limited:
                 raise LimitReached(scan.limited)
@@ -181,8 +177,6 @@ def scan_job_since(ctx: Any, entity: str, since: str) -> EntityScan | ScanFailur
     Only that entity's files are downloaded (one after another, read as one body); a job that lists none
     for it gives an empty scan, so every record changed since T counts as missing.
     """
-    from interopcheck.export.runner import ScanFailure, job_since_param, rescan
-
     limits = Limits.from_options(ctx.options)
     param = job_since_param(ctx)
     kickoff = (ctx.declaration.export_job or {})["kickoff"]

@@ -2,7 +2,8 @@
 
 Every export check asks `entity_scan(ctx, entity)`; the first call downloads and scans, later ones
 read `ctx.cache`. A zip archive is downloaded once (spooled to disk) and serves every entity inside it.
-A planned run (`export.background`) starts the scans early and may parse them in worker processes.
+A planned run (`export.background`) starts the scans early and may parse them in worker processes; the
+runner reaches that work through `export.runstate`, below both, so neither imports the other.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from interopcheck.declaration import ExportDecl
-from interopcheck.export import background
+from interopcheck.export import runstate
 from interopcheck.export.discover import run_exports
 from interopcheck.entities import REFERENCES, Reference
 from interopcheck.errors import CheckSkipped
@@ -71,13 +72,13 @@ def entity_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan 
         return ScanFailure(entity, "undeclared", f"no {fmt or 'record'} export of {entity} is declared")
     key = scan_key(decl)
     if key not in ctx.cache:
-        background.start_background(ctx)
-        early = background.pending(ctx, key)
+        runstate.start_background(ctx)
+        early = runstate.pending(ctx, key)
         if early is not None:
             ctx.cache[key] = early.result()
         else:
             ctx.cache[key] = scan_decl(ctx, decl)
-            background.follow_up(ctx, decl, ctx.cache[key])
+            runstate.follow_up(ctx, decl, ctx.cache[key])
     return ctx.cache[key]
 
 
@@ -141,7 +142,7 @@ def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | S
     try:
         with open_export(ctx.live.client, decl.url, limits) as download:
             args = {"max_records": limits.max_records, "max_decompressed": limits.max_bytes, "url": decl.url}
-            pool = background.pool_for(ctx)
+            pool = runstate.pool_for(ctx)
             scan = pooled_csv(pool, decl.entity, download.chunks, args) if pool is not None else scan_csv(decl.entity, download.chunks, **args)
             if download.broken is not None:
                 scan = _with_problem(scan, download.broken)
@@ -154,7 +155,7 @@ def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | S
 
 def _records(ctx: Any, entity: str, fmt: str, chunks: Iterable[bytes], kwargs: dict[str, Any]) -> EntityScan:
     """`scan_records`, in a worker process when the run has them (see `export.workers`)."""
-    pool = background.pool_for(ctx)
+    pool = runstate.pool_for(ctx)
     if pool is not None:
         return pooled_records(pool, entity, fmt, chunks, kwargs)
     return scan_records(entity, fmt, chunks, **kwargs)
@@ -183,7 +184,7 @@ def _targets(ctx: Any, entity: str) -> dict[Reference, IdIndex | None]:
 
 def scan_since(ctx: Any, entity: str, since_param: str, since: str) -> EntityScan | ScanFailure:
     """A fresh (uncached) scan of `entity`'s record export with `?<since_param>=<since>`."""
-    early = background.pending(ctx, since_key(entity, since_param, since))
+    early = runstate.pending(ctx, since_key(entity, since_param, since))
     if early is not None:
         return early.result()  # started in the background as soon as the full scan fixed T
     return scan_since_now(ctx, entity, since_param, since)
