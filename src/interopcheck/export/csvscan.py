@@ -77,7 +77,8 @@ class _Rows:
             return ""
         lines = io.StringIO(text, newline="").readlines()
         before = self.lines
-        pending = self.rows(iter(lines), lines=None if last else lines)
+        # a NUL needs a look at each line; the row cap does not here (the text is at most a piece past the cap)
+        pending = self.rows(iter(lines), lines=None if last else lines, capped="\x00" in text)
         if not self.stopped:
             self._bare_quotes(text, len(text) - len(pending), before)
         return pending
@@ -142,12 +143,13 @@ class _Rows:
                 self.add(ReadProblem("bad-csv", NUL_MESSAGE, line_no))
             yield line
 
-    def rows(self, source: Iterator[str], *, lines: list[str] | None = None) -> str:
+    def rows(self, source: Iterator[str], *, lines: list[str] | None = None, capped: bool = True) -> str:
         """Check the rows of `source` with the csv module; with `lines` (its lines), an open last row is returned.
 
-        A row over the cap is reported at its first line and ends the scan (its lines are counted, not gathered).
+        `capped` (a long row read line by line, or text with a NUL): each line is looked at, so a row over the
+        cap is reported at its first line and ends the scan (its lines counted, not gathered), and a NUL is found.
         """
-        reader = csv.reader(self._capped(source), strict=True)
+        reader = csv.reader(self._capped(source) if capped else source, strict=True)
         done = 0  # lines of the rows finished so far
         try:
             for row in reader:

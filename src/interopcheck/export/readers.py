@@ -327,14 +327,16 @@ def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTE
             if "\n" not in piece:
                 carry.append(piece)
                 continue
-            parts = ("".join(carry) + piece if carry else piece).split("\n")
+            text = "".join(carry) + piece if carry else piece
+            parts = text.split("\n")
             carry = [parts.pop()]
+            nul = "\x00" in text
             for part in parts:
                 line_no += 1
                 row_chars += len(part) + 1
                 if row_chars > max_record_bytes:
                     raise RowTooLong(row_chars)
-                if "\x00" in part:
+                if nul and "\x00" in part:
                     nuls.append(line_no)
                 yield part + "\n"
         if tail := "".join(carry):
