@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -124,3 +125,55 @@ def test_a_nul_in_a_csv_field_is_the_suppliers_failure_at_its_line(hostile_csv_r
     csv_valid = check_result(report, "export.csv-valid")
     nuls = [f for f in csv_valid["findings"] if "NUL" in f["message"]]
     assert [(f["message"].split(":")[0], (f.get("data") or {}).get("line")) for f in nuls] == [("person export (csv)", 2)], csv_valid
+
+
+def test_a_run_killed_while_workers_scan_prints_no_traceback(tmp_path: Path) -> None:
+    """Item 17: the run killed (a time limit, the OOM killer) while its export workers were mid-task. They inherit
+    its stderr; each met end-of-input inside its scan, then a broken pipe answering, and printed a traceback there."""
+    import asyncio
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    exporting, fed = threading.Event(), threading.Event()
+
+    async def trickle(request: Request) -> Response:
+        async def body() -> Any:
+            for i in range(10_000):
+                yield b'{"id": "per-%d", "updated_at": "2026-01-01T00:00:00Z"}\n' % i
+                if i > 20 and exporting.is_set():
+                    fed.set()  # a worker has been fed a few chunks of an export by now
+                await asyncio.sleep(0.05)
+
+        return StreamingResponse(body(), media_type="application/x-ndjson")
+
+    def read(stream: Any, lines: list[bytes]) -> None:
+        for line in iter(stream.readline, b""):
+            lines.append(line)
+            if b"export checks" in line:  # the CLI's progress line as the export stage starts
+                exporting.set()
+
+    routes = {f"/v1/exports/{e}.ndjson": trickle for e in ("property", "person", "tenancy")}
+    lines: list[bytes] = []
+    with sandbox_with(routes) as (base_url, server):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "interopcheck", *check_args(base_url, server, tmp_path / "reports")], cwd=tmp_path,
+            env={**os.environ, **ENV, SECRET_ENV: server.client_secret}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        reader = threading.Thread(target=read, args=(proc.stderr, lines), daemon=True)
+        reader.start()
+        try:
+            assert fed.wait(240), b"".join(lines).decode(errors="replace")[-2000:]
+            time.sleep(1)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(60)
+            reader.join(60)  # to the end of stderr: the workers' copies of it included
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    err = b"".join(lines).decode(errors="replace")
+    assert not reader.is_alive(), "a worker outlived its run by a minute"
+    assert "Traceback" not in err, err[-3000:]
