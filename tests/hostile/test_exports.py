@@ -6,9 +6,15 @@ origin, so the safe client follows it) and runs the CLI under `run_limited`'s ti
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import os
 import random
+import signal
+import subprocess
+import sys
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -23,7 +29,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Mount, Route
 
+from interopcheck.checks.context import RunOptions
+from interopcheck.engine.run import RunRequest, run
 from interopcheck.export.readers import MAX_RECORD_BYTES
+from interopcheck.live.session import LiveOptions
+from interopcheck.model import Status
 from interopcheck.sandbox.server import SandboxConfig, SandboxServer
 
 SECRET_ENV = "HOSTILE_EXPORTS_SECRET"
@@ -130,24 +140,24 @@ def test_a_nul_in_a_csv_field_is_the_suppliers_failure_at_its_line(hostile_csv_r
 def test_a_run_killed_while_workers_scan_prints_no_traceback(tmp_path: Path) -> None:
     """Item 17: the run killed (a time limit, the OOM killer) while its export workers were mid-task. They inherit
     its stderr; each met end-of-input inside its scan, then a broken pipe answering, and printed a traceback there."""
-    import asyncio
-    import os
-    import signal
-    import subprocess
-    import sys
-    import threading
-
     exporting, fed = threading.Event(), threading.Event()
+    server = SandboxServer(SandboxConfig(records=20, seed=3))
+    trickled = {f"/v1/exports/{e}.ndjson" for e in ("property", "person", "tenancy")}
 
-    async def trickle(request: Request) -> Response:
-        async def body() -> Any:
-            for i in range(10_000):
-                yield b'{"id": "per-%d", "updated_at": "2026-01-01T00:00:00Z"}\n' % i
-                if i > 20 and exporting.is_set():
-                    fed.set()  # a worker has been fed a few chunks of an export by now
-                await asyncio.sleep(0.05)
+    async def trickle(send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/x-ndjson")]})
+        for i in range(10_000):
+            await send({"type": "http.response.body", "body": b'{"id": "per-%d"}\n' % i, "more_body": True})
+            if i > 20:
+                fed.set()  # a worker has been fed a few chunks of an export by now
+            await asyncio.sleep(0.05)
+        await send({"type": "http.response.body", "body": b""})
 
-        return StreamingResponse(body(), media_type="application/x-ndjson")
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] in trickled and exporting.is_set():
+            await trickle(send)  # the live checks before the export stage get the real exports, quickly
+        else:
+            await server.app(scope, receive, send)
 
     def read(stream: Any, lines: list[bytes]) -> None:
         for line in iter(stream.readline, b""):
@@ -155,25 +165,60 @@ def test_a_run_killed_while_workers_scan_prints_no_traceback(tmp_path: Path) -> 
             if b"export checks" in line:  # the CLI's progress line as the export stage starts
                 exporting.set()
 
-    routes = {f"/v1/exports/{e}.ndjson": trickle for e in ("property", "person", "tenancy")}
     lines: list[bytes] = []
-    with sandbox_with(routes) as (base_url, server):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "interopcheck", *check_args(base_url, server, tmp_path / "reports")], cwd=tmp_path,
-            env={**os.environ, **ENV, SECRET_ENV: server.client_secret}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-        reader = threading.Thread(target=read, args=(proc.stderr, lines), daemon=True)
-        reader.start()
-        try:
-            assert fed.wait(240), b"".join(lines).decode(errors="replace")[-2000:]
-            time.sleep(1)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(60)
-            reader.join(60)  # to the end of stderr: the workers' copies of it included
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+    try:
+        with serve_app(app) as base_url:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "interopcheck", *check_args(base_url, server, tmp_path / "reports")], cwd=tmp_path,
+                env={**os.environ, **ENV, SECRET_ENV: server.client_secret}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+            reader = threading.Thread(target=read, args=(proc.stderr, lines), daemon=True)
+            reader.start()
+            try:
+                assert fed.wait(240), b"".join(lines).decode(errors="replace")[-2000:]
+                time.sleep(1)
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(60)
+                reader.join(60)  # to the end of stderr: the workers' copies of it included
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    finally:
+        server.close()
     err = b"".join(lines).decode(errors="replace")
     assert not reader.is_alive(), "a worker outlived its run by a minute"
     assert "Traceback" not in err, err[-3000:]
+
+
+def test_exports_never_requested_for_want_of_time_are_not_the_suppliers_failure() -> None:
+    """Item 10: once the live run's time budget is spent no request is sent; the export checks said FAIL (exit 1).
+
+    In process, with `LiveOptions.run_deadline_s` (the CLI has no flag for it) of 1.5 s and a sandbox that
+    answers each request after 0.4 s: the session opens (token, probe), the budget runs out during the live
+    checks, and no export is requested.
+    """
+    server = SandboxServer(SandboxConfig(records=20, seed=3))
+
+    async def slow(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await asyncio.sleep(0.4)
+        await server.app(scope, receive, send)
+
+    try:
+        with serve_app(slow) as base_url:
+            live = LiveOptions(
+                base_url=base_url, rate=500, token_url=f"{base_url}/oauth/token", client_id=server.client_id,
+                client_secret_env=SECRET_ENV, run_deadline_s=1.5,
+            )
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv(SECRET_ENV, server.client_secret)
+                spec = f"{base_url}/openapi.json"  # read before the session opens, so before the budget starts
+                artifacts = run(RunRequest(spec=spec, declaration=str(server.declaration_path), live=live, options=RunOptions(max_examples=1)))
+    finally:
+        server.close()
+    checks = {c.check_id: c for o in artifacts.report.outcomes for c in o.checks if c.check_id.startswith("export.")}
+    assert {k: c.summary for k, c in checks.items() if c.status is Status.FAIL} == {}
+    for check_id in ("export.csv-valid", "export.data-dictionary", "export.available"):
+        assert checks[check_id].status is Status.ERROR, (check_id, checks[check_id].summary)
+        assert "not requested: the time budget of 1.5 s was spent" in checks[check_id].summary, checks[check_id].summary
