@@ -78,3 +78,19 @@ def test_the_job_check_errors_when_its_files_were_not_requested() -> None:
     ctx.cache["export.background"] = {"export.async-job": future}
     result = run(ctx, "export.async-job")
     assert result.status is Status.ERROR and REASON in result.summary, result.summary
+
+
+def test_a_job_file_that_timed_out_is_not_tested_rather_than_failed() -> None:
+    """The same class: a job file whose download got no answer (a timeout) is unknown, as a direct export's is (error)."""
+    import httpx
+
+    sandbox = FakeSandbox()
+
+    def hang(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    sandbox.overrides["/v1/exports/repair.ndjson"] = hang
+    ctx = make_ctx(sandbox)
+    result = run(ctx, "export.async-job")
+    assert result.status is Status.ERROR and "timed out" in result.summary, (result.status, result.summary)
+    assert run(ctx, "export.available").status is Status.ERROR  # the direct export: the policy the job file now follows

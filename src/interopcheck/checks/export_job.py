@@ -52,7 +52,7 @@ def manifest_findings(ctx: CheckContext, kickoff: str, job: JobResult) -> list[F
 def _output_findings(out: JobOutput) -> list[Finding]:
     """What one downloaded output file shows wrong."""
     if out.untested:
-        return []  # never requested (the run's time budget): the check errors with the reason, it does not fail
+        return []  # never requested (the run's time budget) or never answered: the check errors with the reason
     if out.error is not None:
         return [Finding(f"output {out.url}: {out.error}", exchange=out.exchange)]
     findings = []

@@ -37,7 +37,7 @@ class JobOutput:
     problems: tuple[str, ...] = ()
     error: str | None = None
     exchange: Any = None
-    untested: bool = False  # `error` says why the file was not requested (the run's time budget): not the supplier's failure
+    untested: bool = False  # `error` says why the file was not requested or got no answer: unknown, not the supplier's failure
     bad: int = 0  # NDJSON lines that are not one JSON object
     bad_lines: tuple[int, ...] = ()  # the first few of them (1-based line numbers)
 
@@ -73,7 +73,7 @@ def run_job(ctx: Any, job: JobResult | None = None) -> JobRun:
         except LimitReached as exc:
             return JobRun(job, tuple(outputs), exc.reason)
         except ExportUnavailable as exc:
-            untested = isinstance(exc, NotRequested)
+            untested = isinstance(exc, NotRequested) or exc.status is None  # not sent, or no answer: unknown, not refused
             outputs.append(JobOutput(kind, url, declared, None, "", error=unavailable_reason(ctx.live, exc), exchange=exc.exchange, untested=untested))
     return JobRun(job, tuple(outputs))
 
