@@ -94,3 +94,54 @@ def test_a_job_file_that_timed_out_is_not_tested_rather_than_failed() -> None:
     result = run(ctx, "export.async-job")
     assert result.status is Status.ERROR and "timed out" in result.summary, (result.status, result.summary)
     assert run(ctx, "export.available").status is Status.ERROR  # the direct export: the policy the job file now follows
+
+
+def _gzipped_exports(sandbox: FakeSandbox) -> None:
+    """Every export served gzip-compressed, in 200-byte chunks (so the decompressed body arrives piece by piece)."""
+    import gzip
+
+    import httpx
+
+    from export_fakes import to_csv
+
+    def serve(body: bytes) -> Any:
+        packed = gzip.compress(body)
+        return lambda request: httpx.Response(200, content=iter([packed[i : i + 200] for i in range(0, len(packed), 200)]))
+
+    for entity in sandbox.records:
+        sandbox.overrides[f"/v1/exports/{entity}.ndjson"] = serve(sandbox.ndjson(entity))
+        sandbox.overrides[f"/v1/exports/{entity}.csv"] = serve(to_csv(sandbox.records[entity]))
+
+
+@pytest.mark.parametrize("check_id", ["export.records.person", "export.csv-valid", "export.available", "export.complete"])
+def test_a_gzipped_export_cut_by_the_users_byte_limit_is_skipped_not_failed(check_id: str) -> None:
+    """The same class: --export-max-bytes stops decompressing mid-record; the partial record at the cut is the cut, not the export."""
+    sandbox = FakeSandbox(n=200)
+    _gzipped_exports(sandbox)
+    result = run(make_ctx(sandbox, export_max_bytes=5000), check_id)
+    assert result.status is Status.SKIP and "export-max-bytes" in result.summary, (result.status, result.summary, [f.message for f in result.findings][:3])
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json", "csv"])
+def test_the_cut_of_the_byte_limit_is_no_read_problem(fmt: str) -> None:
+    import gzip
+
+    import orjson
+
+    from interopcheck.export.csvscan import scan_csv
+    from interopcheck.export.scan import scan_records
+
+    records = [{"id": str(i), "updated_at": "2026-01-01T00:00:00Z", "note": "x" * (i % 7)} for i in range(5000)]
+    body = {
+        "ndjson": b"".join(orjson.dumps(r) + b"\n" for r in records),
+        "json": orjson.dumps(records),
+        "csv": b"id,updated_at,note\r\n" + b"".join(b"%s,%s,%s\r\n" % (r["id"].encode(), r["updated_at"].encode(), r["note"].encode()) for r in records),
+    }[fmt]
+    packed = gzip.compress(body)
+    chunks = [packed[i : i + 1000] for i in range(0, len(packed), 1000)]
+    scans = [scan_records("person", fmt, iter(chunks), validator=None, max_decompressed=20_000)]
+    if fmt == "csv":
+        scans.append(scan_csv("person", iter(chunks), max_decompressed=20_000))
+    for scan in scans:
+        assert scan.limited and "export-max-bytes" in scan.limited
+        assert scan.problems == () and not scan.truncated and scan.records > 0, scan.problems

@@ -62,6 +62,9 @@ def export_available(ctx: CheckContext) -> Decision:
             outcomes.append(failure_decision(result))
             continue
         hostile.extend(problem_findings(result, HOSTILE))
+        if result.limited:  # a limit stopped it (a gzip body past --export-max-bytes): not shown whole, as a refused download
+            outcomes.append(skipped(f"{entity}: {result.limited}"))
+            continue
         source = " (documented in the API description, not declared)" if discovered(ctx, entity, result.url) else ""
         evidence.append(Finding(f"{entity}: {result.url} ({result.format}){source} read, {result.records} records", exchange=result.exchange))
     failed_outcomes = [d for d in outcomes if d.status is Status.FAIL]

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from interopcheck.export.idspill import spill_index
 from interopcheck.export.readers import MAX_RECORD_BYTES, NUL_MESSAGE, ReadProblem, RowTooLong, cap_lines, iter_text, row_too_long
-from interopcheck.export.archives import with_gzip
+from interopcheck.export.archives import LimitCut, with_gzip
 from interopcheck.export.scan import KEEP_PROBLEMS, EntityScan
 
 _BLANK = re.compile(rb"(?<=\n)\n")
@@ -200,6 +200,7 @@ def scan_csv(
 ) -> EntityScan:
     """Check every row of a CSV export (strict RFC 4180, field count = header's); count rows, keep the header."""
     body, gz_problems = with_gzip(chunks, limit=max_decompressed)
+    body = cut = LimitCut(body, gz_problems)
     decode_problems: list[ReadProblem] = []
     kept: list[ReadProblem] = []
     problem_count = 0
@@ -207,6 +208,8 @@ def scan_csv(
 
     def add(problem: ReadProblem) -> None:
         nonlocal problem_count, truncated
+        if cut:
+            return  # the end of a body --export-max-bytes cut: the cut, not the export (see LimitCut)
         problem_count += 1
         truncated = truncated or problem.fatal
         if len(kept) < KEEP_PROBLEMS:
