@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, iter_text
+from interopcheck.export.readers import MAX_RECORD_BYTES, NUL_MESSAGE, ReadProblem, iter_text
 from interopcheck.export.archives import with_gzip
 
 KEEP = 20
@@ -53,8 +53,14 @@ def reference_scan(
         if len(kept) < KEEP:
             kept.append(problem)
 
+    def nul_checked(lines: Iterator[str]) -> Iterator[str]:
+        for number, line in enumerate(lines, 1):
+            if "\x00" in line:
+                add(ReadProblem("bad-csv", NUL_MESSAGE, number))
+            yield line
+
     csv.field_size_limit(max_record_bytes)
-    reader = csv.reader(_lines(body, decode_problems), strict=True)
+    reader = csv.reader(nul_checked(_lines(body, decode_problems)), strict=True)
     limit = max_records if max_records is not None else -1
     try:
         for row in reader:

@@ -70,8 +70,9 @@ def test_same_rows_problems_and_lines_as_the_csv_module_row_by_row(monkeypatch: 
     for body in bodies:
         for size in (1, 3, 7, 64, 1 << 16):
             for limit in (None, 3):
-                expected = reference_scan("e", _chunks(body, size), max_records=limit, max_record_bytes=40)
-                got = scan_csv("e", _chunks(body, size), max_records=limit, max_record_bytes=40)
+                # a cap no row reaches: over-long rows are checked in test_export_csv_rowcap.py
+                expected = reference_scan("e", _chunks(body, size), max_records=limit, max_record_bytes=10_000)
+                got = scan_csv("e", _chunks(body, size), max_records=limit, max_record_bytes=10_000)
                 actual = (got.records, [(p.kind, p.message, p.line, p.fatal) for p in got.problems], got.problem_count, got.truncated, got.limited, got.columns)
                 assert actual == expected, (body, size, limit)
 

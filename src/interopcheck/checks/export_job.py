@@ -15,7 +15,7 @@ from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, passed, skipped
 from interopcheck.entities import ENTITIES
 from interopcheck.export.discover import run_exports
-from interopcheck.export.fetch import ExportUnavailable, JobResult, LimitReached
+from interopcheck.export.fetch import ExportUnavailable, JobResult, LimitReached, unavailable_reason
 from interopcheck.export.jobcheck import PARSE_FIRST, JobOutput, run_job
 from interopcheck.export.runner import entity_scan
 from interopcheck.export.scan import EntityScan
@@ -51,6 +51,8 @@ def manifest_findings(ctx: CheckContext, kickoff: str, job: JobResult) -> list[F
 
 def _output_findings(out: JobOutput) -> list[Finding]:
     """What one downloaded output file shows wrong."""
+    if out.untested:
+        return []  # never requested (the run's time budget) or never answered: the check errors with the reason
     if out.error is not None:
         return [Finding(f"output {out.url}: {out.error}", exchange=out.exchange)]
     findings = []
@@ -77,8 +79,9 @@ def export_async_job(ctx: CheckContext) -> Decision:
     except LimitReached as exc:
         return skipped(exc.reason)
     except ExportUnavailable as exc:
-        finding = Finding(exc.reason, exchange=exc.exchange)
-        return failed(exc.reason, [finding]) if exc.status is not None else errored(exc.reason, [finding])
+        reason = unavailable_reason(ctx.live, exc)
+        finding = Finding(reason, exchange=exc.exchange)
+        return failed(reason, [finding]) if exc.status is not None else errored(reason, [finding])
     result = run.job
     manifest = manifest_findings(ctx, job["kickoff"], result)
     evidence = [Finding(f"job ready after {result.polls} polls ({result.waited_s} s); {len(result.outputs)} output files", data={"status_url": result.status_url})]
@@ -113,6 +116,9 @@ def export_async_job(ctx: CheckContext) -> Decision:
     findings += manifest
     if findings:
         return failed(f"{len(findings)} problems with the export job's manifest or files", findings, evidence)
+    untested = [out for out in run.outputs if out.untested]
+    if untested:
+        return errored(f"{len(untested)} of the job's {len(run.outputs)} files were not downloaded: {untested[0].error}")
     expected = expected_types(ctx, job["kickoff"])
     summary = f"the export job delivered {len(result.outputs)} files covering the {len(expected)} expected entities, each downloaded whole"
     if declared:

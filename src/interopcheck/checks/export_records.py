@@ -62,6 +62,9 @@ def export_available(ctx: CheckContext) -> Decision:
             outcomes.append(failure_decision(result))
             continue
         hostile.extend(problem_findings(result, HOSTILE))
+        if result.limited:  # a limit stopped it (a gzip body past --export-max-bytes): not shown whole, as a refused download
+            outcomes.append(skipped(f"{entity}: {result.limited}"))
+            continue
         source = " (documented in the API description, not declared)" if discovered(ctx, entity, result.url) else ""
         evidence.append(Finding(f"{entity}: {result.url} ({result.format}){source} read, {result.records} records", exchange=result.exchange))
     failed_outcomes = [d for d in outcomes if d.status is Status.FAIL]
@@ -159,7 +162,8 @@ def export_csv_valid(ctx: CheckContext) -> Decision:
     findings: list[Finding] = []
     evidence: list[Finding] = []
     skips: list[str] = []
-    dictionary, why = _dictionary(ctx)
+    errors: list[str] = []
+    dictionary, why, _ = _dictionary(ctx)
     seen = rows = 0
     for entity in ctx.scope.entities:
         result = entity_scan(ctx, entity, fmt="csv")  # a CSV file, or the entity's CSV inside a zip export
@@ -168,9 +172,10 @@ def export_csv_valid(ctx: CheckContext) -> Decision:
         seen += 1
         if isinstance(result, ScanFailure):
             decision = failure_decision(result)
-            if decision.status is Status.SKIP:
-                skips.append(decision.summary)
-            findings.extend(decision.findings)
+            if decision.status is Status.FAIL:
+                findings.extend(decision.findings or (Finding(decision.summary),))
+            else:  # not tested (a limit, a request not sent or not answered): never the supplier's failure
+                (skips if decision.status is Status.SKIP else errors).append(f"{entity}: {decision.summary}")
             continue
         findings.extend(problem_findings(result))
         if dictionary is not None:
@@ -191,6 +196,8 @@ def export_csv_valid(ctx: CheckContext) -> Decision:
         return failed("no CSV export is declared", [Finding("the declaration lists no export with format csv")])
     if findings:
         return failed(f"{len(findings)} problems in the CSV exports", findings, evidence)
+    if errors:
+        return errored(f"{len(errors)} CSV exports could not be read: " + "; ".join(dict.fromkeys(errors)))
     if skips:
         return skipped("; ".join(skips))
     note = ", and every column the data dictionary names" if dictionary is not None else f" (columns not compared: {why})"
@@ -205,9 +212,9 @@ def export_data_dictionary(ctx: CheckContext) -> Decision:
     check skip, one that could not be read (or broke off) makes it error, unless an undocumented column
     was already found.
     """
-    dictionary, why = _dictionary(ctx)
+    dictionary, why, untested = _dictionary(ctx)
     if dictionary is None:
-        return failed(why, [Finding(why)])
+        return errored(why) if untested else failed(why, [Finding(why)])
     findings: list[Finding] = []
     limited: list[str] = []
     unread: list[str] = []
@@ -244,12 +251,12 @@ def export_data_dictionary(ctx: CheckContext) -> Decision:
     return passed(f"the data dictionary names every column of the {checked} exports read (every record's fields, as the supplier wrote them)")
 
 
-def _dictionary(ctx: CheckContext) -> tuple[dict[str, set[str]] | None, str]:
-    """The data dictionary (cached), or None and why not."""
+def _dictionary(ctx: CheckContext) -> tuple[dict[str, set[str]] | None, str, bool]:
+    """The data dictionary (cached), or None, why not, and whether that is because it was never fetched (not tested)."""
     if "export.dictionary" not in ctx.cache:
         try:
-            ctx.cache["export.dictionary"] = (load_dictionary(ctx), "")
+            ctx.cache["export.dictionary"] = (load_dictionary(ctx), "", False)
         except DictionaryUnavailable as exc:
-            ctx.cache["export.dictionary"] = (None, exc.reason)
+            ctx.cache["export.dictionary"] = (None, exc.reason, exc.untested)
     value: Any = ctx.cache["export.dictionary"]
     return value

@@ -97,6 +97,27 @@ def with_gzip(
     return rest, sink
 
 
+class LimitCut:
+    """A decompressed body that knows whether the user's --export-max-bytes cut it (a `limit` problem in `problems`).
+
+    The cut falls anywhere, mostly inside a record or a row, so what a reader reports once the body has
+    ended (a partial record, a row with too few fields, a quote never closed) is the cut, not the export:
+    `bool(cut)` is true exactly then, and scans drop those problems (the check skips, saying so).
+    """
+
+    def __init__(self, chunks: Iterable[bytes], problems: list[ReadProblem]) -> None:
+        self._chunks = chunks
+        self._problems = problems
+        self.ended = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._chunks
+        self.ended = True
+
+    def __bool__(self) -> bool:
+        return self.ended and any(p.kind == "limit" for p in self._problems)
+
+
 def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     if first:
         yield first

@@ -8,6 +8,8 @@ next one's records. As each record scan ends, its round-trip GETs start and, for
 entity, the `?since=T` extract. Everything goes through the one safe client (its rate cap holds across
 threads) and each result waits in a Future under its key until a check asks for it. Unplanned,
 nothing starts early (no download or job a run did not ask for) and everything runs in this process.
+The runner starts this work through the scheduler `plan_checks` leaves in `export.runstate`, so this
+module imports the runner and never the reverse. `pending` and `pool_for` live there too (re-exported here).
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ from interopcheck.declaration import ExportDecl
 from interopcheck.entities import ENTITIES
 from interopcheck.errors import CheckSkipped, LiveError
 from interopcheck.export import runner
+from interopcheck.export.api import api_count, api_item
+from interopcheck.export.jobcheck import run_job, scan_job_since
 from interopcheck.export.reconcile import rfc3339
+from interopcheck.export.runstate import FUTURES, POOL, SCHEDULER, Scheduler, pending, pool_for
 from interopcheck.export.workers import ScanPool
 from interopcheck.standards.registry import StandardsRegistry
+
+__all__ = ["api_count_of", "close_workers", "follow_up", "item_or_error", "pending", "plan_checks", "pool_for", "start_background"]
 
 OWN_ENTITY = frozenset({"export.formats", "export.incremental"})  # besides export.records.*: checks that read one entity or none
 RECORD_THREADS = 2  # record exports scanned at once (in dependency order) when the scans run in worker processes
@@ -40,28 +47,16 @@ def plan_checks(ctx: Any, check_ids: Iterable[str], *, workers: bool = True) -> 
     """
     ctx.cache["export.planned"] = frozenset(check_ids)
     ctx.cache["export.use-workers"] = workers
+    ctx.cache[SCHEDULER] = Scheduler(start_background, follow_up)
 
 
 def close_workers(ctx: Any) -> list[tuple[float, float]]:
     """Stop the run's export workers, if any; each one's (peak RSS MB, CPU seconds), for the benchmark."""
-    pool = ctx.cache.pop("export.pool", None)
+    pool = ctx.cache.pop(POOL, None)
     if pool is None:
         return []
     pool.close()
     return list(zip(pool.peaks_mb, pool.cpu_s, strict=True))
-
-
-def pool_for(ctx: Any) -> ScanPool | None:
-    """The run's worker pool when its workers are in use; decided once per run, so hashes never mix."""
-    if "export.pool-used" not in ctx.cache:
-        pool = ctx.cache.get("export.pool")
-        ctx.cache["export.pool-used"] = pool is not None and pool.usable()
-    return ctx.cache.get("export.pool") if ctx.cache["export.pool-used"] else None
-
-
-def pending(ctx: Any, key: str) -> Future[Any] | None:
-    """The Future of background work started under `key`, if any."""
-    return ctx.cache.get("export.background", {}).get(key)
 
 
 def start_background(ctx: Any) -> None:
@@ -71,22 +66,20 @@ def start_background(ctx: Any) -> None:
     and their workers are killed when the pool goes.
     """
     planned = ctx.cache.get("export.planned")
-    if not planned or "export.background" in ctx.cache or ctx.live is None or ctx.declaration is None:
+    if not planned or FUTURES in ctx.cache or ctx.live is None or ctx.declaration is None:
         return
     if ctx.cache.get("export.use-workers"):
         _start_pool(ctx)
     futures: dict[str, Future[Any]] = {}
-    ctx.cache["export.background"] = futures
+    ctx.cache[FUTURES] = futures
     if "export.csv-valid" in planned:
         decls = [d for e in ctx.scope.entities if (d := runner.choose_export(ctx, e, ("csv",))) is not None and runner.csv_form_only(ctx, d)]
         _background("csv", [(runner.scan_key(d), runner.scan_decl, (ctx, d)) for d in decls], futures)
     if "export.async-job" in planned and (ctx.declaration.export_job or {}).get("kickoff"):
-        from interopcheck.export.jobcheck import run_job
-
         _background("job", [("export.async-job", run_job, (ctx,))], futures)
     if "export.complete" in planned:
         _background("counts", [("export.api-counts", _api_counts, (ctx,))], futures)
-    if "export.pool" in ctx.cache:  # in dependency order: a scan waits only for scans taken before it
+    if POOL in ctx.cache:  # in dependency order: a scan waits only for scans taken before it
         wanted = _record_entities(ctx, planned)
         decls = [d for e in ctx.scope.entities if e in wanted and (d := runner.choose_export(ctx, e)) is not None and d.format != "csv"]
         _background("records", [(runner.scan_key(d), _scan_and_follow, (ctx, d)) for d in decls], futures, threads=RECORD_THREADS)
@@ -116,7 +109,7 @@ def _start_pool(ctx: Any) -> None:
     else:
         return  # standards a worker cannot rebuild: scan in this process
     pool = ScanPool({"sys_path": list(sys.path), "standards": spec, "declaration": ctx.declaration}, size=POOL_SIZE)
-    ctx.cache["export.pool"] = pool
+    ctx.cache[POOL] = pool
     pool.start()
 
 
@@ -128,7 +121,7 @@ def _scan_and_follow(ctx: Any, decl: ExportDecl) -> Any:
 
 def follow_up(ctx: Any, decl: ExportDecl, scan: Any) -> None:
     """In a planned run, start what a finished record scan makes possible: its round-trip GETs, the incremental extract."""
-    futures = ctx.cache.get("export.background")
+    futures = ctx.cache.get(FUTURES)
     planned = ctx.cache.get("export.planned") or ()
     if futures is None or not isinstance(scan, runner.EntityScan) or decl.format == "csv" or ctx.declaration is None:
         return
@@ -140,8 +133,6 @@ def follow_up(ctx: Any, decl: ExportDecl, scan: Any) -> None:
     param = (ctx.declaration.incremental or {}).get("since_param")
     if "export.incremental" in planned and runner.incremental_entity(ctx) == entity and scan.since is not None \
             and not (scan.limited or scan.truncated):
-        from interopcheck.export.jobcheck import scan_job_since
-
         since = rfc3339(scan.since)
         tasks = [(runner.since_key(entity, param, since), runner.scan_since_now, (ctx, entity, param, since))] if param else []
         if runner.job_since_param(ctx):  # the export job's own since parameter, checked the same way
@@ -156,8 +147,6 @@ def item_or_error(ctx: Any, entity: str, mapping: Any, rid: str) -> Any:
 
 
 def _fetch_item(ctx: Any, mapping: Any, rid: str) -> Any:
-    from interopcheck.export.api import api_item
-
     try:
         return api_item(ctx, mapping, rid)
     except (CheckSkipped, LiveError) as exc:
@@ -166,8 +155,6 @@ def _fetch_item(ctx: Any, mapping: Any, rid: str) -> Any:
 
 def api_count_of(ctx: Any, entity: str, mapping: Any) -> Any:
     """The API's count of `entity`: fetched in the background when the run planned `export.complete`, else now."""
-    from interopcheck.export.api import api_count
-
     early = pending(ctx, "export.api-counts")
     found = early.result().get(entity) if early is not None else None
     if found is None:
@@ -179,8 +166,6 @@ def api_count_of(ctx: Any, entity: str, mapping: Any) -> Any:
 
 def _api_counts(ctx: Any) -> dict[str, Any]:
     """Each declared entity's API record count (an ApiCount, or the CheckSkipped / LiveError its request raised)."""
-    from interopcheck.export.api import api_count
-
     out: dict[str, Any] = {}
     for entity in ctx.scope.entities:
         mapping = ctx.declaration.entities.get(entity)

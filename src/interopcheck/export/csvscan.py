@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from interopcheck.export.idspill import spill_index
-from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, iter_text
-from interopcheck.export.archives import with_gzip
+from interopcheck.export.readers import MAX_RECORD_BYTES, NUL_MESSAGE, ReadProblem, RowTooLong, cap_lines, iter_text, row_too_long
+from interopcheck.export.archives import LimitCut, with_gzip
 from interopcheck.export.scan import KEEP_PROBLEMS, EntityScan
 
 _BLANK = re.compile(rb"(?<=\n)\n")
@@ -26,18 +26,19 @@ _QUOTED = re.compile(r'"(?:[^"]*(?:""[^"]*)*")?')  # one quoted field whole, or 
 
 def _pieces(chunks: Iterable[bytes], problems: list[ReadProblem]) -> Iterator[str]:
     """UTF-8 text cut after its last line end (the rest carried over); a decoding problem ends it, dropping the carry."""
-    carry = ""
+    carry: list[str] = []  # the line in progress, in pieces (joined once, when its end arrives)
     for piece in iter_text(chunks):
         if isinstance(piece, ReadProblem):
             problems.append(piece)
             return
-        text = carry + piece if carry else piece
-        cut = text.rfind("\n") + 1  # keep "\r\n" together: cut after the last "\n" only
-        carry = text[cut:]
-        if cut:
-            yield text[:cut]
+        cut = piece.rfind("\n") + 1  # keep "\r\n" together: cut after the last "\n" only
+        if not cut:
+            carry.append(piece)
+            continue
+        yield "".join(carry) + piece[:cut] if carry else piece[:cut]
+        carry = [piece[cut:]] if cut < len(piece) else []
     if carry:
-        yield carry
+        yield "".join(carry)
 
 
 _END_OF_DATA = "unexpected end of data"  # the csv module's error when its input ends inside a quoted field
@@ -53,7 +54,7 @@ class _Rows:
     the cut) is handed back to be read again with the next text. Line numbers continue across feeds.
     """
 
-    def __init__(self, max_records: int | None, max_record_bytes: int, add: Callable[[ReadProblem], None]) -> None:
+    def __init__(self, max_records: int | None, max_record_bytes: int, add: Callable[[ReadProblem], None], cut: list[ReadProblem]) -> None:
         self.header: list[str] | None = None
         self.width = 0
         self.count = 0
@@ -62,8 +63,11 @@ class _Rows:
         self.max_records = max_records
         self.max_record_bytes = max_record_bytes
         self.limited: str | None = None
-        self.stopped = False  # a limit or broken quoting: read no further
+        self.stopped = False  # a limit, broken quoting or an over-long row: read no further
         self.add = add
+        self.open_chars = 0  # characters read of the row in progress (line by line; see `_capped`)
+        self.nul_lines = 0  # the last line a NUL was reported at
+        self.cut = cut  # the problem of a physical line over the cap, once `cap_lines` has cut the body before it
 
     def feed(self, text: str, *, last: bool = False) -> str:
         """Check the rows of `text`; the text of a row left open at its end (to prepend to the next), else ""."""
@@ -73,7 +77,8 @@ class _Rows:
             return ""
         lines = io.StringIO(text, newline="").readlines()
         before = self.lines
-        pending = self.rows(iter(lines), lines=None if last else lines)
+        # a NUL needs a look at each line; the row cap does not here (the text is at most a piece past the cap)
+        pending = self.rows(iter(lines), lines=None if last else lines, capped="\x00" in text)
         if not self.stopped:
             self._bare_quotes(text, len(text) - len(pending), before)
         return pending
@@ -120,13 +125,36 @@ class _Rows:
             self.count += 1
         self.lines = line_no
 
-    def rows(self, source: Iterator[str], *, lines: list[str] | None = None) -> str:
-        """Check the rows of `source` with the csv module; with `lines` (its lines), an open last row is returned."""
-        reader = csv.reader(source, strict=True)
+    def _capped(self, source: Iterable[str]) -> Iterator[str]:
+        """The lines of `source`, raising RowTooLong once the row in progress passes the cap (a row of many lines).
+
+        A line holding a NUL is reported: RFC 4180 text has none, and the csv module reads it as any character.
+        A row's lines may be read again with the next text (a row open at the cut), so each line is reported once.
+        """
+        self.open_chars = 0
+        line_no = self.lines
+        for line in source:
+            line_no += 1
+            self.open_chars += len(line)
+            if self.open_chars > self.max_record_bytes:
+                raise RowTooLong(self.open_chars)
+            if "\x00" in line and line_no > self.nul_lines:
+                self.nul_lines = line_no
+                self.add(ReadProblem("bad-csv", NUL_MESSAGE, line_no))
+            yield line
+
+    def rows(self, source: Iterator[str], *, lines: list[str] | None = None, capped: bool = True) -> str:
+        """Check the rows of `source` with the csv module; with `lines` (its lines), an open last row is returned.
+
+        `capped` (a long row read line by line, or text with a NUL): each line is looked at, so a row over the
+        cap is reported at its first line and ends the scan (its lines counted, not gathered), and a NUL is found.
+        """
+        reader = csv.reader(self._capped(source) if capped else source, strict=True)
         done = 0  # lines of the rows finished so far
         try:
             for row in reader:
                 done = reader.line_num
+                self.open_chars = 0
                 if self.header is None:
                     self.header = row
                     if len(set(row)) != len(row) or not all(row):
@@ -143,7 +171,14 @@ class _Rows:
                     self.stopped = True
                     return ""
                 self.count += 1
+        except RowTooLong as exc:
+            self.add(row_too_long(self.lines + done + 1, self.max_record_bytes))
+            self.stopped = True
+            return ""
         except csv.Error as exc:
+            if self.cut and str(exc) == _END_OF_DATA:  # the body was cut before an over-long line: that line is the problem
+                self.stopped = True
+                return ""
             if lines is not None and str(exc) == _END_OF_DATA:
                 self.lines += done
                 return "".join(lines[done:])  # the text ended inside a quoted field: read it again with more
@@ -165,6 +200,7 @@ def scan_csv(
 ) -> EntityScan:
     """Check every row of a CSV export (strict RFC 4180, field count = header's); count rows, keep the header."""
     body, gz_problems = with_gzip(chunks, limit=max_decompressed)
+    body = cut = LimitCut(body, gz_problems)
     decode_problems: list[ReadProblem] = []
     kept: list[ReadProblem] = []
     problem_count = 0
@@ -172,27 +208,31 @@ def scan_csv(
 
     def add(problem: ReadProblem) -> None:
         nonlocal problem_count, truncated
+        if cut:
+            return  # the end of a body --export-max-bytes cut: the cut, not the export (see LimitCut)
         problem_count += 1
         truncated = truncated or problem.fatal
         if len(kept) < KEEP_PROBLEMS:
             kept.append(problem)
 
     csv.field_size_limit(max_record_bytes)
-    rows = _Rows(max_records, max_record_bytes, add)
+    capped: list[ReadProblem] = []  # a physical line over the cap: the body was cut before it
+    rows = _Rows(max_records, max_record_bytes, add, capped)
     pending = ""  # the lines of a row left open by the last text (a quoted field across the cut)
-    pieces = _pieces(body, decode_problems)
+    pieces = _pieces(cap_lines(body, max_record_bytes, capped), decode_problems)
     for piece in pieces:
-        if len(pending) > STREAM_AFTER:  # a row this long: read the rest line by line, not again and again
-            rows.rows(line for t in itertools.chain((pending, piece), pieces) for line in io.StringIO(t, newline=""))
+        if pending and len(pending) + len(piece) > min(STREAM_AFTER, max_record_bytes):  # a long row: the rest line by line, capped
+            source = (line for t in itertools.chain((pending, piece), pieces) for line in io.StringIO(t, newline=""))
+            rows.rows(source)
             pending = ""
             break
         pending = rows.feed(pending + piece if pending else piece)
         if rows.stopped:
             pending = ""
             break
-    if pending:
+    if pending and not capped:
         rows.feed(pending, last=True)  # the body ended inside a quoted field: the csv module says so
-    for problem in decode_problems + gz_problems:
+    for problem in capped + decode_problems + gz_problems:
         if problem.kind == "limit":
             rows.limited = problem.message
             continue

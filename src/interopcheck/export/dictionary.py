@@ -10,14 +10,21 @@ import re
 from typing import Any
 
 from interopcheck.errors import LiveError
+from interopcheck.export.fetch import budget_reason
+from interopcheck.live.failures import RunDeadlineExceeded, SandboxTimeout, SandboxUnreachable
 
 
 class DictionaryUnavailable(Exception):
-    """No data dictionary is declared, or it cannot be fetched or read."""
+    """No data dictionary is declared, or it cannot be fetched or read.
 
-    def __init__(self, reason: str) -> None:
+    `untested`: the request was never answered (not sent because the run's time budget was spent, or the
+    connection failed or timed out), so nothing is known of the dictionary: an error, not the supplier's failure.
+    """
+
+    def __init__(self, reason: str, *, untested: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.untested = untested
 
 
 def load_dictionary(ctx: Any) -> dict[str, set[str]]:
@@ -30,6 +37,10 @@ def load_dictionary(ctx: Any) -> dict[str, set[str]]:
         if resp.status != 200:
             raise DictionaryUnavailable(f"the data dictionary {url} answered HTTP {resp.status}")
         body = resp.json()
+    except RunDeadlineExceeded:
+        raise DictionaryUnavailable(f"the data dictionary {url}: {budget_reason(ctx.live)}", untested=True) from None
+    except (SandboxTimeout, SandboxUnreachable) as exc:
+        raise DictionaryUnavailable(f"the data dictionary {url} could not be fetched: {exc.message}", untested=True) from None
     except LiveError as exc:
         raise DictionaryUnavailable(f"the data dictionary {url} could not be read: {exc.message}") from None
     parsed = parse_dictionary(body)

@@ -39,6 +39,24 @@ class ExportUnavailable(Exception):
         self.exchange = exchange
 
 
+class NotRequested(ExportUnavailable):
+    """The live run's time budget was spent before the request was sent: not tested (an error), never the supplier's failure."""
+
+    def __init__(self, reason: str = "not requested: the live run's time budget was spent") -> None:
+        super().__init__(reason)
+
+
+def budget_reason(live: Any) -> str:
+    """Why a request was not sent: the live run's time budget (`LiveOptions.run_deadline_s`) was spent."""
+    seconds = getattr(getattr(live, "options", None), "run_deadline_s", None)
+    return f"not requested: the time budget of {seconds:g} s was spent" if seconds else NotRequested().reason
+
+
+def unavailable_reason(live: Any, exc: ExportUnavailable) -> str:
+    """The reason of `exc`, naming the spent budget when the request was never sent."""
+    return budget_reason(live) if isinstance(exc, NotRequested) else exc.reason
+
+
 @dataclass(frozen=True)
 class Limits:
     """The run's export limits (None: unlimited)."""
@@ -73,7 +91,7 @@ class Download:
 @contextmanager
 def open_export(client: Any, url: str, limits: Limits, params: dict[str, str] | None = None) -> Iterator[Download]:
     """Stream `url`; raises ExportUnavailable for a non-2xx status, LimitReached when a cap or the deadline passes."""
-    from interopcheck.live.failures import ResponseTooLarge, SandboxTimeout
+    from interopcheck.live.failures import ResponseTooLarge, RunDeadlineExceeded, SandboxTimeout
 
     try:
         with client.stream(url, params=params, max_bytes=limits.max_bytes, deadline_s=limits.timeout) as live:
@@ -89,6 +107,8 @@ def open_export(client: Any, url: str, limits: Limits, params: dict[str, str] | 
         if "deadline" in exc.message:
             raise LimitReached(f"the export {url} did not finish within --export-timeout={limits.timeout:g} s") from None
         raise ExportUnavailable(f"the export {url} timed out: {exc.message}", exchange=exc.exchange) from None
+    except RunDeadlineExceeded:
+        raise NotRequested() from None
     except LiveError as exc:
         raise ExportUnavailable(f"the export {url} could not be fetched: {exc.message}", exchange=getattr(exc, "exchange", None)) from None
 
@@ -131,8 +151,12 @@ def run_async_job(
     clock: Callable[[], float] = time.monotonic,
 ) -> JobResult:
     """Kick off a FHIR-style bulk export and poll it to its manifest; ExportUnavailable / LimitReached otherwise."""
+    from interopcheck.live.failures import RunDeadlineExceeded
+
     try:
         started = client.get(kickoff, params=params, headers={"Prefer": "respond-async", "Accept": "application/fhir+json"})
+    except RunDeadlineExceeded:
+        raise NotRequested() from None
     except LiveError as exc:
         raise ExportUnavailable(f"the export job kick-off {kickoff} failed: {exc.message}", exchange=getattr(exc, "exchange", None)) from None
     if started.status != 202:
@@ -144,6 +168,8 @@ def run_async_job(
     while True:
         try:
             resp = client.get(status_url)
+        except RunDeadlineExceeded:
+            raise NotRequested() from None
         except LiveError as exc:
             raise ExportUnavailable(f"polling {status_url} failed: {exc.message}", exchange=getattr(exc, "exchange", None)) from None
         polls += 1

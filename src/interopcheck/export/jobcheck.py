@@ -11,17 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
-from interopcheck.export.fetch import MAX_POLL_WAIT_S, ExportUnavailable, JobResult, LimitReached, Limits, open_export, run_async_job
+from interopcheck.export.fetch import MAX_POLL_WAIT_S, ExportUnavailable, JobResult, LimitReached, Limits, NotRequested, open_export, run_async_job, unavailable_reason
 from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem
 from interopcheck.export.archives import entry_format, with_gzip
-
-if TYPE_CHECKING:
-    from interopcheck.export.runner import ScanFailure
-    from interopcheck.export.scan import EntityScan
+from interopcheck.export.runner import ScanFailure, job_since_param, rescan
+from interopcheck.export.scan import EntityScan, scan_records
 
 PARSE_FIRST = 1000  # lines of each NDJSON job file parsed in full
 KEEP_BAD = 5  # line numbers of bad lines kept per file
@@ -39,6 +37,7 @@ class JobOutput:
     problems: tuple[str, ...] = ()
     error: str | None = None
     exchange: Any = None
+    untested: bool = False  # `error` says why the file was not requested or got no answer: unknown, not the supplier's failure
     bad: int = 0  # NDJSON lines that are not one JSON object
     bad_lines: tuple[int, ...] = ()  # the first few of them (1-based line numbers)
 
@@ -74,7 +73,8 @@ def run_job(ctx: Any, job: JobResult | None = None) -> JobRun:
         except LimitReached as exc:
             return JobRun(job, tuple(outputs), exc.reason)
         except ExportUnavailable as exc:
-            outputs.append(JobOutput(kind, url, declared, None, "", error=exc.reason, exchange=exc.exchange))
+            untested = isinstance(exc, NotRequested) or exc.status is None  # not sent, or no answer: unknown, not refused
+            outputs.append(JobOutput(kind, url, declared, None, "", error=unavailable_reason(ctx.live, exc), exchange=exc.exchange, untested=untested))
     return JobRun(job, tuple(outputs))
 
 
@@ -88,8 +88,6 @@ def _output(ctx: Any, kind: str, url: str, declared: int | None, limits: Limits)
                 raise LimitReached(f"the job output {url}: {stop}")
             count, messages, how, bad = tally.records, [p.message for p in problems], "lines", (tally.bad, tuple(tally.bad_lines))
         else:
-            from interopcheck.export.scan import scan_records
-
             scan = scan_records(kind, fmt, download.chunks, validator=None, max_records=limits.max_records, ids_mode="none", samples=0, url=url)
             if scan.limited:
                 raise LimitReached(scan.limited)
@@ -179,8 +177,6 @@ def scan_job_since(ctx: Any, entity: str, since: str) -> EntityScan | ScanFailur
     Only that entity's files are downloaded (one after another, read as one body); a job that lists none
     for it gives an empty scan, so every record changed since T counts as missing.
     """
-    from interopcheck.export.runner import ScanFailure, job_since_param, rescan
-
     limits = Limits.from_options(ctx.options)
     param = job_since_param(ctx)
     kickoff = (ctx.declaration.export_job or {})["kickoff"]
@@ -192,7 +188,7 @@ def scan_job_since(ctx: Any, entity: str, since: str) -> EntityScan | ScanFailur
     except LimitReached as exc:
         return ScanFailure(entity, "limit", exc.reason)
     except ExportUnavailable as exc:
-        return ScanFailure(entity, "unavailable", f"the export job with {param}={since}: {exc.reason}", exc.status, exc.exchange)
+        return ScanFailure(entity, "unavailable", f"the export job with {param}={since}: {unavailable_reason(ctx.live, exc)}", exc.status, exc.exchange)
 
 
 def _bodies(ctx: Any, urls: list[str], limits: Limits) -> Iterable[bytes]:

@@ -3,6 +3,13 @@
 An export may be millions of records, so nothing here holds the whole body: each reader yields
 `(line_number, record)` tuples as records complete and `ReadProblem`s for what it could not read
 (a bad line, a record over the size cap, a truncated stream, a gzip or zip bomb, a path traversal).
+
+A CSV row is capped like a record (`MAX_RECORD_BYTES`): a CSV export without line breaks, or a quoted
+field that never closes, is one row as long as the file, and gathering it before parsing took time
+quadratic in the file and memory growing with it (issue 19, item 5). `cap_lines` passes on whole
+physical lines only, holding at most the cap of the line in progress, and the CSV readers cap a row of
+several physical lines the same way: the over-long row is reported (line, bytes read of it) as a fatal
+problem and nothing after it is read, so a hostile export costs time and memory proportional to the cap.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from typing import Any
 
 import orjson
 
+#: The most bytes one record may take: an NDJSON line, a JSON array item, a CSV row (with its quoted line
+#: breaks). Real housing records are a few KB; a row over this is reported and never loaded.
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 FORMATS = ("ndjson", "json", "csv", "zip")
 
@@ -231,30 +240,120 @@ def iter_text(chunks: Iterable[bytes]) -> Iterator[str | ReadProblem]:
         yield tail
 
 
+def row_too_long(line: int, cap: int) -> ReadProblem:
+    """The fatal problem of a CSV row starting at `line` longer than `cap` bytes (line ends included).
+
+    Reading stops at the cap, so the row's whole length is not known: "more than the cap" is its byte count.
+    """
+    return ReadProblem(
+        "too-large", f"the row at line {line} has more than {cap} bytes (the cap on one CSV row); it and the rest of the export were not read", line, True
+    )
+
+
+def cap_lines(chunks: Iterable[bytes], cap: int, problems: list[ReadProblem]) -> Iterator[bytes]:
+    """The bytes of `chunks` in whole lines (the last may lack its line end), stopping before a line over `cap` bytes.
+
+    That line's problem is appended to `problems`. Only chunks longer than the cap are searched line by
+    line; any other chunk holds no whole line over the cap, so one `count` per chunk keeps the line number.
+    """
+    held: list[bytes] = []  # the line in progress, not yet passed on
+    held_len = 0
+    line = 1  # the physical line the held bytes belong to
+    for chunk in chunks:
+        first = chunk.find(b"\n")
+        if first < 0:
+            held.append(chunk)
+            held_len += len(chunk)
+            if held_len > cap:
+                problems.append(row_too_long(line, cap))
+                return
+            continue
+        if held_len + first + 1 > cap:  # line ends count, as they do in a row
+            problems.append(row_too_long(line, cap))
+            return
+        last = chunk.rfind(b"\n")
+        if last - first > cap:  # a line inside this chunk may be over the cap: look at each
+            start = first + 1
+            while (end := chunk.find(b"\n", start)) >= 0:
+                if end - start + 1 > cap:
+                    if held or start:
+                        yield b"".join([*held, chunk[:start]])
+                    problems.append(row_too_long(line + chunk.count(b"\n", 0, start), cap))
+                    return
+                start = end + 1
+        whole = chunk[: last + 1]
+        yield b"".join([*held, whole]) if held else whole
+        line += chunk.count(b"\n", 0, last + 1)
+        held = [chunk[last + 1 :]] if last + 1 < len(chunk) else []
+        held_len = len(chunk) - last - 1
+        if held_len > cap:
+            problems.append(row_too_long(line, cap))
+            return
+    if held:
+        yield b"".join(held)
+
+
+NUL_MESSAGE = "a NUL character in a field: RFC 4180 text has none (it is binary data, or a field cut short)"
+
+
+class RowTooLong(Exception):
+    """Raised inside a CSV reader's line source when the row in progress passes the cap (caught by the reader)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
 def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Item]:
-    """Rows as dicts keyed by the header (RFC 4180); row 1 is the header, so records start at line 2."""
+    """Rows as dicts keyed by the header (RFC 4180); row 1 is the header, so records start at line 2.
+
+    A row over `max_record_bytes` (one long line, or quoted line breaks) is a fatal `too-large` problem.
+    """
     problems: list[ReadProblem] = []
+    capped: list[ReadProblem] = []
+    row_chars = 0  # characters of the row in progress (a character is at least one byte)
+    nuls: list[int] = []  # lines holding a NUL, read but not yet reported (RFC 4180 text has none)
 
     def lines() -> Iterator[str]:
         """Text lines for csv.reader; a decoding problem ends them and is kept in `problems`."""
         # split on "\n" only: a "\r\n" cut between two chunks must not become an empty row
-        carry = ""
-        for piece in iter_text(chunks):
+        nonlocal row_chars
+        line_no = 0
+        carry: list[str] = []  # the line in progress, in pieces (joined once its end arrives)
+        for piece in iter_text(cap_lines(chunks, max_record_bytes, capped)):
             if isinstance(piece, ReadProblem):
                 problems.append(piece)
                 return
-            parts = (carry + piece).split("\n")
-            carry = parts.pop()
+            if "\n" not in piece:
+                carry.append(piece)
+                continue
+            text = "".join(carry) + piece if carry else piece
+            parts = text.split("\n")
+            carry = [parts.pop()]
+            nul = "\x00" in text
             for part in parts:
+                line_no += 1
+                row_chars += len(part) + 1
+                if row_chars > max_record_bytes:
+                    raise RowTooLong(row_chars)
+                if nul and "\x00" in part:
+                    nuls.append(line_no)
                 yield part + "\n"
-        if carry:
-            yield carry
+        if tail := "".join(carry):
+            line_no += 1
+            if "\x00" in tail:
+                nuls.append(line_no)
+            yield tail
 
     csv.field_size_limit(max_record_bytes)
     reader = csv.reader(lines(), strict=True)
     header: list[str] | None = None
+    first = 1  # the line the row in progress starts at
     try:
         for row in reader:
+            row_chars, first = 0, reader.line_num + 1
+            while nuls:
+                yield ReadProblem("bad-csv", NUL_MESSAGE, nuls.pop(0))
             if header is None:
                 header = row
                 if len(set(header)) != len(header) or not all(header):
@@ -266,12 +365,21 @@ def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTE
                 yield ReadProblem("bad-csv", f"{len(row)} fields where the header has {len(header)}", reader.line_num)
                 continue
             yield reader.line_num, dict(zip(header, row))
+    except RowTooLong as exc:
+        yield row_too_long(first, max_record_bytes)
+        return
     except csv.Error as exc:
+        if capped:  # the body was cut before an over-long line: that line is the problem, not the cut
+            yield capped[0]
+            return
         yield ReadProblem("bad-csv", f"broken CSV quoting or field: {exc}", reader.line_num, True)
         return
+    for line in nuls:
+        yield ReadProblem("bad-csv", NUL_MESSAGE, line)
+    yield from capped
     for problem in problems:
         yield problem
-    if header is None and not problems:
+    if header is None and not problems and not capped:
         yield ReadProblem("bad-csv", "the CSV is empty (no header row)", None, True)
 
 

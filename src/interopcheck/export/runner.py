@@ -2,7 +2,8 @@
 
 Every export check asks `entity_scan(ctx, entity)`; the first call downloads and scans, later ones
 read `ctx.cache`. A zip archive is downloaded once (spooled to disk) and serves every entity inside it.
-A planned run (`export.background`) starts the scans early and may parse them in worker processes.
+A planned run (`export.background`) starts the scans early and may parse them in worker processes; the
+runner reaches that work through `export.runstate`, below both, so neither imports the other.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from interopcheck.declaration import ExportDecl
-from interopcheck.export import background
+from interopcheck.export import runstate
 from interopcheck.export.discover import run_exports
 from interopcheck.entities import REFERENCES, Reference
 from interopcheck.errors import CheckSkipped
-from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export
+from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export, unavailable_reason
 from interopcheck.export.readers import ReadProblem
 from interopcheck.export.archives import ZipEntry, iter_zip_entry, open_zip, spool, zip_entries
 from interopcheck.export.csvscan import scan_csv
@@ -71,13 +72,13 @@ def entity_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan 
         return ScanFailure(entity, "undeclared", f"no {fmt or 'record'} export of {entity} is declared")
     key = scan_key(decl)
     if key not in ctx.cache:
-        background.start_background(ctx)
-        early = background.pending(ctx, key)
+        runstate.start_background(ctx)
+        early = runstate.pending(ctx, key)
         if early is not None:
             ctx.cache[key] = early.result()
         else:
             ctx.cache[key] = scan_decl(ctx, decl)
-            background.follow_up(ctx, decl, ctx.cache[key])
+            runstate.follow_up(ctx, decl, ctx.cache[key])
     return ctx.cache[key]
 
 
@@ -133,7 +134,7 @@ def scan_decl(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, 
     except LimitReached as exc:
         return ScanFailure(decl.entity, "limit", exc.reason)
     except ExportUnavailable as exc:
-        return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+        return ScanFailure(decl.entity, "unavailable", unavailable_reason(ctx.live, exc), exc.status, exc.exchange)
 
 
 def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | ScanFailure:
@@ -141,7 +142,7 @@ def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | S
     try:
         with open_export(ctx.live.client, decl.url, limits) as download:
             args = {"max_records": limits.max_records, "max_decompressed": limits.max_bytes, "url": decl.url}
-            pool = background.pool_for(ctx)
+            pool = runstate.pool_for(ctx)
             scan = pooled_csv(pool, decl.entity, download.chunks, args) if pool is not None else scan_csv(decl.entity, download.chunks, **args)
             if download.broken is not None:
                 scan = _with_problem(scan, download.broken)
@@ -149,12 +150,12 @@ def _scan_csv_form(ctx: Any, decl: ExportDecl, limits: Limits) -> EntityScan | S
     except LimitReached as exc:
         return ScanFailure(decl.entity, "limit", exc.reason)
     except ExportUnavailable as exc:
-        return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+        return ScanFailure(decl.entity, "unavailable", unavailable_reason(ctx.live, exc), exc.status, exc.exchange)
 
 
 def _records(ctx: Any, entity: str, fmt: str, chunks: Iterable[bytes], kwargs: dict[str, Any]) -> EntityScan:
     """`scan_records`, in a worker process when the run has them (see `export.workers`)."""
-    pool = background.pool_for(ctx)
+    pool = runstate.pool_for(ctx)
     if pool is not None:
         return pooled_records(pool, entity, fmt, chunks, kwargs)
     return scan_records(entity, fmt, chunks, **kwargs)
@@ -183,7 +184,7 @@ def _targets(ctx: Any, entity: str) -> dict[Reference, IdIndex | None]:
 
 def scan_since(ctx: Any, entity: str, since_param: str, since: str) -> EntityScan | ScanFailure:
     """A fresh (uncached) scan of `entity`'s record export with `?<since_param>=<since>`."""
-    early = background.pending(ctx, since_key(entity, since_param, since))
+    early = runstate.pending(ctx, since_key(entity, since_param, since))
     if early is not None:
         return early.result()  # started in the background as soon as the full scan fixed T
     return scan_since_now(ctx, entity, since_param, since)
@@ -280,7 +281,7 @@ def _zip_or_failure(ctx: Any, decl: ExportDecl) -> zipfile.ZipFile | ScanFailure
     except LimitReached as exc:
         return ScanFailure(decl.entity, "limit", exc.reason)
     except ExportUnavailable as exc:
-        return ScanFailure(decl.entity, "unavailable", exc.reason, exc.status, exc.exchange)
+        return ScanFailure(decl.entity, "unavailable", unavailable_reason(ctx.live, exc), exc.status, exc.exchange)
     if (stop := _limit(problems)) is not None:
         return ScanFailure(decl.entity, "limit", stop)
     if archive is None:

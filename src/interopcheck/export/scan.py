@@ -14,7 +14,7 @@ from typing import Any
 
 from interopcheck.entities import Reference
 from interopcheck.export.readers import MAX_RECORD_BYTES, ReadProblem, read_records
-from interopcheck.export.archives import with_gzip
+from interopcheck.export.archives import LimitCut, with_gzip
 from interopcheck.export.idspill import spill_index
 from interopcheck.export.reconcile import RUN, IdIndex, IdsBuilder, cut_off, epoch_time, fraction_digits, pick_since, rfc3339
 from interopcheck.export.validate import RecordValidator, Validating, ValidationSummary
@@ -143,7 +143,8 @@ def scan_records(
     """
     acc = _Acc()
     body, gz_problems = with_gzip(chunks, limit=max_decompressed)
-    items = read_records(fmt, body, max_record_bytes=max_record_bytes)
+    cut = LimitCut(body, gz_problems)
+    items = read_records(fmt, cut, max_record_bytes=max_record_bytes)
     validating = Validating(entity, validator, keep_failures) if validator is not None and fmt != "csv" else None
     targets = targets or {}
     refs = [(r, t) for r, t in targets.items() if t is not None and r.entity == entity] if fmt != "csv" else []
@@ -161,6 +162,8 @@ def scan_records(
     identity = mapper is None or fmt == "csv"
     for item in items:
         if item.__class__ is ReadProblem:
+            if cut:
+                continue  # the end of a body --export-max-bytes cut: the cut, not the export (see LimitCut)
             acc.add(item)
             if item.fatal:
                 break
@@ -196,14 +199,13 @@ def scan_records(
         if record.__class__ is dict:
             for tally in tallies:
                 tally.collect(record)
-    else:
-        for problem in gz_problems:  # a gzip problem ends the body early, so it comes after the records read
-            if problem.kind == "limit":
-                limited = problem.message
-                break
-            acc.add(problem)
-            if problem.fatal:
-                break
+    for problem in gz_problems:  # a gzip problem ends the body early, so it comes after the records read
+        if problem.kind == "limit":
+            limited = limited or problem.message
+            break
+        acc.add(problem)
+        if problem.fatal:
+            break
     orphans, checked, missing_refs = {}, {}, {}
     for tally, (ref, target) in zip(tallies, refs, strict=True):
         found = tally.found.finish(duplicates=False)

@@ -160,18 +160,25 @@ def _load_standards(spec: tuple[str, ...] | None) -> Any:
 
 
 def main(argv: list[str]) -> int:
-    """Entry point: serve the socket whose descriptor is argv[1]; Ctrl-C is the parent's to handle."""
+    """Entry point: serve the socket whose descriptor is argv[1]; Ctrl-C is the parent's to handle.
+
+    A worker prints nothing: a task's error travels back as its reply, and a parent that is gone (the run
+    ended, or was cut short, while this worker was mid-task) shows as end-of-input or a broken pipe at any
+    point of the protocol, which ends the worker quietly (issue 19 item 17: a traceback on one run in six).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    fd = int(argv[1])
-    sock = socket.socket(fileno=fd)
-    conn = Connection(os.dup(fd))
     try:
+        fd = int(argv[1])
+        sock = socket.socket(fileno=fd)
+        conn = Connection(os.dup(fd))
         init = conn.recv()
-    except EOFError:
+        worker = _Worker(conn, sock, init)
+        conn.send(("ready",))
+        worker.run()
+    except (EOFError, OSError):  # the parent closed its end or went away: nothing left to answer
         return 0
-    worker = _Worker(conn, sock, init)
-    conn.send(("ready",))
-    worker.run()
+    except BaseException:  # noqa: BLE001 - no parent to hear it; its pool reports the worker as failed
+        return 1
     return 0
 
 

@@ -153,6 +153,8 @@ class ScanPool:
             proc = _Proc(self._init, self._seed)
         except WorkerFailed as exc:
             failure = exc.message
+        except Exception as exc:  # noqa: BLE001 - a thread's uncaught exception would be printed; the pool reports it instead
+            failure = f"could not start an export worker: {type(exc).__name__}: {exc}"
         with self._cond:
             self._starting -= 1
             if proc is None:

@@ -1,0 +1,58 @@
+"""A run's export state in `ctx.cache`, shared by the runner and the background work it may start.
+
+The runner (`export.runner`) scans exports when a check asks; a planned run (`export.background.plan_checks`)
+also starts work early: worker processes, downloads, follow-up requests. Both read the same state here:
+the Futures of background work by key, the worker pool, and the plan's scheduler. The scheduler is
+registered by `plan_checks` (the two hooks below call it), so the runner reaches the background work
+without importing it: imports go downward only (background -> jobcheck -> runner -> runstate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from interopcheck.declaration import ExportDecl
+from interopcheck.export.workers import ScanPool
+
+FUTURES = "export.background"  # key -> Future of work started early
+POOL = "export.pool"  # the run's ScanPool, when its workers are in use
+POOL_USED = "export.pool-used"  # decided once per run: whether scans go through the pool
+SCHEDULER = "export.scheduler"  # the planned run's Scheduler
+
+
+@dataclass(frozen=True)
+class Scheduler:
+    """What a planned run does early: start its background work (once), follow up a finished scan."""
+
+    start: Callable[[Any], None]
+    follow_up: Callable[[Any, ExportDecl, Any], None]
+
+
+def pending(ctx: Any, key: str) -> Future[Any] | None:
+    """The Future of background work started under `key`, if any."""
+    return ctx.cache.get(FUTURES, {}).get(key)
+
+
+def pool_for(ctx: Any) -> ScanPool | None:
+    """The run's worker pool when its workers are in use; decided once per run, so hashes never mix."""
+    if POOL_USED not in ctx.cache:
+        pool = ctx.cache.get(POOL)
+        ctx.cache[POOL_USED] = pool is not None and pool.usable()
+    return ctx.cache.get(POOL) if ctx.cache[POOL_USED] else None
+
+
+def start_background(ctx: Any) -> None:
+    """Start the planned run's background work, once (nothing in an unplanned run)."""
+    scheduler: Scheduler | None = ctx.cache.get(SCHEDULER)
+    if scheduler is not None:
+        scheduler.start(ctx)
+
+
+def follow_up(ctx: Any, decl: ExportDecl, scan: Any) -> None:
+    """In a planned run, start what a finished scan makes possible (round-trip GETs, the incremental extract)."""
+    scheduler: Scheduler | None = ctx.cache.get(SCHEDULER)
+    if scheduler is not None:
+        scheduler.follow_up(ctx, decl, scan)
