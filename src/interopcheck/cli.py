@@ -19,6 +19,7 @@ from interopcheck import __version__
 from interopcheck.cli_options import (
     add_env_vars, check_exit, config_option, exit_and_spec_options, report_folders, settings_of, spec_arguments, with_value_source, worst_exit,
 )
+from interopcheck.console import printable, strip_controls
 from interopcheck.errors import ExitCode, InteropcheckError, UsageError
 
 #: The sandbox's products (`interopcheck.sandbox.products.PRODUCTS`; named here so the CLI starts without loading them).
@@ -53,8 +54,13 @@ def _split_formats(value: str) -> tuple[str, ...]:
     return formats
 
 
+def _echo(message: str, *, err: bool = False, redactor: Any = None) -> None:
+    """Print one message through `printable`: every line the CLI prints that carries outside data goes through here."""
+    click.echo(printable(message, redactor), err=err)
+
+
 def _fail(err: InteropcheckError) -> NoReturn:
-    click.echo(f"interopcheck: error: {err}", err=True)
+    _echo(f"interopcheck: error: {err}", err=True)
     sys.exit(int(err.exit_code))
 
 
@@ -159,7 +165,7 @@ def check(**kw: Any) -> None:
     for spec in specs:
         one = {**kw, "spec": spec}
         if len(specs) > 1:
-            click.echo(f"{spec}:")
+            _echo(f"{spec}:")
         request = check_request(one)
         artifacts = run(request, progress=None if kw["quiet"] else _progress)
         artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=settings_of(ctx, one, positional=bool(kw["specs"]))))
@@ -174,15 +180,15 @@ def check(**kw: Any) -> None:
                 regressions=regressions,
             )
         else:
-            paths = _write_single(artifacts.report, kw["output"], single, regressions)
+            paths = _write_single(artifacts.report, kw["output"], single, regressions, artifacts.redactor)
         if summary_file is not None:
             from interopcheck.report.github import append_step_summary
 
-            append_step_summary(_report_dict(artifacts.report, regressions), summary_file)
+            append_step_summary(_report_dict(artifacts.report, regressions, artifacts.redactor), summary_file)
         run_id = record_history(plan, next((p for p in paths if p.suffix == ".json"), None)) if plan else None
-        _summary(artifacts.report, paths, quiet=kw["quiet"], err=to_stderr, warnings=kw["fail_on"] == "should")
+        _summary(artifacts.report, paths, quiet=kw["quiet"], err=to_stderr, warnings=kw["fail_on"] == "should", redactor=artifacts.redactor)
         for line in regression_lines(plan, run_id, quiet=kw["quiet"]):
-            click.echo(line, err=to_stderr)
+            _echo(line, err=to_stderr, redactor=artifacts.redactor)
         if kw["static_only"] and not kw["quiet"]:
             click.echo("static checks only (--static-only): the requirements that need a sandbox were not tested and do not count", err=to_stderr)
         failed_regression = kw["fail_on_regression"] and plan is not None and plan.diff is not None and bool(plan.diff.musts_regressed)
@@ -193,53 +199,54 @@ def check(**kw: Any) -> None:
 add_env_vars(check)
 
 
-def _report_dict(report: Any, regressions: dict | None) -> dict[str, Any]:
-    """The canonical report as a dict, with the run history's regressions when there are any."""
+def _report_dict(report: Any, regressions: dict | None, redactor: Any = None) -> dict[str, Any]:
+    """The canonical report as a dict, with the run history's regressions when there are any, through the run's redactor."""
+    from interopcheck.live.redact import Redactor
     from interopcheck.report.json_report import to_dict
 
     data = to_dict(report)
     if regressions is not None:
         data["regressions"] = regressions
-    return data
+    return (redactor or Redactor()).data(data)
 
 
-def _write_single(report: Any, output: str, fmt: str, regressions: dict | None) -> list[Path]:
+def _write_single(report: Any, output: str, fmt: str, regressions: dict | None, redactor: Any = None) -> list[Path]:
     """`--output`: the one format to standard output ('-', where nothing else goes) or to a file."""
     from interopcheck.report.targets import render_one, write_one
 
-    text = render_one(_report_dict(report, regressions), fmt)
+    text = render_one(_report_dict(report, regressions, redactor), fmt)
     if output == "-":
-        click.echo(text, nl=False)
+        click.echo(strip_controls(text), nl=False)
         return []
     return [write_one(text, Path(output))]
 
 
 def _progress(message: str) -> None:
-    click.echo(f"  {message}", err=True)
+    _echo(f"  {message}", err=True)
 
 
 def _exit_for(verdict: str) -> int:
     return {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}.get(verdict, ExitCode.INCOMPLETE)
 
 
-def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = False, warnings: bool = False) -> None:
+def _summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = False, warnings: bool = False, redactor: Any = None) -> None:
     """The verdict and, unless quiet, the failures (and failed SHOULDs, with `warnings`) and files written; on stderr when stdout carries a report."""
     counts = report.counts
-    click.echo(
+    _echo(
         f"verdict: {report.verdict.value.replace('_', ' ')} — {counts.musts_failed} of {counts.musts_total} MUSTs failed; "
         f"score {report.score.value}", err=err
     )
     if quiet:
         return
     shown = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.by_status.items() if n)
-    click.echo(f"requirements: {shown}", err=err)
+    _echo(f"requirements: {shown}", err=err)
     for line in scope_lines(report):
-        click.echo(line, err=err)
+        _echo(line, err=err)
     for o in report.outcomes:
         if o.status.value in ("fail", "error") or (warnings and o.status.value == "warn"):
-            click.echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(o.reason)}", err=err)
+            _echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {_clip(printable(o.reason, redactor))}", err=err)
     for path in paths:
-        click.echo(f"wrote {path}", err=err)
+        _echo(f"wrote {path}", err=err)
 
 
 def scope_lines(report: Any) -> list[str]:
@@ -268,7 +275,7 @@ def _fail_click(exc: click.ClickException) -> NoReturn:
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
     message = with_value_source(" ".join(exc.format_message().split()), exc)
-    click.echo(f"interopcheck: error: {message}{hint}", err=True)
+    _echo(f"interopcheck: error: {message}{hint}", err=True)
     sys.exit(ExitCode.BAD_INPUT)
 
 
@@ -291,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a defect, reported as such
         if os.environ.get("INTEROPCHECK_DEBUG"):
             raise
-        click.echo(
+        _echo(
             f"interopcheck: internal error: {type(exc).__name__}: {exc} "
             "(a defect in interopcheck; rerun with INTEROPCHECK_DEBUG=1 for the traceback and report it)",
             err=True,
@@ -319,7 +326,7 @@ def demo(variant: str, output_dir: Path, records: int, formats: str, product: st
     what = "the reference sandbox" if product == "reference" else f"the sandbox's {product} product"
     click.echo(f"starting {what} ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
     artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=_progress, product=product)
-    _summary(artifacts.report, paths, quiet=False)
+    _summary(artifacts.report, paths, quiet=False, redactor=artifacts.redactor)
     html = [p for p in paths if p.suffix == ".html"]
     if html:
         click.echo(f"open the report: {html[0].resolve()}")
@@ -476,11 +483,11 @@ def verify(bundle: Path, public_key: Path | None) -> None:
 
     result = verify_bundle(bundle, public_key)
     for problem in result.problems:
-        click.echo(f"  {problem}")
+        _echo(f"  {problem}")
     if not result.ok:
-        click.echo(f"verify: {bundle} FAILED ({len(result.problems)} problems)")
+        _echo(f"verify: {bundle} FAILED ({len(result.problems)} problems)")
         sys.exit(ExitCode.NOT_CONFORMANT)
-    click.echo(f"verify: {bundle} OK — {len(result.members)} members, hashes match, report consistent, {result.signature_summary}; verdict {result.verdict}")
+    _echo(f"verify: {bundle} OK — {len(result.members)} members, hashes match, report consistent, {result.signature_summary}; verdict {result.verdict}")
 
 
 @cli.command()

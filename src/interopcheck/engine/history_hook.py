@@ -85,7 +85,7 @@ def record_history(plan: HistoryPlan, report_json: Path | None) -> int:
 def run_record(artifacts: RunArtifacts, live: Any, *, supplier: str | None, environment: str | None) -> RunRecord:
     """What the history keeps of this run: no finding, no evidence, reasons scrubbed of every secret the run had."""
     report, declaration = artifacts.report, artifacts.declaration
-    redactor = _redactor(live)
+    redactor = artifacts.redactor or _redactor(live)  # the run's: it also knows every token the sandbox issued
     named = supplier or ((declaration.supplier.get("name") if declaration is not None else None) or None)
     base_url = report.run.base_url
     return RunRecord(

@@ -1,13 +1,17 @@
 """Write a run's files: the canonical JSON report first, then the other formats, the transcript, the bundle.
 
 Every file is written atomically by the report writer, so an interrupted run leaves earlier
-reports whole and no half-written files.
+reports whole and no half-written files. This is where a run's data leaves the process, so the
+report and the transcript pass through the run's Redactor here, once, before any of them is
+rendered or bundled: a secret a sandbox echoed into a record, an error body or a header is
+masked in every format and in every member of the bundle alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -36,9 +40,11 @@ def write_outputs(
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"cannot create the output folder {output_dir}: {exc.strerror}", hint="choose another --output-dir") from exc
+    redactor = artifacts.redactor or _stateless_redactor()
     report = to_dict(artifacts.report)
     if regressions is not None:
         report["regressions"] = regressions
+    report = redactor.data(report)
     wanted = ["json", *(f for f in formats if f != "json")]
     paths = list(write_reports(report, output_dir, wanted))
     har_path: Path | None = None
@@ -46,12 +52,19 @@ def write_outputs(
         from interopcheck.live.har import to_har
 
         har_path = output_dir / "transcript.har"
-        atomic_write(har_path, orjson.dumps(to_har(artifacts.exchanges), option=orjson.OPT_INDENT_2))
+        atomic_write(har_path, orjson.dumps(redactor.data(to_har(artifacts.exchanges)), option=orjson.OPT_INDENT_2))
         if transcript:
             paths.append(har_path)
     if bundle:
         paths.append(_bundle(artifacts, report, output_dir, har_path, sign_key))
     return paths
+
+
+def _stateless_redactor() -> Any:
+    """A redactor knowing no secret (artifacts built without a run): it still masks credentials written in URLs."""
+    from interopcheck.live.redact import Redactor
+
+    return Redactor()
 
 
 def _bundle(artifacts: RunArtifacts, report: dict, output_dir: Path, har: Path | None, sign_key: Path | None) -> Path:

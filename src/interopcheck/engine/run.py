@@ -8,6 +8,7 @@ run: its checks become `error` with the reason, and the verdict is `incomplete`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,7 @@ class RunArtifacts:
     profile: Profile
     declaration: Declaration | None
     exchanges: tuple[Any, ...] = ()
+    redactor: Any = None  # interopcheck.live.redact.Redactor: every secret of the run, applied where outputs leave
 
 
 def _now() -> str:
@@ -73,7 +75,8 @@ def _stage(spec: registry.CheckSpec) -> int:
 
 def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     """Run every check the profile names and evaluate the results into a report."""
-    say = progress or (lambda _msg: None)
+    redactor = run_redactor(request)
+    say = (lambda msg: progress(redactor.text(msg) or "")) if progress else (lambda _msg: None)
     started = _now()
     profile = load_profile(request.profile, request.overlays)
     known = registry.all_checks()
@@ -93,7 +96,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     ctx.cache["profile"] = profile  # data.declaration-valid compares the attestations and the profile id with it
 
     if request.live is not None:
-        ctx.live, ctx.live_error = _open_live(request.live, ctx, say)
+        ctx.live, ctx.live_error = _open_live(request.live, ctx, say, redactor)
     try:
         results = _run_checks(profile, known, ctx, say)
     finally:
@@ -129,7 +132,18 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
         modules=scope_report(scope, profile),
         standards_year=year,
     )
-    return RunArtifacts(report, document, profile, declaration, exchanges)
+    return RunArtifacts(report, document, profile, declaration, exchanges, redactor)
+
+
+def run_redactor(request: RunRequest) -> Any:
+    """The run's one Redactor, knowing the secrets given up front (credentials in the URLs and the named variables);
+    the live session adds each token it is issued."""
+    from interopcheck.live.redact import Redactor
+
+    live = request.live
+    urls = (request.spec, *(getattr(live, k, None) for k in ("base_url", "token_url")))
+    names = tuple(getattr(live, k, None) for k in ("token_env", "api_key_env", "client_secret_env"))
+    return Redactor.for_run(urls, names, os.environ)
 
 
 def _standards(year: int | None) -> Any:
@@ -148,12 +162,12 @@ def standards_year(profile: Profile, chosen: int | None) -> int | None:
     return chosen
 
 
-def _open_live(options: Any, ctx: CheckContext, say: Progress) -> tuple[Any, str | None]:
+def _open_live(options: Any, ctx: CheckContext, say: Progress, redactor: Any = None) -> tuple[Any, str | None]:
     from interopcheck.live.session import open_session
 
     say(f"connecting to {options.base_url}")
     try:
-        return open_session(options, ctx.index, ctx.declaration), None
+        return open_session(options, ctx.index, ctx.declaration, redactor=redactor), None
     except LiveError as exc:
         return None, str(exc)
 

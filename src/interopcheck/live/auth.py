@@ -122,7 +122,7 @@ class OAuth2ClientCredentials:
             if status not in (400, 401):
                 break
         if status != 200:
-            detail = self.redactor.text(body[:300].decode("utf-8", "replace")) or ""
+            detail = self.redactor.head(body, 300)  # redacted before the cut
             raise AuthError(f"the token endpoint {self.redactor.url(self.token_url)} refused the client credentials (HTTP {status}): {detail}")
         try:
             payload = orjson.loads(body)

@@ -332,7 +332,7 @@ class SafeClient:
                 if cap is not None and size > cap:
                     if truncate:
                         return b"".join(chunks)[:cap], True
-                    head = b"".join(chunks)[: self.evidence_cap]
+                    head = b"".join(chunks)  # _record cuts it to the evidence cap, after redaction
                     raise ResponseTooLarge(
                         f"{self.redactor.url(str(req.url))} sent more than the {cap}-byte response cap",
                         exchange=self._record(req, resp, head, True, ms_since(start), error=f"response over the {cap}-byte cap"),
@@ -349,7 +349,7 @@ class SafeClient:
         if limit is not None and time.monotonic() - start > limit:
             raise SandboxTimeout(
                 f"{self.redactor.url(str(req.url))} did not finish its response within the {limit:g} s deadline",
-                exchange=self._record(req, resp, head[: self.evidence_cap], True, ms_since(start), error=f"deadline of {limit:g} s passed"),
+                exchange=self._record(req, resp, head, True, ms_since(start), error=f"deadline of {limit:g} s passed"),
             )
 
     def _timed_out(self, start: float, when: str) -> str:
@@ -388,11 +388,10 @@ class SafeClient:
         url = red.url(str(req.url))
         response = None
         if resp is not None:
-            shown = body[: self.evidence_cap]
             response = HttpResponse(
                 status=resp.status_code,
                 headers=red.headers(response_headers(resp.headers)),
-                body=red.text(shown.decode("utf-8", "replace")),
+                body=red.head(body, self.evidence_cap),  # redacted before the cut: no secret straddling it survives
                 body_truncated=truncated or len(body) > self.evidence_cap,
                 elapsed_ms=round(elapsed_ms, 3),
             )

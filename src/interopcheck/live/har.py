@@ -1,6 +1,8 @@
 """Exchanges as a HAR 1.2 transcript (`--transcript` writes `transcript.har` into the output folder).
 
-The exchanges are already redacted by the client, so the transcript can be shared as evidence.
+The exchanges are redacted by the client as they are recorded; `engine.outputs` passes the whole
+transcript through the run's Redactor once more before writing it (secrets learnt later in the run,
+fragments a sandbox cut itself), so the transcript can be shared as evidence.
 """
 
 from __future__ import annotations

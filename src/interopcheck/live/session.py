@@ -101,9 +101,13 @@ def open_session(
     *,
     env: Mapping[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
+    redactor: Redactor | None = None,
 ) -> LiveSession:
-    """Set up credentials and the client and probe the base URL; LiveError/AuthError when unusable."""
-    redactor = Redactor()
+    """Set up credentials and the client and probe the base URL; LiveError/AuthError when unusable.
+
+    `redactor` is the run's (it learns every token issued here); a fresh one when not given.
+    """
+    redactor = redactor if redactor is not None else Redactor()
     credentials = credentials_from_options(options, redactor, os.environ if env is None else env, transport=None)
     client = SafeClient(
         options.base_url,

@@ -31,6 +31,8 @@ _ESCAPES = str.maketrans({
     "_": "\\_",
     "[": "\\[",
     "]": "\\]",
+    # C0/C1 controls but tab and newline, and DEL: an ESC from a spec or sandbox must not drive a terminal that shows the file
+    **{chr(c): None for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))},
 })
 
 
