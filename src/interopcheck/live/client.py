@@ -20,7 +20,7 @@ import httpx
 from interopcheck import __version__
 from interopcheck.errors import LiveError, WriteRefused
 from interopcheck.live.auth import Credentials, NoCredentials
-from interopcheck.live.deadline import deadline_transport, request_deadline
+from interopcheck.net.transport import deadline_transport, request_deadline
 from interopcheck.live.failures import (
     CrossOriginRedirect,
     LiveRequestError,
@@ -36,6 +36,8 @@ from interopcheck.live.response import (
     HTTPX_ERRORS,
     LiveResponse,
     LiveStream,
+    bad_coding,
+    body_chunks,
     ms_since,
     next_chunk,
     origin,
@@ -43,6 +45,7 @@ from interopcheck.live.response import (
     response_headers,
 )
 from interopcheck.model import Exchange, HttpRequest, HttpResponse
+from interopcheck.net.decoding import ACCEPT_ENCODING, ContentCodingError
 
 EVIDENCE_CAP = 64 * 1024
 MAX_RETRIES = 3
@@ -102,7 +105,7 @@ class SafeClient:
                 verify=verify,
                 follow_redirects=False,
                 transport=transport or deadline_transport(verify),
-                headers={"User-Agent": f"interopcheck/{__version__}", "Accept": "application/json"},
+                headers={"User-Agent": f"interopcheck/{__version__}", "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
             )
         except HTTPX_ERRORS as exc:
             raise LiveError(f"could not set up the HTTP client: {type(exc).__name__}: {exc}") from None
@@ -324,7 +327,7 @@ class SafeClient:
         """Read the body under the byte cap and the request deadline; (body, truncated)."""
         chunks: list[bytes] = []
         size = 0
-        chunks_in = resp.iter_bytes()
+        chunks_in = body_chunks(resp)
         try:
             while (chunk := next_chunk(chunks_in, start + self.request_deadline_s)) is not None:
                 size += len(chunk)
@@ -337,7 +340,10 @@ class SafeClient:
                         f"{self.redactor.url(str(req.url))} sent more than the {cap}-byte response cap",
                         exchange=self._record(req, resp, head, True, ms_since(start), error=f"response over the {cap}-byte cap"),
                     )
-                self._check_deadline(resp, req, start, self.request_deadline_s, b"".join(chunks))
+                if time.monotonic() - start > self.request_deadline_s:
+                    self._check_deadline(resp, req, start, self.request_deadline_s, b"".join(chunks))
+        except ContentCodingError as exc:
+            raise bad_coding(self, req, resp, start, exc) from None
         except httpx.TimeoutException as exc:
             raise SandboxTimeout(self._why(req, exc, self._timed_out(start, "reading the body")), exchange=self._fail(req, exc, start, resp)) from None
         except HTTPX_ERRORS as exc:
