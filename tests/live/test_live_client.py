@@ -221,7 +221,7 @@ def test_token_bucket_paces_requests() -> None:
     bucket = TokenBucket(2.0, clock=lambda: now[0], sleep=sleep)
     for _ in range(6):
         bucket.acquire()
-    assert slept == [0.5, 0.5, 0.5, 0.5]  # a burst of 2, then one every 0.5 s
+    assert slept == [1.0, 1.0]  # 2 a second: two, then two more once the first second is over
 
 
 def test_retry_after_parsing() -> None:

@@ -2,35 +2,41 @@
 
 from __future__ import annotations
 
+import collections
 import email.utils
+import math
 import threading
 import time
 from collections.abc import Callable
 
 
 class TokenBucket:
-    """Request-rate cap: `rate` requests a second, bursts up to `max(1, rate)`."""
+    """Request-rate cap over a sliding window: no 1-second window ever holds more than `rate` requests.
+
+    A token bucket that starts full lets a burst of `rate` through and then `rate` more within the
+    same second (19 in one second at `--rate 10`). Here the send times of the last `n` requests are
+    kept and the next waits until the oldest of them is a window old: `n = floor(rate)` in a window
+    of 1 s, or, below one request a second, one request per `1 / rate` seconds.
+    """
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         self.rate = rate
-        self.capacity = max(1.0, rate)
-        self._tokens = self.capacity
+        self.burst = max(1, math.floor(rate))
+        self.window = 1.0 if rate >= 1 else 1.0 / rate
+        self._sent: collections.deque[float] = collections.deque(maxlen=self.burst)
         self._clock, self._sleep = clock, sleep
-        self._last = clock()
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
-        """Block until one request may be sent."""
+        """Block until one request may be sent without breaking the cap in any window."""
         with self._lock:
             now = self._clock()
-            self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
-            self._last = now
-            if self._tokens < 1.0:
-                wait = (1.0 - self._tokens) / self.rate
-                self._sleep(wait)
-                self._last = self._clock()
-                self._tokens = 1.0
-            self._tokens -= 1.0
+            if len(self._sent) == self.burst:
+                earliest = self._sent[0] + self.window
+                if now < earliest:
+                    self._sleep(earliest - now)
+                now = max(self._clock(), earliest)  # never recorded earlier than allowed, whatever the clock did
+            self._sent.append(now)
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
