@@ -18,7 +18,7 @@ from pathlib import Path
 import live_minisandbox as mini
 import pytest
 from limits import run_limited
-from live_servers import serve_raw
+from live_servers import serve_app, serve_raw
 
 from interopcheck.errors import SpecReadError
 from interopcheck.spec.load import fetch
@@ -75,8 +75,7 @@ def test_nested_gzip_on_a_spec_url_is_bad_input(tmp_path: Path) -> None:
 @pytest.mark.timeout(200)
 def test_nested_gzip_from_a_sandbox_is_its_failure(tmp_path: Path) -> None:
     nested_gzip_bomb()
-    (tmp_path / "spec.json").write_text(json.dumps(mini.SPEC))
-    (tmp_path / "declaration.json").write_text(json.dumps({**mini.DECLARATION, "supplier": {"name": "Mini Ltd", "product": "Mini 1"}}))
+    _mini_files(tmp_path)
     with serve_raw(_serve_bomb) as url:
         result = run_limited(
             [
@@ -199,3 +198,27 @@ def test_a_token_endpoint_trickling_its_headers_is_cut_off() -> None:
         with pytest.raises(AuthError):
             creds.headers()
     assert time.monotonic() - started < 15
+
+
+def _mini_files(folder: Path) -> None:
+    (folder / "spec.json").write_text(json.dumps(mini.SPEC))
+    (folder / "declaration.json").write_text(json.dumps({**mini.DECLARATION, "supplier": {"name": "Mini Ltd", "product": "Mini 1"}}))
+
+
+@pytest.mark.timeout(200)
+def test_a_live_run_leaves_no_hypothesis_folder_behind(tmp_path: Path) -> None:
+    _mini_files(tmp_path)
+    with serve_app(mini.make_app()) as url:
+        result = run_limited(
+            [
+                "check", "--spec", "spec.json", "--declaration", "declaration.json", "--base-url", url,
+                "--token-env", "MINI_TOKEN", "--rate", "200", "--max-examples", "2", "--output-dir", "out", "--format", "json",
+            ],
+            tmp_path,
+            timeout_s=180,
+            env={"MINI_TOKEN": mini.STATIC_TOKEN},
+        )
+    result.assert_handled()
+    assert (tmp_path / "out" / "report.json").is_file()
+    assert "live.spec-conformance" in (tmp_path / "out" / "report.json").read_text()  # schemathesis ran
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["declaration.json", "out", "spec.json"]
