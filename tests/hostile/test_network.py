@@ -6,45 +6,20 @@ inflates a decompression bomb or waits on a trickle fails here instead of taking
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import socket
-import struct
 import time
-import zlib
 from pathlib import Path
 
 import live_minisandbox as mini
 import pytest
+from bombs import MIB, nested_gzip_bomb
 from limits import run_limited
 from live_servers import serve_app, serve_raw
 
 from interopcheck.errors import SpecReadError
 from interopcheck.spec.load import fetch
-
-MIB = 1 << 20
-
-
-@functools.cache
-def nested_gzip_bomb(decoded_mib: int = 3072, layers: int = 3) -> bytes:
-    """`layers` of gzip around `decoded_mib` MiB of zeros, built in about a second.
-
-    The innermost layer repeats one fully-flushed deflate block per MiB (a full flush resets the
-    compressor, so every later MiB compresses to the same bytes); its CRC is computed honestly.
-    """
-    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-    zeros = bytes(MIB)
-    block = deflate.compress(zeros) + deflate.flush(zlib.Z_FULL_FLUSH)
-    last = deflate.compress(zeros) + deflate.flush(zlib.Z_FINISH)
-    crc = 0
-    for _ in range(decoded_mib):
-        crc = zlib.crc32(zeros, crc)
-    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
-    body = header + block * (decoded_mib - 1) + last + struct.pack("<II", crc, (decoded_mib * MIB) & 0xFFFFFFFF)
-    for _ in range(layers - 1):
-        body = gzip.compress(body, compresslevel=9, mtime=0)
-    return body
 
 
 def _serve_bomb(conn: socket.socket, head: bytes) -> None:
