@@ -271,3 +271,21 @@ def test_a_write_dropped_before_any_response_is_not_resent() -> None:
     with serve_raw(_drops_first) as url, client(url, allow_writes=True) as c, pytest.raises(SandboxUnreachable):
         c.request("POST", "/x", content=b"{}")
     assert _drops_first.calls == 1  # type: ignore[attr-defined]
+
+
+def _trickle_body(conn: socket.socket, head: bytes) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: 400\r\n\r\n")
+    for _ in range(400):
+        try:
+            conn.sendall(b"a")
+        except OSError:
+            return
+        time.sleep(0.05)
+
+
+@pytest.mark.timeout(10)  # the body would take 20 s, each byte well within the read timeout
+def test_a_stream_without_its_own_deadline_keeps_the_request_deadline() -> None:
+    with serve_raw(_trickle_body) as url, client(url, timeout=5.0, request_deadline_s=0.5) as c:
+        with c.stream("/v1/export.csv") as s, pytest.raises(SandboxTimeout):
+            for _ in s.iter_bytes():
+                pass

@@ -180,9 +180,9 @@ class SafeClient:
         deadline_s: float | None = None,
         auth: bool = True,
     ) -> Iterator[LiveStream]:
-        """A streamed GET for large downloads: its own optional byte cap and deadline, enforced while iterating."""
+        """A streamed GET for large downloads: its own byte cap and deadline (else the request deadline), enforced while iterating."""
         with self._open("GET", path_or_url, params, headers, auth, None, time.monotonic()) as (resp, req, start):
-            live = LiveStream(self, resp, req, start, max_bytes, deadline_s)
+            live = LiveStream(self, resp, req, start, max_bytes, self.request_deadline_s if deadline_s is None else deadline_s)
             try:
                 yield live
             finally:
