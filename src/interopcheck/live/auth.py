@@ -20,7 +20,7 @@ import orjson
 
 from interopcheck.errors import AuthError
 from interopcheck.live.redact import Redactor
-from interopcheck.net.decoding import ACCEPT_ENCODING, decoded_chunks
+from interopcheck.net.decoding import ACCEPT_ENCODING, response_chunks
 from interopcheck.net.transport import deadline_transport, request_deadline
 
 #: A token is refreshed this many seconds before it says it expires.
@@ -152,7 +152,7 @@ class OAuth2ClientCredentials:
             ):
                 chunks, size = [], 0
                 # the body inflated in bounded pieces (net.decoding), never by httpx's unbounded decoder
-                for chunk in decoded_chunks(resp.iter_raw(), resp.headers.get("content-encoding")):
+                for chunk in response_chunks(resp):
                     size += len(chunk)
                     if size > MAX_TOKEN_RESPONSE:
                         raise AuthError(f"the token endpoint {url} sent more than {MAX_TOKEN_RESPONSE} bytes")

@@ -37,7 +37,6 @@ from interopcheck.live.response import (
     LiveResponse,
     LiveStream,
     bad_coding,
-    body_chunks,
     ms_since,
     next_chunk,
     origin,
@@ -45,7 +44,7 @@ from interopcheck.live.response import (
     response_headers,
 )
 from interopcheck.model import Exchange, HttpRequest, HttpResponse
-from interopcheck.net.decoding import ACCEPT_ENCODING, ContentCodingError
+from interopcheck.net.decoding import ACCEPT_ENCODING, ContentCodingError, response_chunks
 
 EVIDENCE_CAP = 64 * 1024
 MAX_RETRIES = 3
@@ -327,7 +326,7 @@ class SafeClient:
         """Read the body under the byte cap and the request deadline; (body, truncated)."""
         chunks: list[bytes] = []
         size = 0
-        chunks_in = body_chunks(resp)
+        chunks_in = response_chunks(resp)  # inflated in bounded pieces, never by httpx's decoder
         try:
             while (chunk := next_chunk(chunks_in, start + self.request_deadline_s)) is not None:
                 size += len(chunk)

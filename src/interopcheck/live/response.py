@@ -17,7 +17,7 @@ import orjson
 from interopcheck.live.failures import BadContentEncoding, InvalidBody, ResponseTooLarge, SandboxTimeout, SandboxUnreachable
 from interopcheck.live.recorder import Recorder
 from interopcheck.model import Exchange
-from interopcheck.net.decoding import ContentCodingError, decoded_chunks
+from interopcheck.net.decoding import ContentCodingError, response_chunks
 from interopcheck.net.transport import request_deadline
 
 HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError)
@@ -76,11 +76,6 @@ def response_headers(headers: httpx.Headers) -> dict[str, str]:
     return out
 
 
-def body_chunks(resp: httpx.Response) -> Iterator[bytes]:
-    """The decoded body of `resp`, inflated in bounded pieces (`net.decoding`), never httpx's unbounded decoder."""
-    return decoded_chunks(resp.iter_raw(), resp.headers.get("content-encoding"))
-
-
 def bad_coding(client: Recorder, req: httpx.Request, resp: httpx.Response, start: float, exc: ContentCodingError) -> BadContentEncoding:
     """The sandbox's failure for a body that cannot be decoded, with its evidence."""
     return BadContentEncoding(
@@ -123,7 +118,7 @@ class LiveStream:
     def iter_bytes(self) -> Iterator[bytes]:
         """The decoded body in chunks; ResponseTooLarge / SandboxTimeout when a cap or the deadline is passed."""
         client, req = self._client, self._req
-        chunks_in = body_chunks(self._resp)
+        chunks_in = response_chunks(self._resp)  # inflated in bounded pieces, never by httpx's decoder
         deadline = self._start + self.deadline_s if self.deadline_s is not None else None
         try:
             while (chunk := next_chunk(chunks_in, deadline)) is not None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Iterator
 
+import httpx
+
 #: The largest piece one inflation step returns.
 PIECE = 64 * 1024
 #: What every reader offers in Accept-Encoding: the codings `decoded_chunks` can decode.
@@ -55,6 +57,17 @@ def decoded_chunks(raw: Iterable[bytes], content_encoding: str | None) -> Iterat
     if names[0] not in _KNOWN:
         raise ContentCodingError(f"Content-Encoding {names[0]!r} was not offered (Accept-Encoding: {ACCEPT_ENCODING})")
     yield from _inflate(first, chunks, _KNOWN[names[0]])
+
+
+def response_chunks(resp: httpx.Response) -> Iterator[bytes]:
+    """The decoded body of a streamed httpx response, through `decoded_chunks`.
+
+    A response built in memory (httpx's MockTransport, in tests) was read, and decoded by httpx,
+    when it was made: its content is handed back as it is.
+    """
+    if resp.is_stream_consumed:
+        return resp.iter_bytes()
+    return decoded_chunks(resp.iter_raw(), resp.headers.get("content-encoding"))
 
 
 def _inflate(first: bytes, rest: Iterator[bytes], wbits: int) -> Iterator[bytes]:

@@ -19,7 +19,7 @@ import httpx
 from interopcheck import __version__
 from interopcheck.errors import SpecReadError
 from interopcheck.net.addresses import AddressRefused, AddressRule
-from interopcheck.net.decoding import ACCEPT_ENCODING, ContentCodingError, decoded_chunks
+from interopcheck.net.decoding import ACCEPT_ENCODING, ContentCodingError, response_chunks
 from interopcheck.net.transport import address_rule, deadline_transport, request_deadline
 
 MAX_REDIRECTS = 5
@@ -122,7 +122,7 @@ def _body(url: str, response: httpx.Response, *, max_bytes: int, deadline: float
     if declared.isdigit() and int(declared) > max_bytes:
         raise SpecReadError(f"{url}: {int(declared):,} bytes is over the limit of {max_bytes:,}", hint=MAX_HINT)
     body = bytearray()
-    for chunk in decoded_chunks(response.iter_raw(), response.headers.get("content-encoding")):
+    for chunk in response_chunks(response):
         body += chunk
         if len(body) > max_bytes:
             raise SpecReadError(f"{url}: more than {max_bytes:,} bytes", hint=MAX_HINT)
