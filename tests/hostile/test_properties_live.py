@@ -152,3 +152,29 @@ def test_any_answer_ends_in_a_response_or_a_live_error(server: str) -> None:
         assert grown < RSS_GROWTH_LIMIT, f"peak memory grew by {grown / 1024**2:.0f} MiB"
 
     one()
+
+
+@pytest.mark.timeout(600)
+def test_any_answer_to_a_spec_url_ends_in_bytes_or_a_spec_read_error(server: str) -> None:
+    from interopcheck.errors import SpecReadError
+    from interopcheck.spec.load import fetch
+
+    _gzip_bomb()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+    @settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(wire=wire_responses())
+    def one(wire: bytes) -> None:
+        _CURRENT["wire"] = wire
+        started = time.monotonic()
+        try:
+            raw = fetch(f"{server}/openapi.json", max_bytes=CAP, timeout=3.0)
+        except SpecReadError:
+            pass
+        else:
+            assert len(raw) <= CAP
+        assert time.monotonic() - started < 30, "a hang guard, not a speed test"
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before
+        assert grown < RSS_GROWTH_LIMIT, f"peak memory grew by {grown / 1024**2:.0f} MiB"
+
+    one()
