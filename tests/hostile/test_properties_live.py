@@ -164,6 +164,7 @@ def test_any_answer_to_a_spec_url_ends_in_bytes_or_a_spec_read_error(server: str
 
     @settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(wire=wire_responses())
+    @example(wire=b"HTTP/1.1 302 Found\r\nLocation: \x80\r\nContent-Length: 0\r\n\r\n")  # found by this test: exit 4
     def one(wire: bytes) -> None:
         _CURRENT["wire"] = wire
         started = time.monotonic()

@@ -26,7 +26,8 @@ MAX_REDIRECTS = 5
 MAX_HINT = "raise the limit with --max-spec-bytes"
 _REDIRECTS = (301, 302, 303, 307, 308)
 _ACCEPT = "application/json, application/yaml;q=0.9, text/yaml;q=0.9, */*;q=0.5"
-_HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError)
+#: What httpx raises on a bad answer, a bad redirect target (UnicodeError, a ValueError, for a non-ASCII Location) included.
+_HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError)
 
 
 def fetch(url: str, *, max_bytes: int, timeout: float, given: str | None = None, other_origins: bool = False) -> bytes:
