@@ -1,9 +1,11 @@
-"""Property: whatever bytes a sandbox answers with, the live client ends in a response or a LiveError, in bounded time and memory.
+"""Property: whatever bytes a server answers with, the network readers end in a result or their own error, in bounded time and memory.
 
 Hypothesis writes whole HTTP responses (status lines, framing, Content-Encoding/-Length/-Type,
 redirects, Retry-After, bodies from JSON to stacked-gzip bombs, cut short or not) and a raw-socket
-server on 127.0.0.1 sends them byte for byte to the safe client (`SafeClient.get`, `head`,
-`stream`). Memory is bounded by the process's peak RSS over the whole run, time by a hang guard per example.
+server on 127.0.0.1 sends them byte for byte to the safe client (`get`, `head`, `stream`: only
+LiveErrors), to the spec fetch (only SpecReadError) and to the token endpoint (only AuthError).
+Memory is bounded by the growth of the process's peak RSS (a peak: each test is meant to run in a
+process whose peak has not already gone past its own), time by a hang guard per example.
 """
 
 from __future__ import annotations
@@ -107,6 +109,12 @@ def wire_responses(draw: Any) -> bytes:
 _BOMB: list[bytes] = []
 
 
+def bomb_wire() -> bytes:
+    """A 200 whose body is 1 GiB of zeros in three gzip layers, labelled as such (about 250 bytes)."""
+    bomb = nested_gzip_bomb(1024, 3)
+    return b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip, gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb) + bomb
+
+
 def _gzip_bomb() -> bytes:
     """One gzip layer around 1 GiB of zeros (about 1 MB on the wire)."""
     if not _BOMB:
@@ -132,13 +140,10 @@ def test_any_answer_ends_in_a_response_or_a_live_error(server: str) -> None:
     _gzip_bomb()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
-    bomb = nested_gzip_bomb(1024, 3)
-    bomb_wire = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip, gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb) + bomb
-
     @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(wire=wire_responses(), how=st.sampled_from(["get", "truncate", "head", "stream"]))
-    @example(wire=bomb_wire, how="get")  # the attack that found the defect: always tried, whatever is drawn
-    @example(wire=bomb_wire, how="stream")
+    @example(wire=bomb_wire(), how="get")  # the attack that found the defect: always tried, whatever is drawn
+    @example(wire=bomb_wire(), how="stream")
     def one(wire: bytes, how: str) -> None:
         _CURRENT["wire"] = wire
         started = time.monotonic()
@@ -165,6 +170,7 @@ def test_any_answer_to_a_spec_url_ends_in_bytes_or_a_spec_read_error(server: str
     @settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(wire=wire_responses())
     @example(wire=b"HTTP/1.1 302 Found\r\nLocation: \x80\r\nContent-Length: 0\r\n\r\n")  # found by this test: exit 4
+    @example(wire=bomb_wire())
     def one(wire: bytes) -> None:
         _CURRENT["wire"] = wire
         started = time.monotonic()
@@ -174,6 +180,33 @@ def test_any_answer_to_a_spec_url_ends_in_bytes_or_a_spec_read_error(server: str
             pass
         else:
             assert len(raw) <= CAP
+        assert time.monotonic() - started < 30, "a hang guard, not a speed test"
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before
+        assert grown < RSS_GROWTH_LIMIT, f"peak memory grew by {grown / 1024**2:.0f} MiB"
+
+    one()
+
+
+@pytest.mark.timeout(600)
+def test_any_answer_from_a_token_endpoint_ends_in_a_token_or_an_auth_error(server: str) -> None:
+    from interopcheck.errors import AuthError
+    from interopcheck.live.auth import OAuth2ClientCredentials
+    from interopcheck.live.redact import Redactor
+
+    _gzip_bomb()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(wire=wire_responses())
+    @example(wire=bomb_wire())
+    def one(wire: bytes) -> None:
+        _CURRENT["wire"] = wire
+        started = time.monotonic()
+        creds = OAuth2ClientCredentials(token_url=f"{server}/token", client_id="c", client_secret="s", redactor=Redactor(), timeout=1.0)
+        try:
+            creds.headers()
+        except AuthError:
+            pass
         assert time.monotonic() - started < 30, "a hang guard, not a speed test"
         grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before
         assert grown < RSS_GROWTH_LIMIT, f"peak memory grew by {grown / 1024**2:.0f} MiB"
