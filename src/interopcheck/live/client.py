@@ -20,7 +20,6 @@ import httpx
 from interopcheck import __version__
 from interopcheck.errors import LiveError, WriteRefused
 from interopcheck.live.auth import Credentials, NoCredentials
-from interopcheck.net.transport import deadline_transport, request_deadline
 from interopcheck.live.failures import (
     CrossOriginRedirect,
     LiveRequestError,
@@ -45,6 +44,7 @@ from interopcheck.live.response import (
 )
 from interopcheck.model import Exchange, HttpRequest, HttpResponse
 from interopcheck.net.decoding import ACCEPT_ENCODING, ContentCodingError, response_chunks
+from interopcheck.net.transport import deadline_transport, request_deadline
 
 EVIDENCE_CAP = 64 * 1024
 MAX_RETRIES = 3
