@@ -66,3 +66,35 @@ def test_a_slow_caller_never_waits() -> None:
         bucket.acquire()
         t.now += 0.6
     assert slept == []
+
+
+def test_a_request_counts_from_when_its_answer_came() -> None:
+    t = FakeTime()
+    bucket = TokenBucket(2.0, clock=t.clock, sleep=t.sleep)
+    first = bucket.acquire()
+    t.now += 0.3  # the answer took 0.3 s: the server saw the request somewhere in between
+    bucket.answered(first)
+    bucket.acquire()
+    bucket.acquire()
+    assert t.now == 1.3  # a window after the first answer, not after the first send
+
+
+def test_the_server_never_sees_more_than_rate_requests_in_a_second() -> None:
+    import socket
+    import time
+
+    from live_servers import serve_raw
+
+    from interopcheck.live.client import SafeClient
+
+    seen: list[float] = []
+
+    def handle(conn: socket.socket, head: bytes) -> None:
+        seen.append(time.monotonic())
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+
+    with serve_raw(handle) as url, SafeClient(url, rate=10) as client:
+        for _ in range(25):
+            client.get("/v1/x")
+    assert len(seen) == 25
+    assert _most_in_a_window(sorted(seen), 1.0) <= 10  # the old bucket: 20 at the server

@@ -238,9 +238,12 @@ class SafeClient:
                     "the live run's time budget is spent; request not sent",
                     exchange=self._record(req, None, b"", False, 0.0, error="not sent: run deadline passed"),
                 )
-            self._bucket.acquire()
+            slot = self._bucket.acquire()
             start = time.monotonic()  # the rate cap's wait counts toward neither the deadline nor the timing
-            resp = self._send(req, start)
+            try:
+                resp = self._send(req, start)
+            finally:
+                self._bucket.answered(slot)
             status = resp.status_code
             if status in _REDIRECTS and resp.headers.get("location") and hops < MAX_REDIRECTS:
                 try:
