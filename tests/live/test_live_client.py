@@ -17,6 +17,7 @@ from starlette.routing import Route
 from interopcheck.errors import LiveError, WriteRefused
 from interopcheck.live.client import SafeClient
 from interopcheck.live.failures import (
+    BadContentEncoding,
     CrossOriginRedirect,
     InvalidBody,
     OffOriginRequest,
@@ -181,7 +182,7 @@ def test_no_httpx_exception_escapes(handler) -> None:  # type: ignore[no-untyped
         with pytest.raises(LiveError) as err:
             c.get("/v1/x")
     assert not isinstance(err.value, httpx.HTTPError)
-    assert isinstance(err.value, SandboxUnreachable)
+    assert isinstance(err.value, BadContentEncoding if handler is _bad_gzip else SandboxUnreachable)
 
 
 def test_refused_connection_and_bad_urls_are_live_errors() -> None:
@@ -220,7 +221,7 @@ def test_token_bucket_paces_requests() -> None:
     bucket = TokenBucket(2.0, clock=lambda: now[0], sleep=sleep)
     for _ in range(6):
         bucket.acquire()
-    assert slept == [0.5, 0.5, 0.5, 0.5]  # a burst of 2, then one every 0.5 s
+    assert slept == [1.0, 1.0]  # 2 a second: two, then two more once the first second is over
 
 
 def test_retry_after_parsing() -> None:
@@ -270,3 +271,21 @@ def test_a_write_dropped_before_any_response_is_not_resent() -> None:
     with serve_raw(_drops_first) as url, client(url, allow_writes=True) as c, pytest.raises(SandboxUnreachable):
         c.request("POST", "/x", content=b"{}")
     assert _drops_first.calls == 1  # type: ignore[attr-defined]
+
+
+def _trickle_body(conn: socket.socket, head: bytes) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: 400\r\n\r\n")
+    for _ in range(400):
+        try:
+            conn.sendall(b"a")
+        except OSError:
+            return
+        time.sleep(0.05)
+
+
+@pytest.mark.timeout(10)  # the body would take 20 s, each byte well within the read timeout
+def test_a_stream_without_its_own_deadline_keeps_the_request_deadline() -> None:
+    with serve_raw(_trickle_body) as url, client(url, timeout=5.0, request_deadline_s=0.5) as c:
+        with c.stream("/v1/export.csv") as s, pytest.raises(SandboxTimeout):
+            for _ in s.iter_bytes():
+                pass

@@ -20,6 +20,8 @@ import orjson
 
 from interopcheck.errors import AuthError
 from interopcheck.live.redact import Redactor
+from interopcheck.net.decoding import ACCEPT_ENCODING, response_chunks
+from interopcheck.net.transport import deadline_transport, request_deadline
 
 #: A token is refreshed this many seconds before it says it expires.
 EXPIRY_MARGIN_S = 30.0
@@ -141,16 +143,21 @@ class OAuth2ClientCredentials:
     def _post(self, headers: Mapping[str, str], form: dict[str, str]) -> tuple[int, bytes]:
         """POST the token request under a byte cap; (status, body)."""
         url = self.redactor.url(self.token_url)
+        transport = self.transport or deadline_transport(self.verify)
         try:
-            with httpx.Client(timeout=self.timeout, verify=self.verify, transport=self.transport, follow_redirects=False) as client:
-                with client.stream("POST", self.token_url, data=form, headers={"Accept": "application/json", **headers}) as resp:
-                    chunks, size = [], 0
-                    for chunk in resp.iter_bytes():
-                        size += len(chunk)
-                        if size > MAX_TOKEN_RESPONSE:
-                            raise AuthError(f"the token endpoint {url} sent more than {MAX_TOKEN_RESPONSE} bytes")
-                        chunks.append(chunk)
-                    return resp.status_code, b"".join(chunks)
+            with (
+                httpx.Client(timeout=self.timeout, verify=self.verify, transport=transport, follow_redirects=False) as client,
+                request_deadline(time.monotonic() + max(3 * self.timeout, self.timeout + 5)),  # headers included
+                client.stream("POST", self.token_url, data=form, headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING, **headers}) as resp,
+            ):
+                chunks, size = [], 0
+                # the body inflated in bounded pieces (net.decoding), never by httpx's unbounded decoder
+                for chunk in response_chunks(resp):
+                    size += len(chunk)
+                    if size > MAX_TOKEN_RESPONSE:
+                        raise AuthError(f"the token endpoint {url} sent more than {MAX_TOKEN_RESPONSE} bytes")
+                    chunks.append(chunk)
+                return resp.status_code, b"".join(chunks)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError) as exc:
             raise AuthError(f"the token endpoint {url} could not be reached: {type(exc).__name__}: {self.redactor.text(str(exc))}") from None
 

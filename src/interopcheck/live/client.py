@@ -20,7 +20,6 @@ import httpx
 from interopcheck import __version__
 from interopcheck.errors import LiveError, WriteRefused
 from interopcheck.live.auth import Credentials, NoCredentials
-from interopcheck.live.deadline import deadline_transport, request_deadline
 from interopcheck.live.failures import (
     CrossOriginRedirect,
     LiveRequestError,
@@ -36,6 +35,7 @@ from interopcheck.live.response import (
     HTTPX_ERRORS,
     LiveResponse,
     LiveStream,
+    bad_coding,
     ms_since,
     next_chunk,
     origin,
@@ -43,6 +43,8 @@ from interopcheck.live.response import (
     response_headers,
 )
 from interopcheck.model import Exchange, HttpRequest, HttpResponse
+from interopcheck.net.decoding import ACCEPT_ENCODING, ContentCodingError, response_chunks
+from interopcheck.net.transport import deadline_transport, request_deadline
 
 EVIDENCE_CAP = 64 * 1024
 MAX_RETRIES = 3
@@ -102,7 +104,7 @@ class SafeClient:
                 verify=verify,
                 follow_redirects=False,
                 transport=transport or deadline_transport(verify),
-                headers={"User-Agent": f"interopcheck/{__version__}", "Accept": "application/json"},
+                headers={"User-Agent": f"interopcheck/{__version__}", "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
             )
         except HTTPX_ERRORS as exc:
             raise LiveError(f"could not set up the HTTP client: {type(exc).__name__}: {exc}") from None
@@ -177,9 +179,9 @@ class SafeClient:
         deadline_s: float | None = None,
         auth: bool = True,
     ) -> Iterator[LiveStream]:
-        """A streamed GET for large downloads: its own optional byte cap and deadline, enforced while iterating."""
+        """A streamed GET for large downloads: its own byte cap and deadline (else the request deadline), enforced while iterating."""
         with self._open("GET", path_or_url, params, headers, auth, None, time.monotonic()) as (resp, req, start):
-            live = LiveStream(self, resp, req, start, max_bytes, deadline_s)
+            live = LiveStream(self, resp, req, start, max_bytes, self.request_deadline_s if deadline_s is None else deadline_s)
             try:
                 yield live
             finally:
@@ -236,9 +238,12 @@ class SafeClient:
                     "the live run's time budget is spent; request not sent",
                     exchange=self._record(req, None, b"", False, 0.0, error="not sent: run deadline passed"),
                 )
-            self._bucket.acquire()
+            slot = self._bucket.acquire()
             start = time.monotonic()  # the rate cap's wait counts toward neither the deadline nor the timing
-            resp = self._send(req, start)
+            try:
+                resp = self._send(req, start)
+            finally:
+                self._bucket.answered(slot)
             status = resp.status_code
             if status in _REDIRECTS and resp.headers.get("location") and hops < MAX_REDIRECTS:
                 try:
@@ -324,7 +329,7 @@ class SafeClient:
         """Read the body under the byte cap and the request deadline; (body, truncated)."""
         chunks: list[bytes] = []
         size = 0
-        chunks_in = resp.iter_bytes()
+        chunks_in = response_chunks(resp)  # inflated in bounded pieces, never by httpx's decoder
         try:
             while (chunk := next_chunk(chunks_in, start + self.request_deadline_s)) is not None:
                 size += len(chunk)
@@ -337,7 +342,10 @@ class SafeClient:
                         f"{self.redactor.url(str(req.url))} sent more than the {cap}-byte response cap",
                         exchange=self._record(req, resp, head, True, ms_since(start), error=f"response over the {cap}-byte cap"),
                     )
-                self._check_deadline(resp, req, start, self.request_deadline_s, b"".join(chunks))
+                if time.monotonic() - start > self.request_deadline_s:
+                    self._check_deadline(resp, req, start, self.request_deadline_s, b"".join(chunks))
+        except ContentCodingError as exc:
+            raise bad_coding(self, req, resp, start, exc) from None
         except httpx.TimeoutException as exc:
             raise SandboxTimeout(self._why(req, exc, self._timed_out(start, "reading the body")), exchange=self._fail(req, exc, start, resp)) from None
         except HTTPX_ERRORS as exc:

@@ -30,6 +30,10 @@ class ResponseTooLarge(LiveRequestError):
     """The response body went over the byte cap."""
 
 
+class BadContentEncoding(LiveRequestError):
+    """A body that cannot be decoded: stacked or unoffered Content-Encodings, or corrupt compressed data."""
+
+
 class CrossOriginRedirect(LiveRequestError):
     """The sandbox redirected outside its own origin; the redirect was not followed."""
 

@@ -8,18 +8,17 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import orjson
 
-from interopcheck.live.deadline import request_deadline
-from interopcheck.live.failures import InvalidBody, ResponseTooLarge, SandboxTimeout, SandboxUnreachable
+from interopcheck.live.failures import BadContentEncoding, InvalidBody, ResponseTooLarge, SandboxTimeout, SandboxUnreachable
+from interopcheck.live.recorder import Recorder
 from interopcheck.model import Exchange
-
-if TYPE_CHECKING:
-    from interopcheck.live.client import SafeClient
+from interopcheck.net.decoding import ContentCodingError, response_chunks
+from interopcheck.net.transport import request_deadline
 
 HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError)
 
@@ -77,6 +76,14 @@ def response_headers(headers: httpx.Headers) -> dict[str, str]:
     return out
 
 
+def bad_coding(client: Recorder, req: httpx.Request, resp: httpx.Response, start: float, exc: ContentCodingError) -> BadContentEncoding:
+    """The sandbox's failure for a body that cannot be decoded, with its evidence."""
+    return BadContentEncoding(
+        f"{client.redactor.url(str(req.url))} sent a body that was not decoded: {exc}",
+        exchange=client._record(req, resp, b"", True, ms_since(start), error=f"not decoded: {exc}"),
+    )
+
+
 def next_chunk(chunks: Iterator[bytes], deadline: float | None) -> bytes | None:
     """The next body chunk, its socket reads bounded by `deadline`; None at the end."""
     with request_deadline(deadline):
@@ -93,7 +100,7 @@ class LiveStream:
 
     def __init__(
         self,
-        client: SafeClient,
+        client: Recorder,
         resp: httpx.Response,
         req: httpx.Request,
         start: float,
@@ -108,10 +115,10 @@ class LiveStream:
         self.deadline_s = deadline_s
         self.bytes_read = 0
 
-    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+    def iter_bytes(self) -> Iterator[bytes]:
         """The decoded body in chunks; ResponseTooLarge / SandboxTimeout when a cap or the deadline is passed."""
         client, req = self._client, self._req
-        chunks_in = self._resp.iter_bytes(chunk_size)
+        chunks_in = response_chunks(self._resp)  # inflated in bounded pieces, never by httpx's decoder
         deadline = self._start + self.deadline_s if self.deadline_s is not None else None
         try:
             while (chunk := next_chunk(chunks_in, deadline)) is not None:
@@ -123,6 +130,8 @@ class LiveStream:
                     )
                 client._check_deadline(self._resp, req, self._start, self.deadline_s, b"")
                 yield chunk
+        except ContentCodingError as exc:
+            raise bad_coding(client, req, self._resp, self._start, exc) from None
         except httpx.TimeoutException as exc:
             raise SandboxTimeout(client._why(req, exc, "timed out streaming"), exchange=client._fail(req, exc, self._start, self._resp)) from None
         except HTTPX_ERRORS as exc:

@@ -22,9 +22,12 @@ KeyboardInterrupt: an interrupted run never yields a result.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,7 +204,7 @@ def run_conformance(  # noqa: PLR0913
     timer.daemon = True
     passes: list[PassResult] = []
     fuzz, paced_by, pace = 0, "rate", 0.0
-    with Relay(client) as relay:
+    with Relay(client) as relay, _hypothesis_storage():
         tally.relay = relay
         settings = {"seed": seed, "headers": headers or {}, "timeout": timeout, "allow_writes": allow_writes, "exclude": exclude}
 
@@ -263,6 +266,24 @@ def _finding_order(finding: Finding) -> tuple[str, str, str]:
     """Findings by operation, then failure code and title: the same order whichever worker finished first."""
     data = finding.data or {}
     return (str(data.get("operation") or ""), str(data.get("code") or ""), str(data.get("title") or ""))
+
+
+@contextlib.contextmanager
+def _hypothesis_storage() -> Iterator[None]:
+    """Hypothesis' storage in a temporary folder for the run, so no `.hypothesis/` is left in the working directory.
+
+    The example database is already off (`database="none"`), but hypothesis still caches the
+    constants it collects from loaded modules and its Unicode tables under its home directory,
+    `./.hypothesis` unless set (`hypothesis.configuration.set_hypothesis_home_dir`).
+    """
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    with tempfile.TemporaryDirectory(prefix="interopcheck-hypothesis-") as folder:
+        set_hypothesis_home_dir(folder)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(None)
 
 
 def _fuzz_examples(tally: _Tally, planned_time: float | None, planned_end: float, hard: float, rate: float, max_examples: int, pace: float) -> tuple[int, bool]:

@@ -13,14 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import orjson
 import yaml
 
@@ -30,6 +28,7 @@ from interopcheck.spec.files import read_regular_file
 from interopcheck.spec.lines import YamlLineFinder, line_finder
 from interopcheck.spec.refs import join_ref, local_ref, spec_folder
 from interopcheck.spec.refwalk import iter_refs
+from interopcheck.spec.remote import fetch
 from interopcheck.spec.yaml_safe import MAX_DEPTH, parse_yaml
 
 DEFAULT_MAX_BYTES = 50_000_000
@@ -57,7 +56,7 @@ def load_spec(
     that makes the document unreadable as an OpenAPI description.
     """
     if _is_url(source):
-        raw = fetch(source, max_bytes=max_bytes, timeout=timeout)
+        raw = fetch(source, max_bytes=max_bytes, timeout=timeout, other_origins=allow_remote_refs)
         base_uri = source
     else:
         path = Path(source)
@@ -100,41 +99,6 @@ def read_file(path: Path, *, max_bytes: int, label: str) -> bytes:
     """The bytes of the regular file `path`, refused before reading when it is bigger than `max_bytes`
     (a FIFO, device or socket is refused without blocking: `files.read_regular_file`)."""
     return read_regular_file(path, max_bytes=max_bytes, label=label, error=SpecReadError, max_hint=MAX_HINT)
-
-
-def fetch(url: str, *, max_bytes: int, timeout: float) -> bytes:
-    """GET `url` (streamed): 200 only, at most `max_bytes`, all within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    accept = "application/json, application/yaml;q=0.9, text/yaml;q=0.9, */*;q=0.5"
-    try:
-        with httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5) as client:
-            with client.stream("GET", url, headers={"Accept": accept}) as response:
-                if response.status_code != 200:
-                    raise SpecReadError(
-                        f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip(),
-                        hint="check the URL; it must answer 200 with the document",
-                    )
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    raise SpecReadError(
-                        f"{url}: {int(declared):,} bytes is over the limit of {max_bytes:,}",
-                        hint=MAX_HINT,
-                    )
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise SpecReadError(f"{url}: more than {max_bytes:,} bytes", hint=MAX_HINT)
-                    if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout("deadline passed")
-                return bytes(body)
-    except httpx.TimeoutException:
-        raise SpecReadError(
-            f"{url}: no complete answer within {timeout:g} s",
-            hint="check the URL or raise the timeout",
-        ) from None
-    except httpx.HTTPError as err:
-        raise SpecReadError(f"{url}: cannot be fetched: {err}", hint="check the URL and the network") from None
 
 
 def decode(raw: bytes, label: str) -> str:
@@ -341,7 +305,7 @@ def _load_externals(
                         out.unreadable[uri] = "it names a text file, not a JSON or YAML document, so it was not fetched"
                         continue
                     try:
-                        raw = fetch(uri, max_bytes=budget, timeout=timeout)
+                        raw = fetch(uri, max_bytes=budget, timeout=timeout, given=root_uri, other_origins=True)
                     except SpecReadError as err:
                         if "HTTP " not in err.message:  # no answer at all: do not wait on that host again
                             failed_hosts[parts.netloc] = f"an earlier fetch from {parts.netloc} failed"

@@ -1,8 +1,9 @@
-"""A whole-request deadline below httpx: every socket read and write waits at most until the deadline.
+"""The network backend below httpx for every reader: a whole-request deadline and an address rule.
 
 httpx's timeouts apply per read, so a server that trickles one byte a second (headers or body)
-never trips them. This network backend caps each read's timeout by the time left on the current
-request's deadline (a context variable the client sets), so no trickle outlasts the deadline.
+never trips them. This backend caps each read's timeout by the time left on the current
+request's deadline (a context variable the reader sets), so no trickle outlasts the deadline. When
+an `AddressRule` is set (`address_rule`), each connection goes to an address it allows, resolved here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from interopcheck.net.addresses import AddressRule
+
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("interopcheck_request_deadline", default=None)
 
 
@@ -28,6 +31,19 @@ def request_deadline(at: float | None) -> Iterator[None]:
         yield
     finally:
         _DEADLINE.reset(token)
+
+
+_RULE: contextvars.ContextVar[AddressRule | None] = contextvars.ContextVar("interopcheck_address_rule", default=None)
+
+
+@contextlib.contextmanager
+def address_rule(rule: AddressRule | None) -> Iterator[None]:
+    """Within the block, the backend connects only to addresses `rule` allows (AddressRefused otherwise)."""
+    token = _RULE.set(rule)
+    try:
+        yield
+    finally:
+        _RULE.reset(token)
 
 
 def _bounded(timeout: float | None, exc: type[Exception]) -> float | None:
@@ -82,7 +98,10 @@ class DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        """Connect, bounded by the deadline."""
+        """Connect, bounded by the deadline, to an address the current rule allows."""
+        rule = _RULE.get()
+        if rule is not None:
+            host = rule.pick(host, port)
         stream = self._inner.connect_tcp(host, port, _bounded(timeout, httpcore.ConnectTimeout), local_address, socket_options)
         return _DeadlineStream(stream)
 
