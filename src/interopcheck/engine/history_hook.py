@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 
 from interopcheck.engine.run import RunArtifacts
 from interopcheck.errors import HistoryError
@@ -123,7 +122,34 @@ def _redactor(live: Any) -> Redactor:
 
 
 def _digest(value: Any) -> str:
-    return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)).hexdigest()
+    """A SHA-256 of `value` that key order does not change.
+
+    Walked with an explicit stack and scalars hashed by their repr, because a description may hold
+    what JSON encoders refuse (integers past 64 bits, YAML sets and bytes, nesting past 255 levels).
+    """
+    digest = hashlib.sha256()
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            digest.update(b"{%d" % len(item))
+            for key in sorted(item, key=str, reverse=True):
+                stack += [item[key], _Key(str(key))]
+        elif isinstance(item, (list, tuple)):
+            digest.update(b"[%d" % len(item))
+            stack += reversed(item)
+        elif isinstance(item, _Key):
+            digest.update(b"k" + item.name.encode("utf-8", "surrogatepass") + b"\0")
+        else:
+            digest.update(b"v" + repr(item).encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Key:
+    """A mapping key on `_digest`'s stack (kept apart from values, so {"a": "b"} and ["a", "b"] differ)."""
+
+    name: str
 
 
 def spec_parts(data: Any) -> tuple[tuple[str, str], ...]:
