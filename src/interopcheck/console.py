@@ -2,7 +2,7 @@
 
 A spec, a sandbox, a spec server or a bundle can put ANSI escape sequences (ESC or the one-byte
 C1 CSI) in text the CLI prints; printed raw they can clear or retitle the evaluator's terminal and
-hide or fake lines of the verdict. `cli.py` prints every such line through `printable`.
+hide or fake lines of the verdict. The CLI layer (`cli/`) prints every such line through `printable`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The project's error tree: every error knows the exit code it ends a run with.
 
 Library exceptions are caught where they enter (loaders, the HTTP client, validators)
-and re-raised as one of these, so `cli.py` can print one line and exit with the code.
+and re-raised as one of these, so the CLI layer (`cli/`) can print one line and exit with the code.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from interopcheck.cli import check
-from interopcheck.cli_options import option_names
+from interopcheck.cli.options import option_names
 from interopcheck.config import Config, env_var, find_config, load_config, option_keys, settings_record
 from interopcheck.errors import InputError
 

@@ -1,7 +1,7 @@
 """Where `check` puts a report besides --output-dir: one format to a file or standard output (`--output`),
 and the Markdown report appended to GitHub's step summary (`--step-summary`).
 
-Kept out of cli.py so the command only wires options to these decisions and does the printing.
+Kept out of the CLI layer so the command only wires options to these decisions and does the printing.
 """
 
 from __future__ import annotations

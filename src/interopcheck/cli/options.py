@@ -1,7 +1,7 @@
 """`check`'s option plumbing: the config file into click's defaults, INTEROPCHECK_* variables, where each setting
 came from, the SPEC argument beside --spec, and the exit code under --fail-on and --static-only.
 
-Kept out of cli.py so that module stays the commands and their printing; nothing here prints or exits.
+Kept out of `cli/check.py` so that module stays the command and its printing; nothing here prints or exits.
 Reading and validating the file itself is `interopcheck.config`'s job.
 """
 

@@ -1,6 +1,6 @@
 """`interopcheck history ...` and `check`'s history options: the CLI layer of the run history (it may print; nothing below it does).
 
-Registered on the main group by `cli.py`. Read commands never create a history file: a missing one is
+Registered on the main group by `cli/__init__.py`. Read commands never create a history file: a missing one is
 bad input (exit 2) with a hint.
 """
 

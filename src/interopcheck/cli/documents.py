@@ -1,0 +1,141 @@
+"""The commands on profiles and written reports: `checks`, `profile ...`, `report render`, `verify`, `compare`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from interopcheck.cli.app import cli, echo, split_formats
+from interopcheck.errors import ExitCode, UsageError
+
+
+@cli.command("checks")
+def list_checks() -> None:
+    """List every registered check with its stable ID and what it needs."""
+    from interopcheck.checks.registry import all_checks
+
+    for spec in all_checks().values():
+        needs = ",".join(sorted(spec.needs)) or "-"
+        click.echo(f"{spec.id:34} {needs:18} {spec.title}")
+
+
+@cli.group()
+def profile() -> None:
+    """Profiles: the requirement registers a run is judged against, and the tender annex."""
+
+
+_overlay_option = click.option("--overlay", "overlays", multiple=True, metavar="PATH", help="A borough overlay (repeatable).")
+
+
+@profile.command("list")
+def profile_list() -> None:
+    """List the bundled profiles."""
+    from interopcheck.profile.load import list_profiles
+
+    for pid, version, title in list_profiles():
+        click.echo(f"{pid:16} {version:10} {title}")
+
+
+@profile.command("show")
+@click.argument("name")
+@_overlay_option
+def profile_show(name: str, overlays: tuple[str, ...]) -> None:
+    """Print the resolved profile (extends and overlays applied) as JSON."""
+    import json
+
+    from interopcheck.profile.load import load_profile
+
+    click.echo(json.dumps(load_profile(name, overlays).resolved(), indent=2, ensure_ascii=False))
+
+
+@profile.command("render")
+@click.argument("name")
+@_overlay_option
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of standard output.")
+def profile_render(name: str, overlays: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """Render the profile as the interoperability annex of a tender (same IDs as the reports)."""
+    from interopcheck.profile.load import load_profile
+    from interopcheck.profile.render import render_annex
+    from interopcheck.report.writer import atomic_write, ensure_folder
+
+    text = render_annex(load_profile(name, overlays), fmt)
+    if output is None:
+        click.echo(text)
+    else:
+        ensure_folder(output.parent, "--output")
+        atomic_write(output, text.encode())
+        click.echo(f"wrote {output}", err=True)
+
+
+@profile.command("coverage")
+@click.argument("name")
+@_overlay_option
+def profile_coverage(name: str, overlays: tuple[str, ...]) -> None:
+    """List each requirement with the checks that decide it; exit 2 if a MUST has neither checks nor a reason."""
+    from interopcheck.checks.registry import all_checks
+    from interopcheck.profile.coverage import coverage, format_coverage, require_complete
+    from interopcheck.profile.load import load_profile
+
+    cov = coverage(load_profile(name, overlays), {k: v.title for k, v in all_checks().items()})
+    click.echo(format_coverage(cov))
+    require_complete(cov)
+
+
+@cli.group()
+def report() -> None:
+    """Work with written reports: re-render them from the canonical JSON."""
+
+
+@report.command("render")
+@click.argument("report_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "formats", default="md,html", show_default=True, help="Formats to render: md, html, junit, sarif, github, gitlab.")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: the report's own folder.")
+def report_render(report_json: Path, formats: str, output_dir: Path | None) -> None:
+    """Re-render REPORT_JSON (a canonical JSON report) into other formats."""
+    from interopcheck.report.json_report import load_report
+    from interopcheck.report.writer import write_reports
+
+    data = load_report(report_json)
+    chosen = [f for f in split_formats(formats) if f != "json"]
+    for path in write_reports(data, output_dir or report_json.parent, chosen, basename=report_json.stem):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 public key (PEM) the bundle must be signed with.")
+def verify(bundle: Path, public_key: Path | None) -> None:
+    """Check an evidence bundle: every member's SHA-256, the report against its own outcomes, the signature.
+
+    Exits 0 when the bundle is intact, 1 when anything does not match, 2 when it cannot be read.
+    """
+    from interopcheck.report.verify import verify_bundle
+
+    result = verify_bundle(bundle, public_key)
+    for problem in result.problems:
+        echo(f"  {problem}")
+    if not result.ok:
+        echo(f"verify: {bundle} FAILED ({len(result.problems)} problems)")
+        sys.exit(ExitCode.NOT_CONFORMANT)
+    echo(f"verify: {bundle} OK — {len(result.members)} members, hashes match, report consistent, {result.signature_summary}; verdict {result.verdict}")
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "formats", default="html,csv,md", show_default=True, help="Formats: html, csv, md.")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/compare"), show_default=True)
+@click.option("--allow-mixed", is_flag=True, help="Compare reports made with different profile versions (and say what differs).")
+def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mixed: bool) -> None:
+    """Compare bidders' JSON reports: a matrix of requirements by bidder, differences first."""
+    from interopcheck.report.compare import COMPARE_FORMATS, compare_paths, write_comparison
+
+    chosen = tuple(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in COMPARE_FORMATS]
+    if unknown or not chosen:
+        raise UsageError(f"unknown comparison format {', '.join(unknown) or repr(formats)}", hint=f"choose from {', '.join(COMPARE_FORMATS)}")
+    comparison = compare_paths(list(reports), output_dir, allow_mixed=allow_mixed)
+    for path in write_comparison(comparison, output_dir, chosen):
+        click.echo(f"wrote {path}")
