@@ -11,7 +11,9 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
+from interopcheck.report import common
 from interopcheck.report.common import (
     STATUS_LABELS,
     STATUS_ORDER,
@@ -24,6 +26,15 @@ from interopcheck.report.common import (
     one_line,
     scope_rows,
     status_label,
+)
+from interopcheck.report.evidence import (
+    check_anchor,
+    collect,
+    data_text,
+    failed_musts,
+    failures_first,
+    finding_anchor,
+    record_problems,
 )
 
 _VERDICT_SYMBOLS = {"conformant": "✓", "not_conformant": "✗", "incomplete": "?"}
@@ -66,6 +77,18 @@ def metadata_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def text(value: Any) -> Markup:
+    """`value` escaped for element text (not attributes): only &, < and >, so JSON bodies keep their quotes unbloated."""
+    raw = "" if value is None else str(value)
+    return Markup(raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The lines right under the verdict (decided fraction, shared causes, preflight), when common provides them."""
+    lines = getattr(common, "summary_lines", None)
+    return list(lines(report)) if lines is not None else []
+
+
 def render(report: dict[str, Any]) -> str:
     """The report as one self-contained, accessible HTML document."""
     template = _environment().get_template("report.html.j2")
@@ -83,6 +106,15 @@ def render(report: dict[str, Any]) -> str:
         one_line=one_line,
         findings_of=findings_of,
         pretty=_pretty,
+        summary_lines=summary_lines(report),
+        failed_musts=failed_musts(report),
+        ordered=failures_first(report),
+        evidence=collect(report),
+        check_anchor=check_anchor,
+        finding_anchor=finding_anchor,
+        record_problems=record_problems,
+        data_text=data_text,
+        text=text,
         metadata=metadata_rows(report),
         declaration_summary=declaration_summary(report),
         coverage_rows=coverage_rows(report),
