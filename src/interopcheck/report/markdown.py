@@ -20,7 +20,7 @@ from interopcheck.report.common import (
     scope_rows,
     status_label,
 )
-from interopcheck.report.evidence import collect, failed_musts, failures_first, where_text
+from interopcheck.report.evidence import collect, failed_musts, failures_first, record_problems, where_text
 
 _ESCAPES = str.maketrans({
     "\\": "\\\\",
@@ -165,7 +165,13 @@ def _problems(report: dict[str, Any]) -> list[str]:
         if check["status"] not in ("fail", "error") or not unmet & set(requirements):
             continue
         for finding in check.get("findings", []):
-            rows.append([", ".join(requirements), check["check_id"], one_line(finding["message"], 400), where_text(finding)])
+            _, fields = record_problems(finding)
+            if fields:  # the record and its fields say it all; the request it came from is where
+                exchange = finding.get("exchange")
+                where = f"{exchange['request']['method']} {exchange['request']['url']}" if exchange else ""
+                rows.append([", ".join(requirements), check["check_id"], where_text(finding), where])
+            else:
+                rows.append([", ".join(requirements), check["check_id"], one_line(finding["message"], 400), where_text(finding)])
     if not rows:
         return []
     return ["", "## Problems found", "", *_table(["Requirement", "Check", "Finding", "Where"], rows)]
