@@ -6,7 +6,6 @@ become markup. Outcomes carry a symbol and a word, never colour alone, and print
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +21,6 @@ from interopcheck.report.common import (
     claims,
     coverage_rows,
     declaration_summary,
-    findings_of,
     one_line,
     scope_rows,
     status_label,
@@ -50,11 +48,6 @@ def _environment() -> jinja2.Environment:
         trim_blocks=False,
         keep_trailing_newline=True,
     )
-
-
-def _pretty(data: Any) -> str:
-    """Structured finding data as stable, indented JSON text for a <pre> block."""
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def metadata_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
@@ -104,8 +97,6 @@ def render(report: dict[str, Any]) -> str:
         label=status_label,
         anchor=anchor,
         one_line=one_line,
-        findings_of=findings_of,
-        pretty=_pretty,
         summary_lines=summary_lines(report),
         failed_musts=failed_musts(report),
         ordered=failures_first(report),
