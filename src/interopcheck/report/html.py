@@ -1,7 +1,9 @@
 """Self-contained HTML report: inline CSS, no scripts, nothing fetched; summary first, then evidence.
 
 Rendered with Jinja2 autoescaping, so supplier text (finding messages, response bodies) can never
-become markup. Outcomes carry a symbol and a word, never colour alone, and print cleanly to PDF.
+become markup; bulky element text goes through `text()`, which escapes only what element text needs.
+Outcomes carry a symbol and a word, never colour alone, and print to A4 within a board pack's pages:
+each check and each HTTP exchange is shown once (`report.evidence`), exchanges fold away in print.
 """
 
 from __future__ import annotations
