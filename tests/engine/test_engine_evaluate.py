@@ -94,3 +94,11 @@ def test_counts_list_every_status() -> None:
     counts = evaluate.counts_of(_outcomes((Level.MUST, Status.FAIL), (Level.MUST, Status.PASS), (Level.SHOULD, Status.FAIL)))
     assert counts.by_status["fail"] == 1 and counts.by_status["warn"] == 1 and counts.by_status["attested"] == 0
     assert (counts.musts_failed, counts.musts_total) == (1, 2)
+
+
+def test_reason_leads_with_plain_language_and_names_the_check_after() -> None:
+    """A board reads the reason first; the check ID is a pointer for the engineer, so it comes after."""
+    results = {"live.reachable": res("live.reachable", Status.PASS, "the root answered HTTP 404, which is fine"),
+               "live.tls": res("live.tls", Status.PASS, "TLS 1.3")}
+    outcome = evaluate.evaluate_requirement(req("R", checks=("live.reachable", "live.tls")), results, None)
+    assert outcome.reason == "the root answered HTTP 404, which is fine (live.reachable); TLS 1.3 (live.tls)"

@@ -7,8 +7,11 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
-from interopcheck.report import html
+import pytest
+
+from interopcheck.report import common, html
 from interopcheck.report.common import anchor
+from interopcheck.report.evidence import finding_anchor, unique_checks
 
 
 class _Collector(HTMLParser):
@@ -90,8 +93,60 @@ def test_evidence_and_metadata_are_shown(flawed: dict[str, Any]) -> None:
     text = html.render(flawed)
     assert "<code>/servers/0/url</code>, line 7" in text
     assert "GET https://sandbox.test/v1/properties?page=2</code> → HTTP 200" in text
-    assert "curl -H &#39;Authorization: Bearer $TOKEN&#39;" in text
+    assert "curl -H 'Authorization: Bearer $TOKEN'" in text
     assert "failed: read timeout after 30 s" in text
     assert "property: collection listProperties" in text  # claimed, beside demonstrated
     for value in ("a" * 64, "b" * 64, "https://sandbox.test/v1", "42", "2026-11-01T10:02:30Z", "interopcheck 0.1.0"):
         assert value in text
+
+
+def test_failed_musts_are_listed_under_the_verdict_with_title_and_reason(flawed: dict[str, Any]) -> None:
+    text = html.render(flawed)
+    verdict, counts = text.index("Verdict: ✗ Not conformant"), text.index("Requirements by outcome")
+    listed = text[verdict:counts]
+    assert 'id="failed-musts"' in listed
+    assert "Served over HTTPS only</strong>: 1 server URL uses plain http (spec.https-servers)" in listed
+    assert "Pagination walks to its end</strong>: page 2 links to itself (a loop) (live.pagination)" in listed
+    assert "Responses within 2 s" not in listed  # a SHOULD, and an error, is not a failed MUST
+
+
+def test_requirements_table_shows_titles_failures_first(flawed: dict[str, Any]) -> None:
+    text = html.render(flawed)
+    table = text[text.index('id="requirements"'):text.index('id="details"')]
+    rows = re.findall(r'<tr><th scope="row"><a href="#req-([A-Z0-9-]+)">[^<]+</a></th><td>([^<]+)</td>', table)
+    assert [r for r, _ in rows] == ["HSG-API-01", "HSG-API-14", "HSG-API-21", "HSG-API-03", "HSG-EXP-07", "HSG-ATT-01", "HSG-SEC-02"]
+    assert rows[0][1] == "Served over HTTPS only"
+
+
+def test_summary_lines_sit_right_under_the_verdict(flawed: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(common, "summary_lines", lambda report: ["score 23.1 over 5 of 7 requirements"], raising=False)
+    text = html.render(flawed)
+    after = text[text.index("Verdict: ✗ Not conformant"):]
+    assert after.index("score 23.1 over 5 of 7 requirements") < after.index('id="failed-musts"')
+
+
+def test_a_body_cited_by_many_findings_is_shown_once(flawed: dict[str, Any]) -> None:
+    body = '{"data": [' + ", ".join(f'{{"id": "PRP-{i:07d}", "uprn": null}}' for i in range(200)) + "]}"
+    check = flawed["outcomes"][2]["checks"][0]
+    exchange = check["findings"][0]["exchange"]
+    exchange["response"]["body"] = body
+    check["findings"] = [
+        {"message": f"property PRP-{i:07d}: /uprn: missing", "location": None, "exchange": exchange,
+         "data": {"id": f"PRP-{i:07d}", "errors": [{"pointer": "/uprn", "message": "'uprn' is a required property", "kind": "required"}]}}
+        for i in range(43)
+    ]
+    text = html.render(flawed)
+    assert text.count('"id": "PRP-0000199"') == 1
+    assert "record <code>PRP-0000042</code>, field <code>/uprn</code>: missing" in text
+    ids = {attrs["id"] for _, attrs in _parse(text) if attrs.get("id")}
+    for check, _ in unique_checks(flawed).values():
+        for kind in ("finding", "evidence"):
+            for index, _f in enumerate(check.get(kind + "s" if kind == "finding" else kind, []), 1):
+                assert finding_anchor(check["check_id"], kind, index) in ids
+
+
+def test_prints_on_a4_with_repeated_table_headers(flawed: dict[str, Any]) -> None:
+    text = html.render(flawed)
+    assert "@page { size: A4" in text
+    assert "thead { display: table-header-group; }" in text
+    assert "break-inside: avoid" in text

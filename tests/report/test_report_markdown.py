@@ -62,3 +62,22 @@ def test_no_declaration_no_section(good: dict[str, Any]) -> None:
     for outcome in report["outcomes"]:
         outcome["claimed"] = None
     assert "## Declaration" not in markdown.render(report)
+
+
+def test_failed_musts_are_listed_under_the_verdict_and_the_table_has_titles_failures_first(flawed: dict[str, Any]) -> None:
+    text = markdown.render(flawed)
+    head = text[: text.index("## Outcomes by status")]
+    assert head.index("**Verdict:**") < head.index("**Failed MUSTs (2 of 4):**")
+    assert "  - HSG-API-01 **Served over HTTPS only**: 1 server URL uses plain http (spec.https-servers)" in head
+    start = text.index("## Requirements")
+    table = text[start : text.index("\n## ", start + 1)]
+    ids = [line.split(" | ")[0][2:] for line in table.splitlines() if line.startswith("| HSG-")]
+    assert ids[:3] == ["HSG-API-01", "HSG-API-14", "HSG-API-21"] and ids[-1] == "HSG-SEC-02"
+    assert "| HSG-API-01 | Served over HTTPS only | MUST | ✗ Fail |" in table
+
+
+def test_a_finding_points_at_its_record_and_field(flawed: dict[str, Any]) -> None:
+    check = flawed["outcomes"][2]["checks"][0]
+    check["findings"][0]["data"] = {"id": "PRP-0000001", "errors": [{"pointer": "/uprn", "message": "'uprn' is a required property", "kind": "required"}]}
+    text = markdown.render(flawed)
+    assert "record PRP-0000001, field /uprn: missing" in text

@@ -63,3 +63,21 @@ def test_absolute_spec_paths_become_file_uris(good: dict[str, Any]) -> None:
     good["run"]["spec_source"] = "/tmp/my specs/openapi.yaml"
     run = json.loads(sarif.render(good))["runs"][0]
     assert run["artifacts"][0]["location"]["uri"] == "file:///tmp/my%20specs/openapi.yaml"
+
+
+def test_spec_paths_are_repository_relative_with_a_uri_base_id(flawed: dict[str, Any], sarif_schema: dict[str, Any]) -> None:
+    """Code-scanning views place a result only when its artifact is relative to the checkout (%SRCROOT%)."""
+    log = json.loads(sarif.render(flawed))
+    run = log["runs"][0]
+    located = next(r for r in run["results"] if r["ruleId"] == "spec.https-servers")
+    artifact = located["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "openapi.yaml", "uriBaseId": "%SRCROOT%"}
+    assert run["artifacts"][0]["location"] == {"uri": "openapi.yaml", "uriBaseId": "%SRCROOT%"}
+    assert "%SRCROOT%" in run["originalUriBaseIds"]
+    _validate(log, sarif_schema)
+
+
+def test_absolute_spec_paths_under_the_root_become_relative(good: dict[str, Any], tmp_path: Any) -> None:
+    good["run"]["spec_source"] = str(tmp_path / "api" / "open api.yaml")
+    run = json.loads(sarif.render(good, root=tmp_path))["runs"][0]
+    assert run["artifacts"][0]["location"] == {"uri": "api/open%20api.yaml", "uriBaseId": "%SRCROOT%"}

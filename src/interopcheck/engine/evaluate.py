@@ -54,7 +54,8 @@ def _attestation(req: Requirement, declaration: Declaration | None) -> tuple[Sta
 
 def _combine(req: Requirement, checks: tuple[CheckResult, ...]) -> tuple[Status, str]:
     def summarise(results: Iterable[CheckResult]) -> str:
-        return "; ".join(f"{r.check_id}: {r.summary}" for r in results)
+        # Plain language first, for the reader of a board pack; the check ID after, for the engineer.
+        return "; ".join(f"{r.summary} ({r.check_id})" for r in results)
 
     by_status: dict[Status, list[CheckResult]] = {}
     for result in checks:

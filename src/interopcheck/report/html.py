@@ -1,17 +1,20 @@
 """Self-contained HTML report: inline CSS, no scripts, nothing fetched; summary first, then evidence.
 
 Rendered with Jinja2 autoescaping, so supplier text (finding messages, response bodies) can never
-become markup. Outcomes carry a symbol and a word, never colour alone, and print cleanly to PDF.
+become markup; bulky element text goes through `text()`, which escapes only what element text needs.
+Outcomes carry a symbol and a word, never colour alone, and print to A4 within a board pack's pages:
+each check and each HTTP exchange is shown once (`report.evidence`), exchanges fold away in print.
 """
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
+from interopcheck.report import common
 from interopcheck.report.common import (
     STATUS_LABELS,
     STATUS_ORDER,
@@ -20,10 +23,18 @@ from interopcheck.report.common import (
     claims,
     coverage_rows,
     declaration_summary,
-    findings_of,
     one_line,
     scope_rows,
     status_label,
+)
+from interopcheck.report.evidence import (
+    check_anchor,
+    collect,
+    data_text,
+    failed_musts,
+    failures_first,
+    finding_anchor,
+    record_problems,
 )
 
 _VERDICT_SYMBOLS = {"conformant": "✓", "not_conformant": "✗", "incomplete": "?"}
@@ -39,11 +50,6 @@ def _environment() -> jinja2.Environment:
         trim_blocks=False,
         keep_trailing_newline=True,
     )
-
-
-def _pretty(data: Any) -> str:
-    """Structured finding data as stable, indented JSON text for a <pre> block."""
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def metadata_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
@@ -66,6 +72,18 @@ def metadata_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def text(value: Any) -> Markup:
+    """`value` escaped for element text (not attributes): only &, < and >, so JSON bodies keep their quotes unbloated."""
+    raw = "" if value is None else str(value)
+    return Markup(raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The lines right under the verdict (decided fraction, shared causes, preflight), when common provides them."""
+    lines = getattr(common, "summary_lines", None)
+    return list(lines(report)) if lines is not None else []
+
+
 def render(report: dict[str, Any]) -> str:
     """The report as one self-contained, accessible HTML document."""
     template = _environment().get_template("report.html.j2")
@@ -81,8 +99,15 @@ def render(report: dict[str, Any]) -> str:
         label=status_label,
         anchor=anchor,
         one_line=one_line,
-        findings_of=findings_of,
-        pretty=_pretty,
+        summary_lines=summary_lines(report),
+        failed_musts=failed_musts(report),
+        ordered=failures_first(report),
+        evidence=collect(report),
+        check_anchor=check_anchor,
+        finding_anchor=finding_anchor,
+        record_problems=record_problems,
+        data_text=data_text,
+        text=text,
         metadata=metadata_rows(report),
         declaration_summary=declaration_summary(report),
         coverage_rows=coverage_rows(report),

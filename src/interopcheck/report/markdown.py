@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from interopcheck.report import common
 from interopcheck.report.common import (
     STATUS_ORDER,
     VERDICT_LABELS,
@@ -19,6 +20,7 @@ from interopcheck.report.common import (
     scope_rows,
     status_label,
 )
+from interopcheck.report.evidence import collect, failed_musts, failures_first, record_problems, where_text
 
 _ESCAPES = str.maketrans({
     "\\": "\\\\",
@@ -57,6 +59,9 @@ def render(report: dict[str, Any]) -> str:
     out += _regressions(report)
     out += [
         f"- **Verdict:** {cell(VERDICT_LABELS.get(report['verdict'], report['verdict']))}",
+        # ev-preflight's block (report/common.py: summary_lines) goes right under the verdict.
+        *(f"- {cell(line)}" for line in _summary_lines(report)),
+        *_failed_musts(report, counts["musts_total"]),
         f"- **MUSTs failed:** {counts['musts_failed']} of {counts['musts_total']}",
         f"- **Score:** {score['value']} ({cell(score['formula'])})",
         f"- **Profile:** {cell(profile['id'])} {cell(profile['version'])} (sha256 {cell(profile['sha256'])})",
@@ -77,8 +82,8 @@ def render(report: dict[str, Any]) -> str:
         out.append("Every requirement was tested.")
     out += ["", "## Requirements", ""]
     out += _table(
-        ["ID", "Level", "Outcome", "Reason"],
-        [[o["requirement_id"], o["level"], status_label(o["status"]), one_line(o["reason"])] for o in report["outcomes"]],
+        ["ID", "Requirement", "Level", "Outcome", "Reason"],
+        [[o["requirement_id"], o["title"], o["level"], status_label(o["status"]), one_line(o["reason"])] for o in failures_first(report)],
     )
     out += _declaration(report)
     out += _problems(report)
@@ -132,26 +137,41 @@ def _declaration(report: dict[str, Any]) -> list[str]:
     return out
 
 
+def _summary_lines(report: dict[str, Any]) -> list[str]:
+    """The lines right under the verdict (decided fraction, shared causes, preflight), when common provides them."""
+    lines = getattr(common, "summary_lines", None)
+    return list(lines(report)) if lines is not None else []
+
+
+def _failed_musts(report: dict[str, Any], total: int) -> list[str]:
+    """The failed MUSTs as a nested list under the verdict: ID, title and the plain-language reason."""
+    failed = failed_musts(report)
+    if not failed:
+        return []
+    return [f"- **Failed MUSTs ({len(failed)} of {total}):**",
+            *(f"  - {cell(o['requirement_id'])} **{cell(o['title'])}**: {cell(one_line(o['reason']))}" for o in failed)]
+
+
 def _problems(report: dict[str, Any]) -> list[str]:
-    """The 'Problems found' section: one row per finding of a failed or errored check."""
+    """The 'Problems found' section: one row per finding of a failed or errored check, each check once.
+
+    A finding names the offending record and field (or spec location, or request) rather than
+    repeating a response body; the bodies are in report.json and the evidence bundle.
+    """
     rows: list[list[Any]] = []
-    for outcome in report["outcomes"]:
-        if outcome["status"] not in ("fail", "warn", "error"):
+    unmet = {o["requirement_id"] for o in report["outcomes"] if o["status"] in ("fail", "warn", "error")}
+    for check, requirements in collect(report).checks:
+        # A check cited only by requirements out of scope (not applicable) is no problem of this bid.
+        if check["status"] not in ("fail", "error") or not unmet & set(requirements):
             continue
-        for check in outcome["checks"]:
-            if check["status"] not in ("fail", "error"):
-                continue
-            for kind, finding in findings_of(check):
-                if kind != "finding":
-                    continue
-                where = ""
-                if finding.get("location"):
-                    loc = finding["location"]
-                    where = loc["pointer"] + (f" (line {loc['line']})" if loc.get("line") else "")
-                elif finding.get("exchange"):
-                    req = finding["exchange"]["request"]
-                    where = f"{req['method']} {req['url']}"
-                rows.append([outcome["requirement_id"], check["check_id"], one_line(finding["message"], 400), where])
+        for finding in check.get("findings", []):
+            _, fields = record_problems(finding)
+            if fields:  # the record and its fields say it all; the request it came from is where
+                exchange = finding.get("exchange")
+                where = f"{exchange['request']['method']} {exchange['request']['url']}" if exchange else ""
+                rows.append([", ".join(requirements), check["check_id"], where_text(finding), where])
+            else:
+                rows.append([", ".join(requirements), check["check_id"], one_line(finding["message"], 400), where_text(finding)])
     if not rows:
         return []
     return ["", "## Problems found", "", *_table(["Requirement", "Check", "Finding", "Where"], rows)]

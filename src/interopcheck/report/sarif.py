@@ -8,7 +8,7 @@ Checks that errored become tool execution notifications, not results, since they
 from __future__ import annotations
 
 import json
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -18,16 +18,27 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {"fail": "error", "warn": "warning"}
 
 
-def _uri(source: str | None) -> str | None:
-    """A SARIF uri-reference for a spec path or URL (relative paths kept relative for code scanning)."""
+SRCROOT = "%SRCROOT%"
+
+
+def _artifact(source: str | None, root: Path) -> dict[str, str] | None:
+    """A SARIF artifactLocation for a spec path or URL.
+
+    Paths are made relative to `root` (the directory the run started in, the checkout in CI) with
+    uriBaseId %SRCROOT%, so code-scanning views can place results on the file; URLs and paths
+    outside the root stay absolute.
+    """
     if not source:
         return None
     if urlsplit(source).scheme in ("http", "https", "file"):
-        return source
+        return {"uri": source}
     path = PurePath(source)
     if path.is_absolute():
-        return "file://" + quote(path.as_posix())
-    return quote(path.as_posix())
+        try:
+            path = Path(path).relative_to(root.resolve())
+        except ValueError:
+            return {"uri": "file://" + quote(path.as_posix())}
+    return {"uri": quote(path.as_posix()), "uriBaseId": SRCROOT}
 
 
 def _rule(check_id: str, requirements: list[str], levels: dict[str, str]) -> dict[str, Any]:
@@ -42,15 +53,15 @@ def _rule(check_id: str, requirements: list[str], levels: dict[str, str]) -> dic
     }
 
 
-def _location(finding: dict[str, Any], spec_uri: str | None) -> list[dict[str, Any]]:
+def _location(finding: dict[str, Any], spec: dict[str, str] | None, root: Path) -> list[dict[str, Any]]:
     """The SARIF location of a finding: spec file and line when known, JSON pointer always."""
     loc = finding.get("location")
     if not loc:
         return []
-    uri = _uri(loc.get("file")) or spec_uri
+    artifact = _artifact(loc.get("file"), root) or spec
     located: dict[str, Any] = {"logicalLocations": [{"fullyQualifiedName": loc["pointer"], "kind": "member"}]}
-    if uri:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if artifact:
+        physical: dict[str, Any] = {"artifactLocation": dict(artifact)}
         if loc.get("line"):
             physical["region"] = {"startLine": loc["line"]}
         located = {"physicalLocation": physical, **located}
@@ -58,7 +69,7 @@ def _location(finding: dict[str, Any], spec_uri: str | None) -> list[dict[str, A
 
 
 def _result(check_id: str, index: int, status: str, message: str, finding: dict[str, Any] | None,
-            spec_uri: str | None, requirements: list[str]) -> dict[str, Any]:
+            spec: dict[str, str] | None, root: Path, requirements: list[str]) -> dict[str, Any]:
     """One SARIF result for a finding (or a check without findings), with its request evidence."""
     result: dict[str, Any] = {
         "ruleId": check_id,
@@ -68,7 +79,7 @@ def _result(check_id: str, index: int, status: str, message: str, finding: dict[
     }
     props: dict[str, Any] = {"requirements": requirements}
     if finding is not None:
-        locations = _location(finding, spec_uri)
+        locations = _location(finding, spec, root)
         if locations:
             result["locations"] = locations
         exchange = finding.get("exchange")
@@ -85,10 +96,11 @@ def _result(check_id: str, index: int, status: str, message: str, finding: dict[
     return result
 
 
-def render(report: dict[str, Any]) -> str:
-    """The report as a SARIF 2.1.0 log with one run."""
+def render(report: dict[str, Any], root: Path | None = None) -> str:
+    """The report as a SARIF 2.1.0 log with one run; spec paths relative to `root` (default: the working directory)."""
     run_info = report["run"]
-    spec_uri = _uri(run_info["spec_source"])
+    root = root or Path.cwd()
+    spec = _artifact(run_info["spec_source"], root)
     levels = {o["requirement_id"]: o["level"] for o in report["outcomes"]}
     checks = unique_checks(report)
     rules, results, notifications = [], [], []
@@ -106,7 +118,7 @@ def render(report: dict[str, Any]) -> str:
         findings = check.get("findings") or [None]
         for finding in findings:
             message = finding["message"] if finding else check["summary"]
-            results.append(_result(check_id, index, level_status, message, finding, spec_uri, reqs))
+            results.append(_result(check_id, index, level_status, message, finding, spec, root, reqs))
     invocation: dict[str, Any] = {
         "executionSuccessful": not notifications,
         "startTimeUtc": run_info["started_at"],
@@ -130,8 +142,11 @@ def render(report: dict[str, Any]) -> str:
             "baseUrl": run_info["base_url"],
         },
     }
-    if spec_uri:
-        sarif_run["artifacts"] = [{"location": {"uri": spec_uri}, "roles": ["analysisTarget"],
+    if any(loc.get("physicalLocation", {}).get("artifactLocation", {}).get("uriBaseId") for r in results for loc in r.get("locations", [])) \
+            or (spec or {}).get("uriBaseId"):
+        sarif_run["originalUriBaseIds"] = {SRCROOT: {"description": {"text": "The repository root: the directory interopcheck ran in."}}}
+    if spec:
+        sarif_run["artifacts"] = [{"location": dict(spec), "roles": ["analysisTarget"],
                                    **({"hashes": {"sha-256": run_info["spec_sha256"]}} if run_info["spec_sha256"] else {})}]
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [sarif_run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
