@@ -124,7 +124,7 @@ def check(**kw: Any) -> None:
         elif single is None:
             paths = write_outputs(
                 artifacts, output_dir, formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"],
-                regressions=regressions,
+                regressions=regressions, note=None if kw["quiet"] else (lambda line: echo(line, err=to_stderr)),
             )
         else:
             paths = _write_single(artifacts.report, kw["output"], single, regressions, artifacts.redactor)
