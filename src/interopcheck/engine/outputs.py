@@ -69,7 +69,7 @@ def write_outputs(
     if transcript or bundle:
         from interopcheck.live.har import to_har
 
-        har = orjson.dumps(redactor.data(to_har(artifacts.exchanges)), option=orjson.OPT_INDENT_2)
+        har = orjson.dumps(redactor.data(to_har(artifacts.exchanges, times=artifacts.exchange_times)), option=orjson.OPT_INDENT_2)
         if transcript:
             paths.append(atomic_write(output_dir / TRANSCRIPT, har))
     if bundle:

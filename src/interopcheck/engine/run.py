@@ -63,6 +63,7 @@ class RunArtifacts:
     declaration: Declaration | None
     exchanges: tuple[Any, ...] = ()
     redactor: Any = None  # interopcheck.live.redact.Redactor: every secret of the run, applied where outputs leave
+    exchange_times: tuple[float, ...] = ()  # when each exchange started (epoch seconds), for the transcript
 
 
 def _now() -> str:
@@ -102,6 +103,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     finally:
         close_workers(ctx)  # the export scans' worker processes, if any were started
         exchanges = tuple(getattr(ctx.live, "exchanges", ()) or ())
+        exchange_times = tuple(getattr(ctx.live, "exchange_times", ()) or ())
         if ctx.live is not None:
             ctx.live.close()
 
@@ -132,7 +134,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
         modules=scope_report(scope, profile),
         standards_year=year,
     )
-    return RunArtifacts(report, document, profile, declaration, exchanges, redactor)
+    return RunArtifacts(report, document, profile, declaration, exchanges, redactor, exchange_times)
 
 
 def run_redactor(request: RunRequest) -> Any:
