@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 import stat
 from pathlib import Path
 
@@ -35,3 +36,33 @@ def test_reports_are_readable_under_umask_022(good_sandbox: SandboxServer, tmp_p
     assert sorted(p.name for p in written) == ["evidence-bundle.zip", "report.html", "report.json"]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {p.name: 0o644 for p in written}
+
+
+def test_demo_takes_check_report_options(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = tmp_path / "key.pem"
+    key.write_bytes(Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    out = tmp_path / "demo"
+    result = run_cli(["demo", "--records", "10", "--output-dir", str(out), "--format", "json", "--bundle", "--transcript", "--sign-key", str(key)], out)
+    assert result.code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["evidence-bundle.zip", "report.json", "transcript.har"]
+    assert f"wrote {out / 'evidence-bundle.zip'}" in result.stdout and f"wrote {out / 'transcript.har'}" in result.stdout
+    with zipfile.ZipFile(out / "evidence-bundle.zip") as archive:
+        assert "manifest.sig" in archive.namelist()
+
+
+def test_sandbox_serve_prints_a_check_command_that_runs(good_sandbox: SandboxServer, tmp_path: Path) -> None:
+    import shlex
+
+    from interopcheck.cli.sandbox import check_command
+
+    command = check_command(good_sandbox)
+    words = shlex.split(command)
+    env = dict(w.split("=", 1) for w in words[: words.index("interopcheck")])
+    args = words[words.index("interopcheck") + 1 :]
+    out = tmp_path / "reports"
+    result = run_cli([*args, "--output-dir", str(out), "--format", "json", "--rate", "200"], out, env=env)
+    assert result.code == 0, result.stderr
+    assert result.report is not None and result.report["verdict"] == "conformant"
