@@ -214,6 +214,7 @@ class RunInfo:
     declaration_source: str | None
     declaration_sha256: str | None
     options: dict[str, Any] = field(default_factory=dict)
+    supplier: str | None = None  # the supplier named in the declaration (`compare` names bidders by it)
 
 
 @dataclass(frozen=True)

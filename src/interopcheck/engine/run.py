@@ -123,6 +123,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
             declaration_source=display_path(declaration.source) if declaration else None,
             declaration_sha256=declaration.sha256 if declaration else None,
             options=_recorded_options(request),
+            supplier=(declaration.supplier or {}).get("name") if declaration else None,
         ),
         profile=ProfileRef(profile.id, profile.version, profile.sha256, tuple(profile.files)),
         verdict=evaluate.verdict_of(outcomes),
