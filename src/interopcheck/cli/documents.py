@@ -140,3 +140,17 @@ def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mix
     comparison = compare_paths(list(reports), output_dir, allow_mixed=allow_mixed, names=names)
     for path in write_comparison(comparison, output_dir, chosen):
         click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("private_key", type=click.Path(dir_okay=False, path_type=Path), default=Path("interopcheck-signing.pem"))
+def keygen(private_key: Path) -> None:
+    """Make an Ed25519 key pair for `check --bundle --sign-key`: PRIVATE_KEY (mode 0600) and its .pub.pem beside it.
+
+    Give the public key to whoever checks the bundle (`verify --public-key`). Existing files are never overwritten.
+    """
+    from interopcheck.report.bundle import generate_keypair
+
+    private, public = generate_keypair(private_key)
+    click.echo(f"wrote {private} (private: keep it secret; for --sign-key)")
+    click.echo(f"wrote {public} (public: for verify --public-key)")
