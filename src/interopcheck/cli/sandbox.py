@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from interopcheck.cli.app import EXIT_CODES_HELP, PRODUCT_HELP, SANDBOX_PRODUCTS, cli, exit_for, progress, split_formats
-from interopcheck.cli.check import summary
+from interopcheck.cli.check import interrupted_exit, summary
 from interopcheck.errors import UsageError
 
 
@@ -42,6 +42,8 @@ def demo(
     artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=progress, product=product,
                                 transcript=transcript, bundle=bundle, sign_key=sign_key)
     summary(artifacts.report, paths, quiet=False, redactor=artifacts.redactor)
+    if artifacts.interrupted:
+        interrupted_exit(paths)
     html = [p for p in paths if p.suffix == ".html"]
     if html:
         click.echo(f"open the report: {html[0].resolve()}")

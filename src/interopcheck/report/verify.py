@@ -56,7 +56,8 @@ def recompute(report: dict[str, Any]) -> list[str]:
     except (KeyError, TypeError, ValueError) as exc:
         return [f"report outcomes are malformed: {exc}"]
     problems = []
-    verdict = verdict_of(outcomes).value
+    interrupted = (report.get("run") or {}).get("interrupted") is True  # Ctrl-C: a partial report is incomplete, whatever it holds
+    verdict = "incomplete" if interrupted else verdict_of(outcomes).value
     if report.get("verdict") != verdict:
         problems.append(f"report says verdict {report.get('verdict')!r} but its outcomes give {verdict!r}")
     counts = counts_of(outcomes)
