@@ -165,15 +165,16 @@ def verify_bundle(path: Path, public_key: Path | None = None) -> VerifyResult:
     signature = members.pop(SIGNATURE, None)
     verdict: str | None = None
     unread = " ".join(problems)  # a member named in a problem already (too big, damaged) is not "missing" too
+    stopped = "reading stopped there" in unread  # past the cap: the members after it were not read, not missing
     if manifest_raw is not None:
         problems += _check_manifest(manifest_raw, members)
-    elif f"member {MANIFEST} " not in unread:
+    elif f"member {MANIFEST} " not in unread and not stopped:
         problems.append(f"{MANIFEST} is missing")
     if REPORT in members:
         report, report_problems = _check_report(members[REPORT])
         problems += report_problems
         verdict = report.get("verdict") if report else None
-    elif f"member {REPORT} " not in unread:
+    elif f"member {REPORT} " not in unread and not stopped:
         problems.append(f"{REPORT} is missing")
     if not problems and manifest_raw is not None and REPORT in members:
         if canonical_zip(bundle_entries(members, signature)) != path.read_bytes():
