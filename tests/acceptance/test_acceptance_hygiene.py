@@ -51,6 +51,10 @@ def test_demo_takes_check_report_options(tmp_path: Path) -> None:
     assert f"wrote {out / 'evidence-bundle.zip'}" in result.stdout and f"wrote {out / 'transcript.har'}" in result.stdout
     with zipfile.ZipFile(out / "evidence-bundle.zip") as archive:
         assert "manifest.sig" in archive.namelist()
+    again = run_cli(["demo", "--records", "10", "--output-dir", str(out), "--format", "json"], out)
+    assert again.code == 0, again.stderr
+    assert f"removed 2 files an earlier run left in {out}: transcript.har, evidence-bundle.zip" in again.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["report.json"]
 
 
 def test_sandbox_serve_prints_a_check_command_that_runs(good_sandbox: SandboxServer, tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def demo(
     what = "the reference sandbox" if product == "reference" else f"the sandbox's {product} product"
     click.echo(f"starting {what} ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
     artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=progress, product=product,
-                                transcript=transcript, bundle=bundle, sign_key=sign_key)
+                                transcript=transcript, bundle=bundle, sign_key=sign_key, note=click.echo)
     summary(artifacts.report, paths, quiet=False, redactor=artifacts.redactor)
     if artifacts.interrupted:
         interrupted_exit(paths)
