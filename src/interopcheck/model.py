@@ -214,6 +214,8 @@ class RunInfo:
     declaration_source: str | None
     declaration_sha256: str | None
     options: dict[str, Any] = field(default_factory=dict)
+    supplier: str | None = None  # the supplier named in the declaration (`compare` names bidders by it)
+    interrupted: bool = False  # Ctrl-C stopped the run: the checks not run are skipped and the verdict is incomplete
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def test_bundle_run_never_holds_a_secret_in_any_member(good_sandbox: SandboxServ
     before = set(good_sandbox.state.tokens)
     result = run_cli(check_args(good_sandbox, out, *FAST, "--bundle"), out, env={SECRET_ENV: good_sandbox.client_secret})
     assert result.code == 0, result.stderr + result.stdout
-    assert {p.name for p in out.iterdir()} == REPORTS | {"transcript.har", "evidence-bundle.zip"}
+    assert {p.name for p in out.iterdir()} == REPORTS | {"evidence-bundle.zip"}  # the transcript only in the bundle: no --transcript
     with zipfile.ZipFile(out / "evidence-bundle.zip") as archive:
         assert set(archive.namelist()) == BUNDLE_MEMBERS
     secrets = sandbox_secrets(good_sandbox)

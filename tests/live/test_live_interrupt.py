@@ -130,7 +130,8 @@ def _port_open(port: int) -> bool:
 
 
 @pytest.mark.timeout(180)
-def test_sigint_to_the_demo_exits_130_without_a_report(tmp_path: Path) -> None:
+def test_sigint_to_the_demo_exits_130_with_a_partial_report(tmp_path: Path) -> None:
+    """Ctrl-C keeps what was decided: a report marked interrupted, verdict incomplete, then exit 130."""
     pytest.importorskip("interopcheck.sandbox.server")
     out = tmp_path / "demo"
     cmd = [sys.executable, "-m", "interopcheck", "demo", "--output-dir", str(out), "--format", "json"]
@@ -152,8 +153,10 @@ def test_sigint_to_the_demo_exits_130_without_a_report(tmp_path: Path) -> None:
             proc.kill()
             proc.wait()
     assert proc.returncode == 130, err
-    assert "interrupted" in err
-    assert not (out / "report.json").exists()
-    reports = [json.loads(p.read_text()) for p in out.glob("*.json")] if out.exists() else []
-    assert not reports
+    assert "interopcheck: interrupted; the partial report (run.interrupted, verdict incomplete) is in" in err
+    report = json.loads((out / "report.json").read_text())
+    assert report["run"]["interrupted"] is True and report["verdict"] == "incomplete"
+    statuses = [c["status"] for o in report["outcomes"] for c in o["checks"]]
+    assert "pass" in statuses  # the static checks (and the first live ones) done before Ctrl-C are kept
+    assert any("the run was interrupted (Ctrl-C) before this check" in c["summary"] for o in report["outcomes"] for c in o["checks"])
     assert port is not None and not _port_open(port)  # the sandbox went with the process

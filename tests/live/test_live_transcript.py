@@ -76,3 +76,20 @@ def test_transcript_holds_what_the_readme_says(live_ctx: Callable[..., CheckCont
     drift = results["live.spec-conformance"].findings
     assert drift and all(f.exchange is not None and f.exchange.request.url.startswith(base + "/") for f in drift)
     assert {f.exchange.request.url for f in drift} <= {e["request"]["url"] for e in from_schemathesis}
+
+
+def test_each_entry_carries_its_own_start_time(live_ctx: Callable[..., CheckContext]) -> None:
+    """A HAR viewer's timeline needs each request's own start: not one timestamp shared by every entry."""
+    import datetime as dt
+
+    before = dt.datetime.now(dt.UTC)
+    ctx = live_ctx()
+    for cid, spec in all_checks().items():
+        if cid == "live.pagination" or cid.startswith("live.records."):
+            run_check(spec, ctx)
+    after = dt.datetime.now(dt.UTC)
+    entries = to_har(ctx.live.exchanges, times=ctx.live.exchange_times)["log"]["entries"]
+    starts = [dt.datetime.fromisoformat(e["startedDateTime"]) for e in entries]
+    assert len(entries) >= 5 and len(set(starts)) > 1 and starts == sorted(starts)
+    assert all(before - dt.timedelta(seconds=1) <= s <= after for s in starts)
+    assert all(e["timings"]["wait"] == e["time"] for e in entries)

@@ -150,14 +150,36 @@ def test_entries_order(good: dict[str, Any]) -> None:
     assert [n for n, _ in entries] == [REPORT, "a", "b", MANIFEST, SIGNATURE]
 
 
-def test_compressed_members_are_not_inflated(tmp_path: Path) -> None:
-    """A bundle stores its members; a compressed one (a zip bomb) is named, never read, and not called missing too."""
+def test_a_bundle_is_deflated(tmp_path: Path, flawed: dict[str, Any], inputs: dict[str, Path]) -> None:
+    """Members are deflated (a transcript of JSON bodies shrinks several times), and the bundle still verifies."""
+    inputs["transcript.har"].write_text('{"log": {"entries": [' + ", ".join(['{"a": "b"}'] * 20000) + "]}}\n", encoding="utf-8")
+    path = write_bundle(tmp_path / "bundle.zip", flawed, inputs, None)
+    with zipfile.ZipFile(path) as archive:
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+    assert path.stat().st_size * 5 < sum(p.stat().st_size for p in inputs.values())
+    assert verify_bundle(path).ok
+
+
+def test_compressed_members_are_inflated_only_up_to_the_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A member that inflates past the cap (a zip bomb) is named and reading stops; neither it nor the members
+    after it (not read) are called missing too."""
+    from interopcheck.report import verify
+
+    monkeypatch.setattr(verify, "MAX_BUNDLE_BYTES", 4 << 20)
     path = tmp_path / "bomb.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("report.json", b"\0" * (8 << 20))
+        archive.writestr("manifest.json", b"{}")
     result = verify_bundle(path)
     assert not result.ok
     assert result.problems == (
-        "member report.json is compressed; a bundle stores its members uncompressed, so it was not read",
-        "manifest.json is missing",
+        "member report.json inflates past 4 MB, more than a bundle holds (a zip bomb?); reading stopped there",
     )
+
+
+def test_other_compression_methods_are_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "b.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_BZIP2) as archive:
+        archive.writestr("report.json", b"{}")
+    result = verify_bundle(path)
+    assert result.problems[0] == "member report.json is compressed with method 12; a bundle's members are stored or deflated, so it was not read"

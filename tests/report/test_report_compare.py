@@ -142,3 +142,58 @@ def test_demo_reports_show_each_injected_fault_as_a_difference() -> None:
         assert flawed_cell.link == f"../flawed/report.html#req-{req}"
         assert table[req][3:] == ["yes", "pass", flawed_cell.status]
     assert result.bidders[0].gate_passed and not result.bidders[1].gate_passed
+
+
+def _with_supplier(report: dict[str, Any], name: str | None) -> dict[str, Any]:
+    import copy
+
+    out = copy.deepcopy(report)
+    out["run"]["supplier"] = name
+    return out
+
+
+def test_names_default_to_the_declared_supplier(tmp_path: Path, good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    from interopcheck.report.compare import compare_paths
+    from interopcheck.report.writer import write_reports
+
+    for name, report in (("a", _with_supplier(good, "Acme Housing")), ("b", _with_supplier(flawed, None))):
+        (tmp_path / name).mkdir()
+        write_reports(report, tmp_path / name, ["json"])
+    paths = [tmp_path / n / "report.json" for n in "ab"]
+    assert [b.name for b in compare_paths(paths, tmp_path / "out").bidders] == ["Acme Housing", "b/report"]
+    named = compare_paths(paths, tmp_path / "out", names=["Supplier A", "Supplier B"])
+    assert [b.name for b in named.bidders] == ["Supplier A", "Supplier B"]
+    with pytest.raises(UsageError, match="--name given 1 times for 2 reports"):
+        compare_paths(paths, tmp_path / "out", names=["Supplier A"])
+
+
+def test_the_same_supplier_twice_is_told_apart(tmp_path: Path, good: dict[str, Any], flawed: dict[str, Any]) -> None:
+    from interopcheck.report.compare import compare_paths
+    from interopcheck.report.writer import write_reports
+
+    for name, report in (("a", good), ("b", flawed)):
+        (tmp_path / name).mkdir()
+        write_reports(_with_supplier(report, "Acme Housing"), tmp_path / name, ["json"])
+    paths = [tmp_path / n / "report.json" for n in "ab"]
+    assert [b.name for b in compare_paths(paths, tmp_path / "out").bidders] == ["Acme Housing (a/report)", "Acme Housing (b/report)"]
+
+
+def test_a_run_records_the_declared_supplier(tmp_path: Path) -> None:
+    from interopcheck.engine.run import RunRequest, run
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1.0.0'}\npaths: {}\n", encoding="utf-8")
+    declaration = Path(__file__).resolve().parents[2] / "src/interopcheck/sandbox/declaration.yaml"
+    artifacts = run(RunRequest(spec=str(spec), declaration=str(declaration)))
+    assert artifacts.report.run.supplier == "Example Housing Ltd"
+
+
+def test_cli_takes_a_name_per_report(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from interopcheck.cli import cli
+
+    args = ["compare", str(EXAMPLES / "good" / "report.json"), str(EXAMPLES / "flawed" / "report.json"), "--output-dir", str(tmp_path), "--format", "csv"]
+    result = CliRunner().invoke(cli, [*args, "--name", "Supplier A", "--name", "Supplier B"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "comparison.csv").read_text(encoding="utf-8").splitlines()[0].endswith(",Supplier A,Supplier B")

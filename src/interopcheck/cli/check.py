@@ -116,7 +116,7 @@ def check(**kw: Any) -> None:
         request = check_request(one)
         artifacts = run(request, progress=None if kw["quiet"] else progress)
         artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=settings_of(ctx, one, positional=bool(kw["specs"]))))
-        plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history else None
+        plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history and not artifacts.interrupted else None
         regressions = plan.regressions if plan else None
         output_dir = kw["output_dir"] / folders[spec] if len(specs) > 1 else kw["output_dir"]
         if kw["no_reports"]:
@@ -124,7 +124,7 @@ def check(**kw: Any) -> None:
         elif single is None:
             paths = write_outputs(
                 artifacts, output_dir, formats, transcript=kw["transcript"], bundle=kw["bundle"], sign_key=kw["sign_key"],
-                regressions=regressions,
+                regressions=regressions, note=None if kw["quiet"] else (lambda line: echo(line, err=to_stderr)),
             )
         else:
             paths = _write_single(artifacts.report, kw["output"], single, regressions, artifacts.redactor)
@@ -138,6 +138,8 @@ def check(**kw: Any) -> None:
             echo(line, err=to_stderr, redactor=artifacts.redactor)
         if kw["static_only"] and not kw["quiet"]:
             click.echo("static checks only (--static-only): the requirements that need a sandbox were not tested and do not count", err=to_stderr)
+        if artifacts.interrupted:
+            interrupted_exit(paths)
         failed_regression = kw["fail_on_regression"] and plan is not None and plan.diff is not None and bool(plan.diff.musts_regressed)
         codes.append(ExitCode.NOT_CONFORMANT if failed_regression else check_exit(artifacts.report, kw["fail_on"], static_only=kw["static_only"]))
     sys.exit(worst_exit(codes))
@@ -186,6 +188,13 @@ def summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = Fals
             echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {clip(printable(o.reason, redactor))}", err=err)
     for path in paths:
         echo(f"wrote {path}", err=err)
+
+
+def interrupted_exit(paths: Sequence[Path]) -> None:
+    """After Ctrl-C: say the partial report was kept (marked interrupted, verdict incomplete) and exit 130."""
+    kept = f"; the partial report (run.interrupted, verdict incomplete) is in {paths[0].parent}" if paths else ""
+    click.echo(f"interopcheck: interrupted{kept}", err=True)
+    sys.exit(130)
 
 
 def scope_lines(report: Any) -> list[str]:

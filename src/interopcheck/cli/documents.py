@@ -128,7 +128,8 @@ def verify(bundle: Path, public_key: Path | None) -> None:
 @click.option("--format", "formats", default="html,csv,md", show_default=True, help="Formats: html, csv, md.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/compare"), show_default=True)
 @click.option("--allow-mixed", is_flag=True, help="Compare reports made with different profile versions (and say what differs).")
-def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mixed: bool) -> None:
+@click.option("--name", "names", multiple=True, metavar="NAME", help='The bidder\'s name for each report, in order (repeatable: --name "Supplier A" --name "Supplier B"). Default: the supplier its declaration names, else the file name.')
+def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mixed: bool, names: tuple[str, ...]) -> None:
     """Compare bidders' JSON reports: a matrix of requirements by bidder, differences first."""
     from interopcheck.report.compare import COMPARE_FORMATS, compare_paths, write_comparison
 
@@ -136,6 +137,20 @@ def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mix
     unknown = [f for f in chosen if f not in COMPARE_FORMATS]
     if unknown or not chosen:
         raise UsageError(f"unknown comparison format {', '.join(unknown) or repr(formats)}", hint=f"choose from {', '.join(COMPARE_FORMATS)}")
-    comparison = compare_paths(list(reports), output_dir, allow_mixed=allow_mixed)
+    comparison = compare_paths(list(reports), output_dir, allow_mixed=allow_mixed, names=names)
     for path in write_comparison(comparison, output_dir, chosen):
         click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("private_key", type=click.Path(dir_okay=False, path_type=Path), default=Path("interopcheck-signing.pem"))
+def keygen(private_key: Path) -> None:
+    """Make an Ed25519 key pair for `check --bundle --sign-key`: PRIVATE_KEY (mode 0600) and its .pub.pem beside it.
+
+    Give the public key to whoever checks the bundle (`verify --public-key`). Existing files are never overwritten.
+    """
+    from interopcheck.report.bundle import generate_keypair
+
+    private, public = generate_keypair(private_key)
+    click.echo(f"wrote {private} (private: keep it secret; for --sign-key)")
+    click.echo(f"wrote {public} (public: for verify --public-key)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 import click
 
 from interopcheck.cli.app import EXIT_CODES_HELP, PRODUCT_HELP, SANDBOX_PRODUCTS, cli, exit_for, progress, split_formats
-from interopcheck.cli.check import summary
+from interopcheck.cli.check import interrupted_exit, summary
+from interopcheck.errors import UsageError
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -18,7 +20,12 @@ from interopcheck.cli.check import summary
 @click.option("--records", type=click.IntRange(min=10), default=300, show_default=True, help="Properties in the sandbox (related records scale with it).")
 @click.option("--format", "formats", default="json,md,html,junit,sarif", show_default=True, help="Report formats to write.")
 @click.option("--product", type=click.Choice(SANDBOX_PRODUCTS), default="reference", show_default=True, help=PRODUCT_HELP + " The homelessness-only demo's tender requires only the homelessness module.")
-def demo(variant: str, output_dir: Path, records: int, formats: str, product: str) -> None:
+@click.option("--transcript", is_flag=True, help="Also write transcript.har (HAR 1.2, redacted), as `check --transcript` does.")
+@click.option("--bundle", is_flag=True, help="Also write evidence-bundle.zip, as `check --bundle` does.")
+@click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle (see `interopcheck keygen`).")
+def demo(
+    variant: str, output_dir: Path, records: int, formats: str, product: str, transcript: bool, bundle: bool, sign_key: Path | None
+) -> None:
     """Start the bundled reference sandbox on 127.0.0.1, check it fully, write the reports, stop it.
 
     `good` is conformant and exits 0; `flawed` switches on faults that each break the
@@ -28,10 +35,15 @@ def demo(variant: str, output_dir: Path, records: int, formats: str, product: st
     from interopcheck.engine.demo import FLAWED_FAULTS, run_demo
 
     chosen = split_formats(formats)
+    if sign_key is not None and not bundle:
+        raise UsageError("--sign-key given without --bundle", hint="add --bundle; the signature covers the bundle's manifest")
     what = "the reference sandbox" if product == "reference" else f"the sandbox's {product} product"
     click.echo(f"starting {what} ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
-    artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=progress, product=product)
+    artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=progress, product=product,
+                                transcript=transcript, bundle=bundle, sign_key=sign_key, note=click.echo)
     summary(artifacts.report, paths, quiet=False, redactor=artifacts.redactor)
+    if artifacts.interrupted:
+        interrupted_exit(paths)
     html = [p for p in paths if p.suffix == ".html"]
     if html:
         click.echo(f"open the report: {html[0].resolve()}")
@@ -67,11 +79,33 @@ def sandbox_serve(host: str, port: int, records: int, seed: int, faults: tuple[s
         click.echo(f"  OAuth 2.0 token:  {server.base_url}/oauth/token (client credentials)")
         click.echo(f"  client id:        {server.client_id}")
         click.echo(f"  client secret:    {server.client_secret}  (a published test credential, not a secret)")
+        click.echo("check it with:")
+        click.echo(f"  {check_command(server)}")
         click.echo("press Ctrl-C to stop")
 
     config = SandboxConfig(records=records, seed=seed, faults=tuple(faults), db_path=db_path, host=host, port=port, product=product)
     serve_forever(config, on_ready=ready)
     click.echo("sandbox stopped", err=True)
+
+
+def check_command(server: Any) -> str:
+    """The ready-to-paste `interopcheck check` command for a listening sandbox, each word shell-quoted.
+
+    The client secret is a published test credential, so it is given in the command's environment.
+    """
+    words = [
+        "interopcheck", "check",
+        "--spec", server.spec_url,
+        "--declaration", str(server.declaration_path),
+        "--base-url", server.base_url,
+        "--token-url", f"{server.base_url}/oauth/token",
+        "--client-id", server.client_id,
+        "--client-secret-env", SANDBOX_SECRET_ENV,
+    ]
+    return f"{SANDBOX_SECRET_ENV}={shlex.quote(server.client_secret)} " + " ".join(shlex.quote(w) for w in words)
+
+
+SANDBOX_SECRET_ENV = "SANDBOX_CLIENT_SECRET"
 
 
 @sandbox.command("faults")

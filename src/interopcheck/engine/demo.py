@@ -7,7 +7,7 @@ stopped on every way out, Ctrl-C included.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from interopcheck.checks.context import RunOptions
@@ -56,6 +56,10 @@ def run_demo(
     progress: Progress | None = None,
     faults: Sequence[str] | None = None,
     product: str = "reference",
+    transcript: bool = False,
+    bundle: bool = False,
+    sign_key: Path | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> tuple[RunArtifacts, list[Path]]:
     """Start the sandbox `product` (`good` or `flawed`), run the full check, write the reports, stop it."""
     from interopcheck.sandbox.server import SandboxConfig, SandboxServer
@@ -64,5 +68,5 @@ def run_demo(
     with SandboxServer(SandboxConfig(records=records, faults=chosen, product=product)) as server:
         request = demo_request(server)
         artifacts = run(request, progress)
-    paths = write_outputs(artifacts, output_dir, formats, transcript=False)
+    paths = write_outputs(artifacts, output_dir, formats, transcript=transcript, bundle=bundle, sign_key=sign_key, note=note)
     return artifacts, paths

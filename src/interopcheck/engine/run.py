@@ -23,7 +23,7 @@ from interopcheck.engine.evidence import trim
 from interopcheck.engine.scope import resolve_scope, scope_report
 from interopcheck.errors import LiveError, UsageError
 from interopcheck.export.background import close_workers, plan_checks
-from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo
+from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo, Status, Verdict
 from interopcheck.profile.load import Profile, load_profile, validate_check_ids
 from interopcheck.report.json_report import REPORT_SCHEMA_VERSION
 from interopcheck.resources import display_path
@@ -63,6 +63,8 @@ class RunArtifacts:
     declaration: Declaration | None
     exchanges: tuple[Any, ...] = ()
     redactor: Any = None  # interopcheck.live.redact.Redactor: every secret of the run, applied where outputs leave
+    exchange_times: tuple[float, ...] = ()  # when each exchange started (epoch seconds), for the transcript
+    interrupted: bool = False  # Ctrl-C stopped the checks: the report is partial (the CLI writes it, then exits 130)
 
 
 def _now() -> str:
@@ -95,13 +97,19 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
         check_value_maps(declaration, ctx.standards)  # a map target outside the code list stops the run (exit 2)
     ctx.cache["profile"] = profile  # data.declaration-valid compares the attestations and the profile id with it
 
-    if request.live is not None:
-        ctx.live, ctx.live_error = _open_live(request.live, ctx, say, redactor)
+    results: dict[str, CheckResult] = {}
+    interrupted = False
     try:
-        results = _run_checks(profile, known, ctx, say)
+        if request.live is not None:
+            ctx.live, ctx.live_error = _open_live(request.live, ctx, say, redactor)
+        _run_checks(profile, known, ctx, say, results)
+    except KeyboardInterrupt:  # keep what was decided: half an hour of export checks is not thrown away
+        interrupted = True
+        results = _interrupted(profile, results)
     finally:
         close_workers(ctx)  # the export scans' worker processes, if any were started
         exchanges = tuple(getattr(ctx.live, "exchanges", ()) or ())
+        exchange_times = tuple(getattr(ctx.live, "exchange_times", ()) or ())
         if ctx.live is not None:
             ctx.live.close()
 
@@ -121,9 +129,11 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
             declaration_source=display_path(declaration.source) if declaration else None,
             declaration_sha256=declaration.sha256 if declaration else None,
             options=_recorded_options(request),
+            supplier=(declaration.supplier or {}).get("name") if declaration else None,
+            interrupted=interrupted,
         ),
         profile=ProfileRef(profile.id, profile.version, profile.sha256, tuple(profile.files)),
-        verdict=evaluate.verdict_of(outcomes),
+        verdict=Verdict.INCOMPLETE if interrupted else evaluate.verdict_of(outcomes),
         score=evaluate.score_of(outcomes),
         counts=evaluate.counts_of(outcomes),
         outcomes=outcomes,
@@ -132,7 +142,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
         modules=scope_report(scope, profile),
         standards_year=year,
     )
-    return RunArtifacts(report, document, profile, declaration, exchanges, redactor)
+    return RunArtifacts(report, document, profile, declaration, exchanges, redactor, exchange_times, interrupted)
 
 
 def run_redactor(request: RunRequest) -> Any:
@@ -172,12 +182,20 @@ def _open_live(options: Any, ctx: CheckContext, say: Progress, redactor: Any = N
         return None, str(exc)
 
 
+def _interrupted(profile: Profile, results: dict[str, CheckResult]) -> dict[str, CheckResult]:
+    """`results` with every check of the profile not run yet skipped, saying the run was interrupted."""
+    out = dict(results)
+    for check_id in dict.fromkeys(c for r in profile.requirements for c in r.checks):
+        out.setdefault(check_id, CheckResult(check_id, Status.SKIP, "not run: the run was interrupted (Ctrl-C) before this check"))
+    return out
+
+
 def _run_checks(
-    profile: Profile, known: dict[str, registry.CheckSpec], ctx: CheckContext, say: Progress
+    profile: Profile, known: dict[str, registry.CheckSpec], ctx: CheckContext, say: Progress, results: dict[str, CheckResult]
 ) -> dict[str, CheckResult]:
+    """Run the profile's checks stage by stage into `results` (filled as they finish, so an interrupt keeps them)."""
     wanted = dict.fromkeys(c for r in profile.requirements for c in r.checks)
     ordered = sorted((known[c] for c in wanted), key=_stage)
-    results: dict[str, CheckResult] = {}
     stage_names = ("static checks", "live checks", "export checks")
     for stage in sorted({_stage(s) for s in ordered}):
         batch = [s for s in ordered if _stage(s) == stage]

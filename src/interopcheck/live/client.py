@@ -93,6 +93,7 @@ class SafeClient:
         self.run_deadline = run_deadline
         self.evidence_cap = evidence_cap
         self.exchanges: list[Exchange] = []
+        self.exchange_times: list[float] = []  # when each kept exchange started (epoch seconds), for the transcript
         self.dropped_exchanges = 0
         self._sleep = sleep
         self.rate = rate
@@ -413,6 +414,7 @@ class SafeClient:
             return exchange
         if len(self.exchanges) < MAX_RECORDED_EXCHANGES:
             self.exchanges.append(exchange)
+            self.exchange_times.append(time.time() - elapsed_ms / 1000)
         else:
             self.dropped_exchanges += 1
         return exchange

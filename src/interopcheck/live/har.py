@@ -1,13 +1,14 @@
 """Exchanges as a HAR 1.2 transcript (`--transcript` writes `transcript.har` into the output folder).
 
-The exchanges are redacted by the client as they are recorded; `engine.outputs` passes the whole
+Each entry carries its own start (the live client records when each exchange began) and its time,
+so a HAR viewer's timeline shows the run as it went. The exchanges are redacted by the client as they are recorded; `engine.outputs` passes the whole
 transcript through the run's Redactor once more before writing it (secrets learnt later in the run,
 fragments a sandbox cut itself), so the transcript can be shared as evidence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -84,16 +85,20 @@ def _entry(exchange: Exchange, started: str) -> dict[str, Any]:
     return entry
 
 
-def to_har(exchanges: Iterable[Exchange], started: str | None = None) -> dict[str, Any]:
-    """A HAR 1.2 log of `exchanges` in order (per-entry start times are not kept, so all carry `started`)."""
+def to_har(exchanges: Iterable[Exchange], started: str | None = None, times: Sequence[float] = ()) -> dict[str, Any]:
+    """A HAR 1.2 log of `exchanges` in order, each entry starting at its time in `times` (epoch seconds, as the
+    live client records them); an exchange without one (built outside a run) carries `started`, else now."""
     when = started or datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-    return {
-        "log": {
-            "version": "1.2",
-            "creator": {"name": "interopcheck", "version": __version__},
-            "entries": [_entry(e, when) for e in exchanges],
-        }
-    }
+    entries = []
+    for i, exchange in enumerate(exchanges):
+        start = _iso(times[i]) if i < len(times) else when
+        entries.append(_entry(exchange, start))
+    return {"log": {"version": "1.2", "creator": {"name": "interopcheck", "version": __version__}, "entries": entries}}
+
+
+def _iso(epoch: float) -> str:
+    """`epoch` seconds as HAR's ISO 8601 date-time, to the millisecond, in UTC."""
+    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="milliseconds")
 
 
 def write_har(exchanges: Iterable[Exchange], path: Path, started: str | None = None) -> Path:

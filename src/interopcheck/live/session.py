@@ -77,6 +77,11 @@ class LiveSession:
         return tuple(self.client.exchanges)
 
     @property
+    def exchange_times(self) -> tuple[float, ...]:
+        """When each of `exchanges` started (epoch seconds), for the transcript's timeline."""
+        return tuple(self.client.exchange_times)
+
+    @property
     def auth_kind(self) -> str:
         """none, bearer, api-key or oauth2-client-credentials."""
         return self.credentials.kind

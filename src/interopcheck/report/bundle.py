@@ -1,9 +1,10 @@
 """Evidence bundle: one zip of the report, the spec, the resolved profile, the declaration and
 transcripts, with a manifest of SHA-256 hashes and an optional Ed25519 signature of the manifest.
 
-The zip is written canonically (members stored uncompressed, in a fixed order, with fixed
+The zip is written canonically (members deflated at a fixed level, in a fixed order, with fixed
 timestamps and attributes), so `verify.py` can rebuild it byte for byte and so notice a change
-to any byte, headers included, not only to the members' contents.
+to any byte, headers included, not only to the members' contents. Deflated, because a transcript
+of JSON bodies shrinks about nine times.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import hashlib
 import io
 import json
+import os
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,6 +31,7 @@ REPORT = "report.json"
 RESERVED = frozenset({MANIFEST, SIGNATURE, REPORT})
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 MAX_KEY_BYTES = 64 * 1024  # a PEM key is a few hundred bytes
+COMPRESSLEVEL = 6  # zlib's default; fixed so the same members always deflate to the same bytes
 
 
 def sha256_hex(data: bytes) -> str:
@@ -49,10 +52,10 @@ def manifest_bytes(members: Mapping[str, bytes]) -> bytes:
 def canonical_zip(entries: list[tuple[str, bytes]]) -> bytes:
     """The exact bytes interopcheck writes for these (name, data) members, in this order."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as archive:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_STORED
+            info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # fixed so a bundle rebuilds identically on every platform
             info.external_attr = 0o100644 << 16
             archive.writestr(info, data)
@@ -89,8 +92,56 @@ def sign(manifest: bytes, key_path: Path) -> bytes:
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise ReportError(f"{key_path} is not an unencrypted PEM private key: {exc}") from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise ReportError(f"{key_path} is not an Ed25519 private key", hint="make one with: openssl genpkey -algorithm ed25519")
+        raise ReportError(f"{key_path} is not an Ed25519 private key", hint="make one with: interopcheck keygen")
     return base64.b64encode(key.sign(manifest)) + b"\n"
+
+
+def public_key_path(private: Path) -> Path:
+    """Where `keygen` puts the public key of the private key at `private`: signing.pem -> signing.pub.pem."""
+    private = Path(private)
+    return private.with_name(f"{private.stem}.pub{private.suffix or '.pem'}")
+
+
+def generate_keypair(private: Path) -> tuple[Path, Path]:
+    """Write a new Ed25519 key pair as PEM: the private key at `private` (mode 0600), the public one beside it.
+
+    Neither file may exist already (a signing key is never overwritten); ReportError names the one that does.
+    """
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    except ImportError as exc:
+        raise ReportError("making a signing key needs the cryptography package", hint="pip install 'interopcheck[sign]'") from exc
+    private, public = Path(private), public_key_path(private)
+    for path in (private, public):
+        if path.exists() or path.is_symlink():
+            raise ReportError(f"{path} already exists; a key is never overwritten", hint="remove it, or give another file name")
+    key = Ed25519PrivateKey.generate()
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    _create(private, private_pem, 0o600)
+    try:
+        _create(public, public_pem, 0o644)
+    except ReportError:
+        private.unlink()
+        raise
+    return private, public
+
+
+def _create(path: Path, data: bytes, mode: int) -> None:
+    """Create `path` exclusively with `mode` (less the umask) and write `data`; never replaces a file."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError as exc:
+        raise ReportError(f"{path} already exists; a key is never overwritten", hint="remove it, or give another file name") from exc
+    except OSError as exc:
+        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def write_bundle(path: Path, report: dict[str, Any], files: Mapping[str, Path | bytes], sign_key: Path | None = None) -> Path:

@@ -111,7 +111,7 @@ def compare(
     if len(names) != len(reports) or len(links) != len(reports):
         raise ReportError("compare: one name and one link per report are needed")
     if len(set(names)) != len(names):
-        raise ReportError("compare: two reports have the same bidder name", hint="give each report a distinct file name")
+        raise ReportError("compare: two reports have the same bidder name", hint="give each report a distinct --name")
     mixed = _profile_differences(reports, names)
     if mixed and not allow_mixed:
         raise ReportError(f"the reports were made with different profiles ({'; '.join(mixed)})", hint="use --allow-mixed to compare anyway")
@@ -197,12 +197,29 @@ def bidder_names(paths: Sequence[Path]) -> list[str]:
     return [f"{Path(p).parent.name}/{Path(p).stem}" if stems.count(Path(p).stem) > 1 else Path(p).stem for p in paths]
 
 
-def compare_paths(paths: Sequence[Path], output_dir: Path, *, allow_mixed: bool = False) -> Comparison:
-    """Load and validate each JSON report, then compare them, linking to the HTML report beside each one."""
+def default_names(reports: Sequence[dict[str, Any]], paths: Sequence[Path]) -> list[str]:
+    """Each report's supplier as its declaration names it, else its file's short name; a supplier named by
+    more than one report gets the file's short name after it, so every column is told apart."""
+    files = bidder_names(paths)
+    suppliers = [(r.get("run") or {}).get("supplier") or None for r in reports]
+    return [
+        file if not supplier else (supplier if suppliers.count(supplier) == 1 else f"{supplier} ({file})")
+        for supplier, file in zip(suppliers, files)
+    ]
+
+
+def compare_paths(paths: Sequence[Path], output_dir: Path, *, allow_mixed: bool = False, names: Sequence[str] = ()) -> Comparison:
+    """Load and validate each JSON report, then compare them, linking to the HTML report beside each one.
+
+    `names` (from `--name`, one per report, in order) name the bidders; by default each is the supplier its
+    declaration names (recorded in the report), else the report's file name.
+    """
     from interopcheck.report.json_report import load_report
 
+    if names and len(names) != len(paths):
+        raise UsageError(f"--name given {len(names)} times for {len(paths)} reports", hint="give one --name per report, in the reports' order, or none")
     reports = [load_report(p) for p in paths]
-    return compare(reports, allow_mixed=allow_mixed, names=bidder_names(paths),
+    return compare(reports, allow_mixed=allow_mixed, names=list(names) or default_names(reports, paths),
                    links=[html_link_for(Path(p), output_dir) for p in paths])
 
 

@@ -56,7 +56,8 @@ def recompute(report: dict[str, Any]) -> list[str]:
     except (KeyError, TypeError, ValueError) as exc:
         return [f"report outcomes are malformed: {exc}"]
     problems = []
-    verdict = verdict_of(outcomes).value
+    interrupted = (report.get("run") or {}).get("interrupted") is True  # Ctrl-C: a partial report is incomplete, whatever it holds
+    verdict = "incomplete" if interrupted else verdict_of(outcomes).value
     if report.get("verdict") != verdict:
         problems.append(f"report says verdict {report.get('verdict')!r} but its outcomes give {verdict!r}")
     counts = counts_of(outcomes)
@@ -93,15 +94,24 @@ def _load_public_key(path: Path) -> Any:
 _ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error)
 
 
+#: The most bytes verify inflates from one bundle, all members together. A run's bundle holds a spec
+#: (50 MB by default at most), a transcript of at most 5,000 capped exchanges and the reports; past
+#: this a bundle is a zip bomb, and reading stops there rather than filling memory.
+MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+_PIECE = 1 << 20
+
+
 def _read_members(path: Path) -> tuple[dict[str, bytes], list[str]]:
     """Every member's bytes, and a problem line for each member (or the zip) that cannot be read.
 
-    A bundle stores its members uncompressed, each once: a compressed member is not read (so a zip
-    bomb is never inflated), and members that claim more bytes than the file holds (overlapping
-    entries) stop the reading.
+    Members are stored or deflated; each is inflated piece by piece and the bytes counted against
+    MAX_BUNDLE_BYTES for the whole bundle, so a zip bomb is stopped at the cap, never inflated whole
+    (a member's declared size is not trusted). Members that claim more bytes than the file holds
+    (overlapping entries) stop the reading; another compression method is not read.
     """
     members: dict[str, bytes] = {}
     problems: list[str] = []
+    budget = MAX_BUNDLE_BYTES
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -110,16 +120,38 @@ def _read_members(path: Path) -> tuple[dict[str, bytes], list[str]]:
             for info in infos:
                 if info.filename in members:
                     problems.append(f"member {info.filename} appears twice")
-                if info.compress_type != zipfile.ZIP_STORED:
-                    problems.append(f"member {info.filename} is compressed; a bundle stores its members uncompressed, so it was not read")
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    problems.append(f"member {info.filename} is compressed with method {info.compress_type}; a bundle's members are stored or deflated, so it was not read")
                     continue
                 try:
-                    members[info.filename] = archive.read(info)
+                    data = _read_bounded(archive, info, budget)
                 except _ZIP_ERRORS as exc:
                     problems.append(f"member {info.filename} is damaged: {exc}")
+                    continue
+                if data is None:
+                    problems.append(
+                        f"member {info.filename} inflates past {MAX_BUNDLE_BYTES // (1024 * 1024)} MB, more than a bundle holds "
+                        "(a zip bomb?); reading stopped there"
+                    )
+                    break
+                budget -= len(data)
+                members[info.filename] = data
     except _ZIP_ERRORS as exc:
         problems.append(f"not a readable zip: {exc}")
     return members, problems
+
+
+def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes | None:
+    """The member's bytes, inflated a piece at a time; None as soon as they pass `budget`."""
+    pieces = []
+    size = 0
+    with archive.open(info) as member:
+        while piece := member.read(_PIECE):
+            size += len(piece)
+            if size > budget:
+                return None
+            pieces.append(piece)
+    return b"".join(pieces)
 
 
 def verify_bundle(path: Path, public_key: Path | None = None) -> VerifyResult:
@@ -132,16 +164,17 @@ def verify_bundle(path: Path, public_key: Path | None = None) -> VerifyResult:
     manifest_raw = members.pop(MANIFEST, None)
     signature = members.pop(SIGNATURE, None)
     verdict: str | None = None
-    unread = " ".join(problems)  # a member named in a problem already (compressed, damaged) is not "missing" too
+    unread = " ".join(problems)  # a member named in a problem already (too big, damaged) is not "missing" too
+    stopped = "reading stopped there" in unread  # past the cap: the members after it were not read, not missing
     if manifest_raw is not None:
         problems += _check_manifest(manifest_raw, members)
-    elif f"member {MANIFEST} " not in unread:
+    elif f"member {MANIFEST} " not in unread and not stopped:
         problems.append(f"{MANIFEST} is missing")
     if REPORT in members:
         report, report_problems = _check_report(members[REPORT])
         problems += report_problems
         verdict = report.get("verdict") if report else None
-    elif f"member {REPORT} " not in unread:
+    elif f"member {REPORT} " not in unread and not stopped:
         problems.append(f"{REPORT} is missing")
     if not problems and manifest_raw is not None and REPORT in members:
         if canonical_zip(bundle_entries(members, signature)) != path.read_bytes():

@@ -37,8 +37,26 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux allows (/proc), else set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: bytes | str) -> Path:
-    """Write `data` to `path` via a fsynced temp file in the same folder and os.replace; no temp is left behind."""
+    """Write `data` to `path` via a fsynced temp file in the same folder and os.replace; no temp is left behind.
+
+    The file gets the mode a plain `open(path, "w")` would (0666 less the umask), not the temp file's 0600:
+    reports are read by CI artefact steps and colleagues.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path = Path(path)
     try:
@@ -47,6 +65,7 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
         raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
