@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
-from interopcheck.cli.app import EXIT_CODES_HELP, PRODUCT_HELP, SANDBOX_PRODUCTS, cli, exit_for, progress, split_formats
+from interopcheck.cli.app import EXIT_CODES_HELP, PRODUCT_HELP, SANDBOX_PRODUCTS, cli, exit_for, split_formats
 from interopcheck.cli.check import summary
+from interopcheck.cli.progress import RunDisplay, output_options
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -18,7 +19,8 @@ from interopcheck.cli.check import summary
 @click.option("--records", type=click.IntRange(min=10), default=300, show_default=True, help="Properties in the sandbox (related records scale with it).")
 @click.option("--format", "formats", default="json,md,html,junit,sarif", show_default=True, help="Report formats to write.")
 @click.option("--product", type=click.Choice(SANDBOX_PRODUCTS), default="reference", show_default=True, help=PRODUCT_HELP + " The homelessness-only demo's tender requires only the homelessness module.")
-def demo(variant: str, output_dir: Path, records: int, formats: str, product: str) -> None:
+@output_options
+def demo(variant: str, output_dir: Path, records: int, formats: str, product: str, quiet: bool, **_output: bool) -> None:
     """Start the bundled reference sandbox on 127.0.0.1, check it fully, write the reports, stop it.
 
     `good` is conformant and exits 0; `flawed` switches on faults that each break the
@@ -29,11 +31,13 @@ def demo(variant: str, output_dir: Path, records: int, formats: str, product: st
 
     chosen = split_formats(formats)
     what = "the reference sandbox" if product == "reference" else f"the sandbox's {product} product"
-    click.echo(f"starting {what} ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
-    artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=progress, product=product)
-    summary(artifacts.report, paths, quiet=False, redactor=artifacts.redactor)
+    if not quiet:
+        click.echo(f"starting {what} ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
+    with RunDisplay() as display:
+        artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=display, product=product)
+    summary(artifacts.report, paths, quiet=quiet, redactor=artifacts.redactor)
     html = [p for p in paths if p.suffix == ".html"]
-    if html:
+    if html and not quiet:
         click.echo(f"open the report: {html[0].resolve()}")
     sys.exit(exit_for(artifacts.report.verdict.value))
 

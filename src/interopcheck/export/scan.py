@@ -8,6 +8,7 @@ API round-trip. The checks then read the frozen `EntityScan` from `ctx.cache` in
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,27 @@ from interopcheck.export.validate import RecordValidator, Validating, Validation
 
 KEEP_PROBLEMS = 20
 SINCE_SAMPLE = 10_000
+_COUNT_STEP = 1024  # records between two updates of RECORDS_READ (a lock per record would cost the scan)
+
+
+class RunningCount:
+    """A running total several threads add to: the export records this process's scans have read, for progress displays."""
+
+    def __init__(self) -> None:
+        self._value = 0
+        self._lock = threading.Lock()
+
+    def add(self, n: int) -> None:
+        with self._lock:
+            self._value += n
+
+    @property
+    def value(self) -> int:
+        return self._value
+
+
+#: Every export record read in this process so far (scans in worker processes are added as each one ends).
+RECORDS_READ = RunningCount()
 
 
 @dataclass(frozen=True)
@@ -173,6 +195,8 @@ def scan_records(
             break
         line, record = item
         count += 1
+        if not count % _COUNT_STEP:
+            RECORDS_READ.add(_COUNT_STEP)
         if record.__class__ is dict and (keys := record.keys()) != shape:  # dict_keys compare as sets: a new shape
             columns.update(dict.fromkeys(keys))  # the supplier's own fields, before mapping, from every record
             shape = keys
@@ -206,6 +230,7 @@ def scan_records(
         acc.add(problem)
         if problem.fatal:
             break
+    RECORDS_READ.add(count % _COUNT_STEP)
     orphans, checked, missing_refs = {}, {}, {}
     for tally, (ref, target) in zip(tallies, refs, strict=True):
         found = tally.found.finish(duplicates=False)

@@ -29,7 +29,7 @@ from typing import Any
 
 from interopcheck.errors import InteropcheckError
 from interopcheck.export.idspill import spill_index
-from interopcheck.export.scan import EntityScan
+from interopcheck.export.scan import RECORDS_READ, EntityScan
 from interopcheck.export.worker import index_from, index_meta
 
 START_TIMEOUT_S = 60.0
@@ -240,6 +240,7 @@ def pooled_records(pool: ScanPool, entity: str, fmt: str, chunks: Iterable[bytes
         reply, received = proc.run(("records", entity, len(fds), args, metas), fds, chunks)
     if reply[0] != "ok":
         raise WorkerFailed(f"the export worker failed scanning {entity}: {reply[1].strip().splitlines()[-1]}")
+    RECORDS_READ.add(reply[1].records)  # the worker's own count is in its process: this one learns it as the scan ends
     indexes = [index_from(fd, meta) for fd, meta in zip(received, reply[2], strict=True)]
     return replace(reply[1], ids=indexes[0], expected_since=indexes[1] if len(indexes) > 1 else None)
 
