@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -88,7 +89,7 @@ def _console(stream: IO[str], settings: Output) -> Any:
 
 def say(text: str, *, err: bool = False, style: str | None = None, redactor: Any = None) -> None:
     """Print one line through `printable`, in `style` when colour is allowed (a terminal, no --no-color, no NO_COLOR)."""
-    stream = click.get_text_stream("stderr" if err else "stdout")
+    stream = sys.stderr if err else sys.stdout
     clean = printable(text, redactor)
     settings = current()
     if style is None or settings.no_color or os.environ.get("NO_COLOR", "") != "" or not _isatty(stream):
@@ -146,7 +147,7 @@ class RunDisplay:
 
     def __init__(self, settings: Output | None = None, stream: IO[str] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings or current()
-        self.stream = stream or click.get_text_stream("stderr")
+        self.stream = stream or sys.stderr
         self._clock = clock
         self._lock = threading.Lock()
         self._start = clock()

@@ -1,0 +1,80 @@
+"""The CLI's progress display (cli/progress.py): plain lines off a terminal, nothing when quiet, each check with -v,
+only the stages that run announced, and no escape sequence from outside data."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from interopcheck.cli import cli
+from interopcheck.cli.progress import PLAIN_EVERY_S, Output, RunDisplay
+from interopcheck.engine.events import RunEvent
+
+SPEC = Path(__file__).resolve().parents[1] / "cases" / "bad-specs" / "openapi-3.1.yaml"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _display(settings: Output) -> tuple[RunDisplay, io.StringIO, Clock]:
+    stream, clock = io.StringIO(), Clock()
+    return RunDisplay(settings, stream, clock=clock), stream, clock
+
+
+def test_plain_output_has_a_line_per_stage_and_a_counter_line_at_most_every_few_seconds() -> None:
+    display, stream, clock = _display(Output())
+    with display:
+        display(RunEvent("stage", stage="live", status="start", done=0, total=3, message="live checks: 3"))
+        for n in range(1, 40):
+            clock.now += 0.5
+            display(RunEvent("requests", done=n * 10))
+        display(RunEvent("check", stage="live", done=1, total=3, check_id="live.reachable", status="pass"))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "  live checks: 3"
+    counters = [line for line in lines if line.startswith("  … ")]
+    assert 3 <= len(counters) <= 19.5 / PLAIN_EVERY_S + 1, lines
+    assert "requests (20/s)" in counters[-1]
+    assert lines[-1].startswith("  done in ") and "390 requests" in lines[-1]
+    assert "\x1b" not in stream.getvalue()
+    assert "live.reachable" not in stream.getvalue()  # each check only with -v
+
+
+def test_quiet_prints_nothing_and_verbose_prints_each_check_with_its_outcome() -> None:
+    display, stream, _ = _display(Output(quiet=True))
+    with display:
+        display(RunEvent("stage", stage="static", status="start", total=1, message="static checks: 1"))
+        display(RunEvent("check", stage="static", done=1, total=1, check_id="spec.valid-openapi", status="fail", message="not valid"))
+    assert stream.getvalue() == ""
+    display, stream, _ = _display(Output(verbose=True))
+    with display:
+        display(RunEvent("check", stage="static", done=1, total=2, check_id="spec.valid-openapi", status="fail", message="not \x1b[2Jvalid"))
+        display(RunEvent("check", stage="static", done=2, total=2, check_id="spec.openapi-3", status="pass"))
+    lines = stream.getvalue().splitlines()
+    assert lines[:2] == ["    FAIL  spec.valid-openapi (1/2): not valid", "    PASS  spec.openapi-3 (2/2)"]
+    assert "\x1b" not in stream.getvalue()
+
+
+def test_a_spec_only_run_announces_no_live_or_export_stage(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", str(SPEC), "--no-reports", "--output-dir", str(tmp_path)])
+    assert "static checks:" in result.stderr, result.stderr
+    assert "live checks" not in result.stderr and "export checks" not in result.stderr
+
+
+def test_quiet_and_verbose_together_are_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", str(SPEC), "-q", "-v", "--no-reports"])
+    assert result.exit_code != 0
+    assert "-q (--quiet) and -v (--verbose)" in str(result.exception) + result.output + result.stderr
+
+
+def test_every_command_that_runs_work_takes_quiet_verbose_and_no_color() -> None:
+    for command in (["check"], ["demo"], ["compare"], ["report", "render"], ["verify"]):
+        help_text = CliRunner().invoke(cli, [*command, "--help"]).output
+        for option in ("--quiet", "--verbose", "--no-color"):
+            assert option in help_text, (command, option)
