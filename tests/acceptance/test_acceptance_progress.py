@@ -78,7 +78,7 @@ def test_a_live_run_on_a_terminal_shows_progress_within_2_s_and_at_least_every_5
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert max(gaps) <= 5.0, max(gaps)
     assert "live checks" in text and "export checks" in text
-    assert re.search(r"checks \d+/\d+", text) and re.search(r"[\d,]+ requests \(\d+/s\)", text), text
+    assert re.search(r"\d+ of \d+ checks", text) and re.search(r"[\d,]+ requests \(\d+/s\)", text), text
     verdict = next(line for line in text.splitlines() if "verdict: conformant" in line)
     assert "32" in _colours(verdict)  # green on a terminal
 
@@ -102,4 +102,4 @@ def test_off_a_terminal_progress_is_plain_lines_and_verbose_names_each_check(goo
     assert any(re.fullmatch(r"  static checks: \d+", line) for line in lines), lines
     assert any(re.fullmatch(r"  live checks: \d+", line) for line in lines), lines
     assert any(re.fullmatch(r"    PASS  live\.reachable \(\d+/\d+\)", line) for line in lines), lines
-    assert re.search(r"  done in [\d.]+ s: checks (\d+)/\1, [\d,]+ requests, [\d,]+ export records", result.stderr), result.stderr
+    assert re.search(r"  done in [\d.]+ s: (\d+) of \1 checks, [\d,]+ requests, [\d,]+ export records", result.stderr), result.stderr

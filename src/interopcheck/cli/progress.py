@@ -201,7 +201,7 @@ class RunDisplay:
                 out.append(_text(f"  {event.message}"))
             if not self.interactive and now - self._last_plain >= PLAIN_EVERY_S:
                 self._last_plain = now
-                out.append(_text(f"  … {self._stage}: {self._counters_text()}, {_elapsed(now - self._start)} elapsed"))
+                out.append(_text(f"  … {self._stage}: {self._counters_text()}; {_elapsed(now - self._start)} elapsed"))
         for line in out:
             self._print(line)
 
@@ -240,7 +240,7 @@ class RunDisplay:
 
     def _counters_text(self, *, final: bool = False) -> str:
         now = self._clock()
-        parts = [f"checks {self._done}/{self._total}" if self._total else "checks 0"]
+        parts = [f"{self._done} of {self._total} checks" if self._total else "preparing"]
         if self._requests.total:
             rate = "" if final else f" ({self._requests.per_second(now):.0f}/s)"
             parts.append(f"{self._requests.total:,} requests{rate}")
