@@ -89,6 +89,6 @@ class Ticker:
                 value = int(counter())
             except Exception:  # noqa: BLE001 - a counter that cannot be read (a closed client) shows no movement
                 continue
-            if value != self._last.get(kind):
+            if value != self._last.get(kind, 0):  # a counter still at 0 has nothing to show
                 self._last[kind] = value
                 self._sink(RunEvent(kind, done=value))

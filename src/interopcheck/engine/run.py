@@ -91,7 +91,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
         emit(RunEvent(NOTE, message=msg))
 
     records_before = RECORDS_READ.value
-    with Ticker(emit, {RECORDS: lambda: RECORDS_READ.value - records_before}) as ticker:
+    with Ticker(emit, {RECORDS: lambda: RECORDS_READ.total() - records_before}) as ticker:
         return _run(request, emit, say, ticker, redactor)
 
 
