@@ -85,6 +85,8 @@ def check(**kw: Any) -> None:
     are each checked (reports in a sub-folder of --output-dir named after each file); the exit code is
     the worst of their codes.
     """
+    display = RunDisplay().start()  # before the engine loads (a second or more): a sign of life at once
+    click.get_current_context().call_on_close(lambda: display.stop(finished=False))  # also when the options are refused
     from interopcheck.cli.history import history_target, regression_lines
     from interopcheck.engine.history_hook import ensure_usable, plan_history, record_history
     from interopcheck.engine.options import validate_live_options
@@ -115,7 +117,7 @@ def check(**kw: Any) -> None:
         if len(specs) > 1:
             echo(f"{spec}:")
         request = check_request(one)
-        with RunDisplay() as display:
+        with display:
             artifacts = run(request, progress=display)
         artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=settings_of(ctx, one, positional=bool(kw["specs"]))))
         plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history else None

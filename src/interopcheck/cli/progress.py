@@ -141,8 +141,9 @@ def _elapsed(seconds: float) -> str:
 class RunDisplay:
     """Draws a run's events on stderr: a live status line on a terminal, plain lines elsewhere, nothing when quiet.
 
-    Use as a context manager around the run and pass it as the run's progress sink. Thread-safe: the
-    engine's ticker sends the counters from its own thread.
+    Use as a context manager around the run (or `start()` it early, before the engine loads, and `stop()` it)
+    and pass it as the run's progress sink. Each start begins a fresh count (one per spec of a run of several).
+    Thread-safe: the engine's ticker sends the counters from its own thread.
     """
 
     def __init__(self, settings: Output | None = None, stream: IO[str] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
@@ -150,20 +151,27 @@ class RunDisplay:
         self.stream = stream or sys.stderr
         self._clock = clock
         self._lock = threading.Lock()
-        self._start = clock()
+        self._live: Any = None
+        self._console: Any = None
+        self._running = False
+        self.interactive = _isatty(self.stream) and os.environ.get("TERM", "") not in ("dumb", "unknown")
+        self._reset()
+
+    def _reset(self) -> None:
+        self._start = self._clock()
         self._stage = "starting"
         self._done = self._total = 0
         self._requests, self._records = _Rate(), _Rate()
         self._last_plain = self._start
-        self._live: Any = None
-        self._console: Any = None
-        self.interactive = _isatty(self.stream) and os.environ.get("TERM", "") not in ("dumb", "unknown")
 
     # -- the context -------------------------------------------------------------------
 
-    def __enter__(self) -> RunDisplay:
-        if self.settings.quiet:
+    def start(self) -> RunDisplay:
+        """Begin showing progress (nothing when quiet); a display already running goes on."""
+        if self._running or self.settings.quiet:
             return self
+        self._running = True
+        self._reset()
         self._console = _console(self.stream, self.settings)
         if self.interactive:
             from rich.live import Live
@@ -172,12 +180,22 @@ class RunDisplay:
             self._live.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def stop(self, *, finished: bool = True) -> None:
+        """Take the status line away; with `finished`, say how long the run took and what it did."""
+        if not self._running:
+            return
+        self._running = False
         if self._live is not None:
             self._live.stop()
             self._live = None
-        if not self.settings.quiet and exc[0] is None:
+        if finished:
             self._line(f"  done in {self._elapsed_s():.1f} s: {self._counters_text(final=True)}")
+
+    def __enter__(self) -> RunDisplay:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop(finished=exc[0] is None)
 
     # -- events ------------------------------------------------------------------------
 
