@@ -21,15 +21,16 @@ _SGR = re.compile(r"\x1b\[([0-9;]*)m")
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 
 
-def _in_pty(args: list[str], env: dict[str, str]) -> tuple[int, list[tuple[float, bytes]]]:
+def _in_pty(args: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[int, list[tuple[float, bytes]]]:
     """Run the CLI with stdout and stderr on a pseudo-terminal; every chunk it wrote, with seconds since the start."""
     master, slave = os.openpty()
     os.set_blocking(master, False)
     full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "160", "LINES": "40", **env}
-    full_env.pop("NO_COLOR", None) if "NO_COLOR" not in env else None
+    if "NO_COLOR" not in env:
+        full_env.pop("NO_COLOR", None)
     start = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "interopcheck", *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=full_env, cwd=ROOT,
+        [sys.executable, "-m", "interopcheck", *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=full_env, cwd=cwd,
     )
     os.close(slave)
     chunks: list[tuple[float, bytes]] = []
@@ -70,7 +71,7 @@ def _colours(text: str) -> list[str]:
 
 def test_a_live_run_on_a_terminal_shows_progress_within_2_s_and_at_least_every_5_s(good_sandbox: SandboxServer, tmp_path: Path) -> None:
     out = tmp_path / "reports"
-    code, chunks = _in_pty(check_args(good_sandbox, out), {SECRET_ENV: good_sandbox.client_secret})
+    code, chunks = _in_pty(check_args(good_sandbox, out), {SECRET_ENV: good_sandbox.client_secret}, cwd=tmp_path)
     text = _text(chunks)
     assert code == 0, text
     times = [t for t, _ in chunks]
@@ -85,7 +86,7 @@ def test_a_live_run_on_a_terminal_shows_progress_within_2_s_and_at_least_every_5
 
 def test_quiet_on_a_terminal_prints_only_the_verdict_and_no_colour_under_no_color(good_sandbox: SandboxServer, tmp_path: Path) -> None:
     out = tmp_path / "reports"
-    code, chunks = _in_pty(check_args(good_sandbox, out, "-q"), {SECRET_ENV: good_sandbox.client_secret, "NO_COLOR": "1"})
+    code, chunks = _in_pty(check_args(good_sandbox, out, "-q"), {SECRET_ENV: good_sandbox.client_secret, "NO_COLOR": "1"}, cwd=tmp_path)
     text = _text(chunks)
     assert code == 0, text
     lines = [line for line in _ESCAPES.sub("", text).replace("\r", "").splitlines() if line.strip()]

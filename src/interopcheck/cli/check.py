@@ -115,6 +115,7 @@ def check(**kw: Any) -> None:
     for spec in specs:
         one = {**kw, "spec": spec}
         if len(specs) > 1:
+            display.stop(finished=False)  # the status line goes before a line on stdout (the same terminal)
             echo(f"{spec}:")
         request = check_request(one)
         with display:
