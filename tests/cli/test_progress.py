@@ -78,3 +78,35 @@ def test_every_command_that_runs_work_takes_quiet_verbose_and_no_color() -> None
         help_text = CliRunner().invoke(cli, [*command, "--help"]).output
         for option in ("--quiet", "--verbose", "--no-color"):
             assert option in help_text, (command, option)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _say_on_a_terminal(monkeypatch, settings: Output, env: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    import sys
+
+    import click
+
+    from interopcheck.cli import progress
+
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    out = _Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    with click.Context(click.Command("x")) as ctx:
+        ctx.meta["interopcheck.output"] = settings
+        progress.say("verdict: not conformant \x1b[2J— 1 of 38 MUSTs failed", style="bold red")
+    return out.getvalue()
+
+
+def test_colour_on_a_terminal_unless_no_color_or_the_no_color_variable(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    coloured = _say_on_a_terminal(monkeypatch, Output(), {})
+    assert "\x1b[1;31m" in coloured and "\x1b[2J" not in coloured  # the style is ours; the outside escape is gone
+    assert _say_on_a_terminal(monkeypatch, Output(no_color=True), {}) == "verdict: not conformant — 1 of 38 MUSTs failed\n"
+    assert _say_on_a_terminal(monkeypatch, Output(), {"NO_COLOR": "1"}) == "verdict: not conformant — 1 of 38 MUSTs failed\n"
