@@ -80,11 +80,15 @@ def current() -> Output:
     return ctx.meta.get(_META_KEY, Output()) if ctx is not None else Output()
 
 
-def _console(stream: IO[str], settings: Output) -> Any:
+def _console(stream: IO[str], settings: Output, *, terminal: bool = True) -> Any:
+    """A rich console on `stream`; off a terminal (`terminal=False`) it writes no escape at all, FORCE_COLOR or not."""
     from rich.console import Console
 
     no_color = settings.no_color or os.environ.get("NO_COLOR", "") != ""
-    return Console(file=stream, no_color=no_color, highlight=False, emoji=False, markup=False, soft_wrap=True)
+    return Console(
+        file=stream, no_color=no_color, highlight=False, emoji=False, markup=False, soft_wrap=True,
+        **({} if terminal else {"color_system": None, "force_terminal": False}),
+    )
 
 
 def say(text: str, *, err: bool = False, style: str | None = None, redactor: Any = None) -> None:
@@ -172,7 +176,7 @@ class RunDisplay:
             return self
         self._running = True
         self._reset()
-        self._console = _console(self.stream, self.settings)
+        self._console = _console(self.stream, self.settings, terminal=self.interactive)
         if self.interactive:
             from rich.live import Live
 
