@@ -110,3 +110,15 @@ def test_colour_on_a_terminal_unless_no_color_or_the_no_color_variable(monkeypat
     assert "\x1b[1;31m" in coloured and "\x1b[2J" not in coloured  # the style is ours; the outside escape is gone
     assert _say_on_a_terminal(monkeypatch, Output(no_color=True), {}) == "verdict: not conformant — 1 of 38 MUSTs failed\n"
     assert _say_on_a_terminal(monkeypatch, Output(), {"NO_COLOR": "1"}) == "verdict: not conformant — 1 of 38 MUSTs failed\n"
+
+
+def test_quiet_report_render_and_compare_print_nothing_and_still_write(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "reports" / "examples" / "good" / "report.json"
+    runner = CliRunner()
+    loud = runner.invoke(cli, ["report", "render", str(example), "--format", "md", "--output-dir", str(tmp_path / "a")])
+    assert loud.exit_code == 0 and "wrote " in loud.output, loud.output
+    quiet = runner.invoke(cli, ["report", "render", str(example), "--format", "md", "--output-dir", str(tmp_path / "b"), "-q"])
+    assert quiet.exit_code == 0 and quiet.output == "" and list((tmp_path / "b").iterdir())
+    flawed = example.parents[1] / "flawed" / "report.json"
+    quiet = runner.invoke(cli, ["compare", str(example), str(flawed), "--format", "csv", "--output-dir", str(tmp_path / "c"), "-q"])
+    assert quiet.exit_code == 0 and quiet.output == "" and list((tmp_path / "c").iterdir()), quiet.output
