@@ -56,22 +56,16 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
-def output_options(func: Callable[..., Any], *, quiet: bool = True) -> Callable[..., Any]:
-    """`-q/--quiet` (unless `quiet=False`: the command has its own), `-v/--verbose` and `--no-color` on a command."""
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`-q/--quiet`, `-v/--verbose` and `--no-color` on a command (their values also reach `current()`)."""
     opts = [
+        click.option("-q", "--quiet", is_flag=True, callback=_remember, help="Print only the result line: no progress."),
         click.option("-v", "--verbose", is_flag=True, callback=_remember, help="Say more: each check as it finishes, with its outcome."),
         click.option("--no-color", "no_color", is_flag=True, callback=_remember, help="No colour (also when NO_COLOR is set, or output is not a terminal)."),
     ]
-    if quiet:
-        opts.insert(0, click.option("-q", "--quiet", is_flag=True, callback=_remember, help="Print only the result line: no progress."))
     for opt in reversed(opts):
         func = opt(func)
     return func
-
-
-def remember_quiet(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    """Callback for a command's own -q option (so `current()` knows it too)."""
-    return _remember(ctx, param, value)
 
 
 def current() -> Output:
