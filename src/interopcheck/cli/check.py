@@ -11,10 +11,11 @@ from typing import Any
 
 import click
 
-from interopcheck.cli.app import EXIT_CODES_HELP, cli, clip, echo, progress, split_formats
+from interopcheck.cli.app import EXIT_CODES_HELP, cli, clip, echo, split_formats
 from interopcheck.cli.options import (
     add_env_vars, check_exit, config_option, exit_and_spec_options, report_folders, settings_of, spec_arguments, worst_exit,
 )
+from interopcheck.cli.progress import VERDICT_STYLES, RunDisplay, output_options, say, status_style
 from interopcheck.console import printable, strip_controls
 from interopcheck.errors import ExitCode
 
@@ -74,7 +75,7 @@ def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--step-summary/--no-step-summary", "step_summary", default=None, help="Append the Markdown report to $GITHUB_STEP_SUMMARY. Default: on when GITHUB_STEP_SUMMARY is set.")
 @click.option("--bundle", "bundle", is_flag=True, help="Also write evidence-bundle.zip with a manifest of SHA-256 hashes.")
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the verdict line.")
+@output_options
 @history_options
 @exit_and_spec_options
 def check(**kw: Any) -> None:
@@ -84,6 +85,8 @@ def check(**kw: Any) -> None:
     are each checked (reports in a sub-folder of --output-dir named after each file); the exit code is
     the worst of their codes.
     """
+    display = RunDisplay().start()  # before the engine loads (a second or more): a sign of life at once
+    click.get_current_context().call_on_close(lambda: display.stop(finished=False))  # also when the options are refused
     from interopcheck.cli.history import history_target, regression_lines
     from interopcheck.engine.history_hook import ensure_usable, plan_history, record_history
     from interopcheck.engine.options import validate_live_options
@@ -112,9 +115,11 @@ def check(**kw: Any) -> None:
     for spec in specs:
         one = {**kw, "spec": spec}
         if len(specs) > 1:
+            display.stop(finished=False)  # the status line goes before a line on stdout (the same terminal)
             echo(f"{spec}:")
         request = check_request(one)
-        artifacts = run(request, progress=None if kw["quiet"] else progress)
+        with display:
+            artifacts = run(request, progress=display)
         artifacts = dataclasses.replace(artifacts, report=dataclasses.replace(artifacts.report, settings=settings_of(ctx, one, positional=bool(kw["specs"]))))
         plan = plan_history(artifacts, request.live, path=history, supplier=kw["supplier"], environment=kw["environment"]) if history and not artifacts.interrupted else None
         regressions = plan.regressions if plan else None
@@ -173,9 +178,9 @@ def _write_single(report: Any, output: str, fmt: str, regressions: dict | None, 
 def summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = False, warnings: bool = False, redactor: Any = None) -> None:
     """The verdict and, unless quiet, the failures (and failed SHOULDs, with `warnings`) and files written; on stderr when stdout carries a report."""
     counts = report.counts
-    echo(
+    say(
         f"verdict: {report.verdict.value.replace('_', ' ')} — {counts.musts_failed} of {counts.musts_total} MUSTs failed; "
-        f"score {report.score.value}", err=err
+        f"score {report.score.value}", err=err, style=VERDICT_STYLES.get(report.verdict.value)
     )
     if quiet:
         return
@@ -185,7 +190,10 @@ def summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = Fals
         echo(line, err=err)
     for o in report.outcomes:
         if o.status.value in ("fail", "error") or (warnings and o.status.value == "warn"):
-            echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {clip(printable(o.reason, redactor))}", err=err)
+            say(
+                f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {clip(printable(o.reason, redactor))}",
+                err=err, style=status_style(o.status.value),
+            )
     for path in paths:
         echo(f"wrote {path}", err=err)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from interopcheck.cli.app import cli, echo, split_formats
+from interopcheck.cli.progress import output_options, say
 from interopcheck.errors import ExitCode, UsageError
 
 
@@ -93,7 +94,8 @@ def report() -> None:
 @click.argument("report_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "formats", default="md,html", show_default=True, help="Formats to render: md, html, junit, sarif, github, gitlab.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: the report's own folder.")
-def report_render(report_json: Path, formats: str, output_dir: Path | None) -> None:
+@output_options
+def report_render(report_json: Path, formats: str, output_dir: Path | None, quiet: bool, **_output: bool) -> None:
     """Re-render REPORT_JSON (a canonical JSON report) into other formats."""
     from interopcheck.report.json_report import load_report
     from interopcheck.report.writer import write_reports
@@ -101,13 +103,15 @@ def report_render(report_json: Path, formats: str, output_dir: Path | None) -> N
     data = load_report(report_json)
     chosen = [f for f in split_formats(formats) if f != "json"]
     for path in write_reports(data, output_dir or report_json.parent, chosen, basename=report_json.stem):
-        click.echo(f"wrote {path}")
+        if not quiet:
+            click.echo(f"wrote {path}")
 
 
 @cli.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--public-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 public key (PEM) the bundle must be signed with.")
-def verify(bundle: Path, public_key: Path | None) -> None:
+@output_options
+def verify(bundle: Path, public_key: Path | None, quiet: bool, **_output: bool) -> None:
     """Check an evidence bundle: every member's SHA-256, the report against its own outcomes, the signature.
 
     Exits 0 when the bundle is intact, 1 when anything does not match, 2 when it cannot be read.
@@ -115,12 +119,12 @@ def verify(bundle: Path, public_key: Path | None) -> None:
     from interopcheck.report.verify import verify_bundle
 
     result = verify_bundle(bundle, public_key)
-    for problem in result.problems:
+    for problem in [] if quiet else result.problems:
         echo(f"  {problem}")
     if not result.ok:
-        echo(f"verify: {bundle} FAILED ({len(result.problems)} problems)")
+        say(f"verify: {bundle} FAILED ({len(result.problems)} problems)", style="bold red")
         sys.exit(ExitCode.NOT_CONFORMANT)
-    echo(f"verify: {bundle} OK — {len(result.members)} members, hashes match, report consistent, {result.signature_summary}; verdict {result.verdict}")
+    say(f"verify: {bundle} OK — {len(result.members)} members, hashes match, report consistent, {result.signature_summary}; verdict {result.verdict}", style="bold green")
 
 
 @cli.command()
@@ -129,7 +133,8 @@ def verify(bundle: Path, public_key: Path | None) -> None:
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports/compare"), show_default=True)
 @click.option("--allow-mixed", is_flag=True, help="Compare reports made with different profile versions (and say what differs).")
 @click.option("--name", "names", multiple=True, metavar="NAME", help='The bidder\'s name for each report, in order (repeatable: --name "Supplier A" --name "Supplier B"). Default: the supplier its declaration names, else the file name.')
-def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mixed: bool, names: tuple[str, ...]) -> None:
+@output_options
+def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mixed: bool, names: tuple[str, ...], quiet: bool, **_output: bool) -> None:
     """Compare bidders' JSON reports: a matrix of requirements by bidder, differences first."""
     from interopcheck.report.compare import COMPARE_FORMATS, compare_paths, write_comparison
 
@@ -139,7 +144,8 @@ def compare(reports: tuple[Path, ...], formats: str, output_dir: Path, allow_mix
         raise UsageError(f"unknown comparison format {', '.join(unknown) or repr(formats)}", hint=f"choose from {', '.join(COMPARE_FORMATS)}")
     comparison = compare_paths(list(reports), output_dir, allow_mixed=allow_mixed, names=names)
     for path in write_comparison(comparison, output_dir, chosen):
-        click.echo(f"wrote {path}")
+        if not quiet:
+            click.echo(f"wrote {path}")
 
 
 @cli.command()

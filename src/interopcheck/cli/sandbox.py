@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
-from interopcheck.cli.app import EXIT_CODES_HELP, PRODUCT_HELP, SANDBOX_PRODUCTS, cli, exit_for, progress, split_formats
+from interopcheck.cli.app import EXIT_CODES_HELP, PRODUCT_HELP, SANDBOX_PRODUCTS, cli, exit_for, split_formats
 from interopcheck.cli.check import interrupted_exit, summary
+from interopcheck.cli.progress import RunDisplay, output_options
 from interopcheck.errors import UsageError
 
 
@@ -23,8 +24,10 @@ from interopcheck.errors import UsageError
 @click.option("--transcript", is_flag=True, help="Also write transcript.har (HAR 1.2, redacted), as `check --transcript` does.")
 @click.option("--bundle", is_flag=True, help="Also write evidence-bundle.zip, as `check --bundle` does.")
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Ed25519 private key (PEM) to sign the bundle (see `interopcheck keygen`).")
+@output_options
 def demo(
-    variant: str, output_dir: Path, records: int, formats: str, product: str, transcript: bool, bundle: bool, sign_key: Path | None
+    variant: str, output_dir: Path, records: int, formats: str, product: str, transcript: bool, bundle: bool, sign_key: Path | None,
+    quiet: bool, **_output: bool,
 ) -> None:
     """Start the bundled reference sandbox on 127.0.0.1, check it fully, write the reports, stop it.
 
@@ -38,14 +41,18 @@ def demo(
     if sign_key is not None and not bundle:
         raise UsageError("--sign-key given without --bundle", hint="add --bundle; the signature covers the bundle's manifest")
     what = "the reference sandbox" if product == "reference" else f"the sandbox's {product} product"
-    click.echo(f"starting {what} ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
-    artifacts, paths = run_demo(variant, output_dir, records=records, formats=chosen, progress=progress, product=product,
-                                transcript=transcript, bundle=bundle, sign_key=sign_key, note=click.echo)
-    summary(artifacts.report, paths, quiet=False, redactor=artifacts.redactor)
+    if not quiet:
+        click.echo(f"starting {what} ({variant}{': ' + ', '.join(FLAWED_FAULTS) if variant == 'flawed' else ''})", err=True)
+    with RunDisplay() as display:
+        artifacts, paths = run_demo(
+            variant, output_dir, records=records, formats=chosen, progress=display, product=product,
+            transcript=transcript, bundle=bundle, sign_key=sign_key, note=(lambda _line: None) if quiet else click.echo,
+        )
+    summary(artifacts.report, paths, quiet=quiet, redactor=artifacts.redactor)
     if artifacts.interrupted:
         interrupted_exit(paths)
     html = [p for p in paths if p.suffix == ".html"]
-    if html:
+    if html and not quiet:
         click.echo(f"open the report: {html[0].resolve()}")
     sys.exit(exit_for(artifacts.report.verdict.value))
 

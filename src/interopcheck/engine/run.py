@@ -7,6 +7,7 @@ run: its checks become `error` with the reason, and the verdict is `incomplete`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -19,10 +20,12 @@ from interopcheck.checks.context import CheckContext, RunOptions
 from interopcheck.declaration import Declaration, load_declaration
 from interopcheck.declaration_values import check_value_maps
 from interopcheck.engine import evaluate
+from interopcheck.engine.events import CHECK, NOTE, RECORDS, REQUESTS, STAGE, EventSink, RunEvent, Ticker, ignore
 from interopcheck.engine.evidence import trim
 from interopcheck.engine.scope import resolve_scope, scope_report
 from interopcheck.errors import LiveError, UsageError
 from interopcheck.export.background import close_workers, plan_checks
+from interopcheck.export.scan import RECORDS_READ
 from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo, Status, Verdict
 from interopcheck.profile.load import Profile, load_profile, validate_check_ids
 from interopcheck.report.json_report import REPORT_SCHEMA_VERSION
@@ -34,7 +37,10 @@ from interopcheck.spec.validate import validate_spec
 
 _STAGE_ORDER = {"spec": 0, "declaration": 0, "live": 1, "export": 2}
 
-Progress = Callable[[str], None]
+#: What a caller passes to watch a run: a sink of `RunEvent`s (engine/events.py); `say(text)` inside the run is a "note" event.
+Progress = EventSink
+#: Each stage of checks: its key in the events and how it is announced.
+_STAGES = (("static", "static checks"), ("live", "live checks"), ("export", "export checks"))
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,20 @@ def _stage(spec: registry.CheckSpec) -> int:
 def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     """Run every check the profile names and evaluate the results into a report."""
     redactor = run_redactor(request)
-    say = (lambda msg: progress(redactor.text(msg) or "")) if progress else (lambda _msg: None)
+    sink = progress or ignore
+
+    def emit(event: RunEvent) -> None:  # every message through the run's redactor: outside data may carry a secret
+        sink(dataclasses.replace(event, message=redactor.text(event.message) or "") if event.message else event)
+
+    def say(msg: str) -> None:
+        emit(RunEvent(NOTE, message=msg))
+
+    records_before = RECORDS_READ.value
+    with Ticker(emit, {RECORDS: lambda: RECORDS_READ.total() - records_before}) as ticker:
+        return _run(request, emit, say, ticker, redactor)
+
+
+def _run(request: RunRequest, emit: EventSink, say: Callable[[str], None], ticker: Ticker, redactor: Any) -> RunArtifacts:
     started = _now()
     profile = load_profile(request.profile, request.overlays)
     known = registry.all_checks()
@@ -87,7 +106,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     scope = resolve_scope(profile, declaration, request.require_modules)
     year = standards_year(profile, request.standards_year)
 
-    say(f"reading {request.spec}")
+    emit(RunEvent(STAGE, stage="spec", status="start", message=f"reading {request.spec}"))
     document = load_spec(request.spec, allow_remote_refs=request.allow_remote_refs, max_bytes=request.max_spec_bytes)
     index = build_index(document)
     validation = validate_spec(document)
@@ -101,8 +120,12 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
     interrupted = False
     try:
         if request.live is not None:
-            ctx.live, ctx.live_error = _open_live(request.live, ctx, say, redactor)
-        _run_checks(profile, known, ctx, say, results)
+            emit(RunEvent(STAGE, stage="connect", status="start", message=f"connecting to {request.live.base_url}"))
+            ctx.live, ctx.live_error = _open_live(request.live, ctx, redactor)
+            if ctx.live is not None:
+                client = ctx.live.client
+                ticker.add(REQUESTS, lambda: client.requests_sent)
+        _run_checks(profile, known, ctx, emit, results, live_given=request.live is not None)
     except KeyboardInterrupt:  # keep what was decided: half an hour of export checks is not thrown away
         interrupted = True
         results = _interrupted(profile, results)
@@ -172,10 +195,9 @@ def standards_year(profile: Profile, chosen: int | None) -> int | None:
     return chosen
 
 
-def _open_live(options: Any, ctx: CheckContext, say: Progress, redactor: Any = None) -> tuple[Any, str | None]:
+def _open_live(options: Any, ctx: CheckContext, redactor: Any = None) -> tuple[Any, str | None]:
     from interopcheck.live.session import open_session
 
-    say(f"connecting to {options.base_url}")
     try:
         return open_session(options, ctx.index, ctx.declaration, redactor=redactor), None
     except LiveError as exc:
@@ -191,20 +213,46 @@ def _interrupted(profile: Profile, results: dict[str, CheckResult]) -> dict[str,
 
 
 def _run_checks(
-    profile: Profile, known: dict[str, registry.CheckSpec], ctx: CheckContext, say: Progress, results: dict[str, CheckResult]
+    profile: Profile,
+    known: dict[str, registry.CheckSpec],
+    ctx: CheckContext,
+    emit: EventSink,
+    results: dict[str, CheckResult],
+    *,
+    live_given: bool = False,
 ) -> dict[str, CheckResult]:
-    """Run the profile's checks stage by stage into `results` (filled as they finish, so an interrupt keeps them)."""
+    """Every check, stage by stage, into `results` (filled as they finish, so an interrupt keeps them); only the
+    stages that will do work are announced (their checks, one event each)."""
     wanted = dict.fromkeys(c for r in profile.requirements for c in r.checks)
     ordered = sorted((known[c] for c in wanted), key=_stage)
-    stage_names = ("static checks", "live checks", "export checks")
-    for stage in sorted({_stage(s) for s in ordered}):
+    stages = sorted({_stage(s) for s in ordered})
+    shown = [st for st in stages if _will_run(st, ctx, live_given)]
+    total = sum(1 for s in ordered if _stage(s) in shown)
+    done = 0
+    for stage in stages:
         batch = [s for s in ordered if _stage(s) == stage]
-        say(f"{stage_names[stage]}: {len(batch)}")
+        key, name = _STAGES[stage]
+        if stage in shown:
+            emit(RunEvent(STAGE, stage=key, status="start", done=done, total=total, message=f"{name}: {len(batch)}"))
         if stage == _STAGE_ORDER["export"]:
             plan_checks(ctx, [s.id for s in batch])  # downloads overlap and scans run in worker processes
         for spec in batch:
-            results[spec.id] = trim(registry.run_check(spec, ctx))
+            result = results[spec.id] = trim(registry.run_check(spec, ctx))
+            if stage in shown:
+                done += 1
+                emit(RunEvent(CHECK, stage=key, done=done, total=total, check_id=spec.id, status=result.status.value, message=result.summary))
+        if stage in shown:
+            emit(RunEvent(STAGE, stage=key, status="end", done=done, total=total, message=f"{name} done"))
     return results
+
+
+def _will_run(stage: int, ctx: CheckContext, live_given: bool) -> bool:
+    """Whether a stage's checks will do work: live checks need a sandbox; export checks a session and a declaration."""
+    if stage == _STAGE_ORDER["live"]:
+        return live_given
+    if stage == _STAGE_ORDER["export"]:
+        return ctx.live is not None and ctx.declaration is not None
+    return True
 
 
 def _recorded_options(request: RunRequest) -> dict[str, Any]:

@@ -7,7 +7,9 @@ API round-trip. The checks then read the frozen `EntityScan` from `ctx.cache` in
 
 from __future__ import annotations
 
+import os
 import random
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +23,43 @@ from interopcheck.export.validate import RecordValidator, Validating, Validation
 
 KEEP_PROBLEMS = 20
 SINCE_SAMPLE = 10_000
+_COUNT_STEP = 1024  # records between two updates of RECORDS_READ (a lock per record would cost the scan)
+
+
+class RunningCount:
+    """A running total several threads add to: the export records this process's scans have read, for progress displays.
+
+    In an export worker the total is also written to a file the checking process reads (`mirror_to`); there,
+    each worker pool adds its scans still under way (`sources`) to what `total()` says.
+    """
+
+    def __init__(self) -> None:
+        self._value = 0
+        self._lock = threading.Lock()
+        self._mirror: int | None = None
+        self.sources: set[Callable[[], int]] = set()
+
+    def add(self, n: int) -> None:
+        with self._lock:
+            self._value += n
+            if self._mirror is not None:
+                os.pwrite(self._mirror, self._value.to_bytes(8, "little"), 0)
+
+    def mirror_to(self, fd: int) -> None:
+        """Also keep the total, as 8 little-endian bytes, at the start of the file `fd` (an export worker's)."""
+        self._mirror = fd
+
+    @property
+    def value(self) -> int:
+        return self._value
+
+    def total(self) -> int:
+        """The records read so far: this process's, and those of the scans under way in worker processes."""
+        return self._value + sum(source() for source in list(self.sources))
+
+
+#: Every export record read in this process so far (scans in worker processes are added as each one ends).
+RECORDS_READ = RunningCount()
 
 
 @dataclass(frozen=True)
@@ -173,6 +212,8 @@ def scan_records(
             break
         line, record = item
         count += 1
+        if not count % _COUNT_STEP:
+            RECORDS_READ.add(_COUNT_STEP)
         if record.__class__ is dict and (keys := record.keys()) != shape:  # dict_keys compare as sets: a new shape
             columns.update(dict.fromkeys(keys))  # the supplier's own fields, before mapping, from every record
             shape = keys
@@ -206,6 +247,7 @@ def scan_records(
         acc.add(problem)
         if problem.fatal:
             break
+    RECORDS_READ.add(count % _COUNT_STEP)
     orphans, checked, missing_refs = {}, {}, {}
     for tally, (ref, target) in zip(tallies, refs, strict=True):
         found = tally.found.finish(duplicates=False)

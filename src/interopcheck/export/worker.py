@@ -168,6 +168,10 @@ def main(argv: list[str]) -> int:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        if len(argv) > 2:  # the file the records read so far are kept in, for the checking process's progress display
+            from interopcheck.export.scan import RECORDS_READ
+
+            RECORDS_READ.mirror_to(int(argv[2]))
         fd = int(argv[1])
         sock = socket.socket(fileno=fd)
         conn = Connection(os.dup(fd))

@@ -19,9 +19,10 @@ import random
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recvfds, sendfds
@@ -29,7 +30,7 @@ from typing import Any
 
 from interopcheck.errors import InteropcheckError
 from interopcheck.export.idspill import spill_index
-from interopcheck.export.scan import EntityScan
+from interopcheck.export.scan import RECORDS_READ, EntityScan
 from interopcheck.export.worker import index_from, index_meta
 
 START_TIMEOUT_S = 60.0
@@ -45,14 +46,18 @@ class _Proc:
 
     def __init__(self, init: dict[str, Any], seed: str) -> None:
         ours, theirs = socket.socketpair()
+        self.counter = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's running count of records read; closed with the worker
+        self.reported = 0  # of that count, the records already added to this process's RECORDS_READ (finished scans)
         try:
             env = {**os.environ, "PYTHONHASHSEED": seed}
+            fds = (theirs.fileno(), self.counter.fileno())
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", "interopcheck.export.worker", str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL, start_new_session=True,
+                [sys.executable, "-m", "interopcheck.export.worker", *map(str, fds)],
+                pass_fds=fds, env=env, stdin=subprocess.DEVNULL, start_new_session=True,
             )
         except OSError as exc:
             ours.close()
+            self.counter.close()
             raise WorkerFailed(f"could not start an export worker: {exc}") from None
         finally:
             theirs.close()
@@ -96,6 +101,14 @@ class _Proc:
             raise WorkerFailed(f"the export worker stopped: {type(exc).__name__}: {exc}") from None
         return reply, received
 
+    def in_flight(self) -> int:
+        """Records the worker has read in the scan under way (0 between scans)."""
+        try:
+            read = int.from_bytes(os.pread(self.counter.fileno(), 8, 0), "little")
+        except (OSError, ValueError):  # closed: the worker is gone
+            return 0
+        return max(0, read - self.reported)
+
     def stats(self) -> None:
         """Ask for the worker's peak RSS and CPU seconds (kept in `peak_mb`, `cpu_s`)."""
         with contextlib.suppress(OSError, EOFError):
@@ -107,6 +120,7 @@ class _Proc:
         """End the worker by closing its input, and reap it (killed if it does not go)."""
         self.conn.close()
         self.sock.close()
+        self.counter.close()
         try:
             self.popen.wait(STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
@@ -117,6 +131,7 @@ class _Proc:
         with contextlib.suppress(OSError):
             self.conn.close()
             self.sock.close()
+            self.counter.close()
         with contextlib.suppress(OSError):
             self.popen.kill()
         self.popen.wait()
@@ -138,9 +153,18 @@ class ScanPool:
         self.peaks_mb: list[float] = []
         self.cpu_s: list[float] = []
         self._finalizer = weakref.finalize(self, _close_all, self._live)
+        self._source = _in_flight_of(weakref.ref(self))  # what RECORDS_READ sums while the pool is open (weak: a dropped pool goes)
+        weakref.finalize(self, RECORDS_READ.sources.discard, self._source)
+
+    def in_flight(self) -> int:
+        """Records read by the scans under way in this pool's workers (for progress displays)."""
+        with self._cond:
+            procs = list(self._live)
+        return sum(proc.in_flight() for proc in procs)
 
     def start(self) -> None:
         """Start the workers in the background (their start-up overlaps the first downloads)."""
+        RECORDS_READ.sources.add(self._source)
         with self._cond:
             wanted = self._size - len(self._live) - self._starting
             self._starting += wanted
@@ -206,6 +230,7 @@ class ScanPool:
 
     def close(self) -> None:
         """Stop every idle worker (each reports its peak RSS first, into `peaks_mb`); busy ones are killed."""
+        RECORDS_READ.sources.discard(self._source)
         with self._cond:
             self._closed = True
             idle, busy = list(self._idle), [p for p in self._live if p not in self._idle]
@@ -220,6 +245,16 @@ class ScanPool:
             proc.close()
         for proc in busy:
             proc.kill()
+
+
+def _in_flight_of(ref: weakref.ReferenceType[ScanPool]) -> Callable[[], int]:
+    """The pool's `in_flight`, through a weak reference (0 once the pool is gone)."""
+
+    def in_flight() -> int:
+        pool = ref()
+        return pool.in_flight() if pool is not None else 0
+
+    return in_flight
 
 
 def _close_all(procs: list[_Proc]) -> None:
@@ -238,6 +273,9 @@ def pooled_records(pool: ScanPool, entity: str, fmt: str, chunks: Iterable[bytes
     fds = [index._file.fileno() for _, index in targets if index is not None]
     with pool.worker() as proc:
         reply, received = proc.run(("records", entity, len(fds), args, metas), fds, chunks)
+        if reply[0] == "ok":  # the scan's records move from the worker's in-flight count to this process's
+            proc.reported += reply[1].records
+            RECORDS_READ.add(reply[1].records)
     if reply[0] != "ok":
         raise WorkerFailed(f"the export worker failed scanning {entity}: {reply[1].strip().splitlines()[-1]}")
     indexes = [index_from(fd, meta) for fd, meta in zip(received, reply[2], strict=True)]

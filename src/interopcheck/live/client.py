@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -95,6 +96,8 @@ class SafeClient:
         self.exchanges: list[Exchange] = []
         self.exchange_times: list[float] = []  # when each kept exchange started (epoch seconds), for the transcript
         self.dropped_exchanges = 0
+        self.requests_sent = 0  # every request put on the wire (retries, redirects and schemathesis' included), for progress
+        self._sent_lock = threading.Lock()
         self._sleep = sleep
         self.rate = rate
         self._bucket = TokenBucket(rate, sleep=sleep)
@@ -311,6 +314,8 @@ class SafeClient:
         """
         resent = False
         while True:
+            with self._sent_lock:
+                self.requests_sent += 1
             try:
                 with request_deadline(start + self.request_deadline_s):  # headers must arrive within the request deadline
                     return self._http.send(req, stream=True)
