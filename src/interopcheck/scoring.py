@@ -63,3 +63,81 @@ def not_tested(outcomes: Iterable[Outcome], requirements: Mapping[str, Requireme
             why = requirements[o.requirement_id].not_tested_reason or "a claim only the supplier can make"
             out.append({"requirement_id": o.requirement_id, "status": o.status.value, "reason": f"attested, not tested: {why}"})
     return tuple(out)
+
+
+#: A fail or error reason shared by at least this many requirements is summarised once.
+SHARED_MIN = 3
+#: What the engine puts before a broken sandbox's cause (checks.context.CheckContext.broken); the cause is the news.
+_BROKEN_PREFIX = "the sandbox could not be used: "
+#: Skip reasons as the few words a summary line has room for (the full reason stays on each requirement).
+_SHORT_SKIPS = (
+    ("(--base-url)", "no --base-url"),
+    ("(--declaration)", "no --declaration"),
+    ("no credentials given", "no credentials"),
+    ("--static-only", "--static-only"),
+)
+_DECIDING = {Status.FAIL: Status.FAIL, Status.WARN: Status.FAIL, Status.ERROR: Status.ERROR, Status.SKIP: Status.SKIP}
+
+
+def normalised_reason(outcome: Outcome) -> str:
+    """The reason of `outcome` without its check IDs: the summary of the first check that decided it (else its own reason)."""
+    want = _DECIDING.get(outcome.status)
+    deciding = next((c.summary for c in outcome.checks if c.status is want), None) if want else None
+    reason = " ".join((deciding or outcome.reason or "").split())
+    return reason.removeprefix(_BROKEN_PREFIX)
+
+
+def short_skip(reason: str) -> str:
+    """A skip reason in a few words ('no --base-url'); other reasons as they are."""
+    labels = [label for needle, label in _SHORT_SKIPS if needle in reason]
+    if labels:
+        return ", ".join(dict.fromkeys(labels))
+    return reason.removeprefix("not tested: ")
+
+
+def summary_of(outcomes: Iterable[Outcome], preflight: Mapping[str, object] | None = None) -> dict[str, object]:
+    """The report's `summary`: how many requirements were decided, the skips grouped by reason, the shared causes, the preflight."""
+    listed = list(outcomes)
+    skipped: dict[str, int] = {}
+    causes: dict[str, list[Outcome]] = {}
+    for o in listed:
+        if o.status is Status.SKIP:
+            label = short_skip(normalised_reason(o))
+            skipped[label] = skipped.get(label, 0) + 1
+        elif o.status in (Status.FAIL, Status.WARN, Status.ERROR):
+            causes.setdefault(normalised_reason(o), []).append(o)
+    undecided = sum(o.status in (Status.SKIP, Status.ERROR) for o in listed)
+    shared = [
+        {"cause": cause, "count": len(group), "requirement_ids": [o.requirement_id for o in group]}
+        for cause, group in sorted(causes.items(), key=lambda kv: -len(kv[1]))
+        if len(group) >= SHARED_MIN
+    ]
+    return {
+        "decided": len(listed) - undecided,
+        "total": len(listed),
+        "skipped": [{"reason": r, "count": n} for r, n in sorted(skipped.items(), key=lambda kv: -kv[1])],
+        "shared_causes": shared,
+        "preflight": dict(preflight) if preflight is not None else None,
+    }
+
+
+def score_text(value: float, summary: Mapping[str, object] | None) -> str:
+    """'score 100.0 over 14 of 53 requirements (39 skipped: no --base-url, no --declaration)': never a score alone."""
+    if not summary:
+        return f"score {value}"
+    errored = summary["total"] - summary["decided"] - sum(s["count"] for s in summary["skipped"])  # type: ignore[index, operator, union-attr]
+    parts = []
+    if errored:  # their causes are the shared-cause lines (or each requirement's reason)
+        parts.append(f"{errored} could not be decided")
+    skipped = summary["skipped"]
+    if skipped:
+        count = sum(s["count"] for s in skipped)  # type: ignore[union-attr]
+        labels = [_cut(str(s["reason"]), 60) for s in skipped]  # type: ignore[index, union-attr]
+        reasons = ", ".join(dict.fromkeys(labels[:3])) + (", …" if len(labels) > 3 else "")
+        parts.append(f"{count} skipped: {reasons}")
+    tail = f" ({'; '.join(parts)})" if parts else ""
+    return f"score {value} over {summary['decided']} of {summary['total']} requirements{tail}"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

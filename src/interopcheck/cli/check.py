@@ -170,10 +170,16 @@ def _write_single(report: Any, output: str, fmt: str, regressions: dict | None, 
 
 def summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = False, warnings: bool = False, redactor: Any = None) -> None:
     """The verdict and, unless quiet, the failures (and failed SHOULDs, with `warnings`) and files written; on stderr when stdout carries a report."""
+    from interopcheck.scoring import score_text
+
     counts = report.counts
+    summary_data = report.summary or {}
+    preflight = summary_data.get("preflight") or {}
+    if preflight.get("ok") is False:  # a set-up mistake is the first line, before the verdict it causes
+        echo(f"not tested: {preflight.get('cause')}", err=err, redactor=redactor)
     echo(
         f"verdict: {report.verdict.value.replace('_', ' ')} — {counts.musts_failed} of {counts.musts_total} MUSTs failed; "
-        f"score {report.score.value}", err=err
+        f"{score_text(report.score.value, report.summary)}", err=err, redactor=redactor
     )
     if quiet:
         return
@@ -181,11 +187,34 @@ def summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = Fals
     echo(f"requirements: {shown}", err=err)
     for line in scope_lines(report):
         echo(line, err=err)
+    for line in skipped_lines(summary_data):
+        echo(line, err=err, redactor=redactor)
+    shown_once = _shared_cause_lines(report, summary_data, err=err, redactor=redactor)
     for o in report.outcomes:
+        if o.requirement_id in shown_once:
+            continue
         if o.status.value in ("fail", "error") or (warnings and o.status.value == "warn"):
             echo(f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {clip(printable(o.reason, redactor))}", err=err)
     for path in paths:
         echo(f"wrote {path}", err=err)
+
+
+def skipped_lines(summary_data: dict[str, Any]) -> list[str]:
+    """What was skipped and why, one line per reason ('skipped 20: no --base-url')."""
+    return [f"skipped {s['count']}: {s['reason']}" for s in summary_data.get("skipped", [])]
+
+
+def _shared_cause_lines(report: Any, summary_data: dict[str, Any], *, err: bool, redactor: Any) -> set[str]:
+    """Print each cause many failed or errored requirements share, once; the IDs it covers (not listed again)."""
+    from interopcheck.report.common import shared_cause_line
+
+    statuses = {o.requirement_id: o.status.value for o in report.outcomes}
+    covered: set[str] = set()
+    for cause in summary_data.get("shared_causes", []):
+        echo(f"  {shared_cause_line(cause, statuses)}", err=err, redactor=redactor)
+        echo(f"    {clip(', '.join(cause['requirement_ids']))}", err=err)
+        covered.update(cause["requirement_ids"])
+    return covered
 
 
 def scope_lines(report: Any) -> list[str]:

@@ -20,13 +20,15 @@ from interopcheck.declaration import Declaration, load_declaration
 from interopcheck.declaration_values import check_value_maps
 from interopcheck.engine import evaluate
 from interopcheck.engine.evidence import trim
+from interopcheck.engine.preflight import Preflight, run_preflight
 from interopcheck.engine.scope import resolve_scope, scope_report
-from interopcheck.errors import LiveError, UsageError
+from interopcheck.errors import UsageError
 from interopcheck.export.background import close_workers, plan_checks
 from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo
 from interopcheck.profile.load import Profile, load_profile, validate_check_ids
 from interopcheck.report.json_report import REPORT_SCHEMA_VERSION
 from interopcheck.resources import display_path
+from interopcheck.scoring import summary_of
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.index import build_index
 from interopcheck.spec.load import load_spec
@@ -95,8 +97,10 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
         check_value_maps(declaration, ctx.standards)  # a map target outside the code list stops the run (exit 2)
     ctx.cache["profile"] = profile  # data.declaration-valid compares the attestations and the profile id with it
 
-    if request.live is not None:
-        ctx.live, ctx.live_error = _open_live(request.live, ctx, say, redactor)
+    preflight = None
+    if request.live is not None:  # a set-up mistake stops every live and export check, each an error with its cause
+        ctx.live, preflight = _open_live(request.live, ctx, say, redactor)
+        ctx.live_error = preflight.cause
     try:
         results = _run_checks(profile, known, ctx, say)
     finally:
@@ -131,6 +135,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunArtifacts:
         declaration_coverage=_coverage(results),
         modules=scope_report(scope, profile),
         standards_year=year,
+        summary=summary_of(outcomes, preflight.as_dict() if preflight is not None else None),
     )
     return RunArtifacts(report, document, profile, declaration, exchanges, redactor)
 
@@ -162,14 +167,12 @@ def standards_year(profile: Profile, chosen: int | None) -> int | None:
     return chosen
 
 
-def _open_live(options: Any, ctx: CheckContext, say: Progress, redactor: Any = None) -> tuple[Any, str | None]:
-    from interopcheck.live.session import open_session
-
+def _open_live(options: Any, ctx: CheckContext, say: Progress, redactor: Any = None) -> tuple[Any, Preflight]:
     say(f"connecting to {options.base_url}")
-    try:
-        return open_session(options, ctx.index, ctx.declaration, redactor=redactor), None
-    except LiveError as exc:
-        return None, str(exc)
+    session, preflight = run_preflight(options, ctx, redactor)
+    if not preflight.ok:
+        say(f"preflight failed: {preflight.cause}")
+    return session, preflight
 
 
 def _run_checks(

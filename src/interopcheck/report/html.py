@@ -22,8 +22,10 @@ from interopcheck.report.common import (
     declaration_summary,
     findings_of,
     one_line,
+    preflight_cause,
     scope_rows,
     status_label,
+    summary_lines,
 )
 
 _VERDICT_SYMBOLS = {"conformant": "✓", "not_conformant": "✗", "incomplete": "?"}
@@ -88,4 +90,6 @@ def render(report: dict[str, Any]) -> str:
         coverage_rows=coverage_rows(report),
         claims=claims(report),
         scope=scope_rows(report),
+        summary_lines=summary_lines(report),
+        preflight_cause=preflight_cause(report),
     )

@@ -16,8 +16,10 @@ from interopcheck.report.common import (
     declaration_summary,
     findings_of,
     one_line,
+    preflight_cause,
     scope_rows,
     status_label,
+    summary_lines,
 )
 
 _ESCAPES = str.maketrans({
@@ -54,9 +56,12 @@ def render(report: dict[str, Any]) -> str:
     """The whole report as Markdown text (summary, requirements, problems, run metadata)."""
     run, profile, counts, score = report["run"], report["profile"], report["counts"], report["score"]
     out = [f"# Interoperability conformance report: {cell(VERDICT_LABELS.get(report['verdict'], report['verdict']))}", ""]
+    cause = preflight_cause(report)
+    out = [f"**{cell(cause)}**", "", *out] if cause else out  # a set-up mistake is the first thing read
     out += _regressions(report)
     out += [
         f"- **Verdict:** {cell(VERDICT_LABELS.get(report['verdict'], report['verdict']))}",
+        *(f"- {cell(line)}" for line in summary_lines(report)),
         f"- **MUSTs failed:** {counts['musts_failed']} of {counts['musts_total']}",
         f"- **Score:** {score['value']} ({cell(score['formula'])})",
         f"- **Profile:** {cell(profile['id'])} {cell(profile['version'])} (sha256 {cell(profile['sha256'])})",
