@@ -1,0 +1,77 @@
+"""The report summary: requirements grouped by their shared cause, skips by short reason, and the score never shown alone."""
+
+from __future__ import annotations
+
+from interopcheck.model import CheckResult, Level, Mode, Outcome, Status
+from interopcheck.report.common import preflight_cause, summary_lines
+from interopcheck.scoring import normalised_reason, score_text, summary_of
+
+BROKEN = "the sandbox could not be used: the token endpoint refused the client credentials: HTTP 401 invalid_client"
+
+
+def outcome(rid: str, status: Status, check_id: str, summary: str, level: Level = Level.MUST) -> Outcome:
+    check = CheckResult(check_id, status, summary)
+    return Outcome(rid, f"title {rid}", level, Mode.LIVE, status, f"{check_id}: {summary}", (check,))
+
+
+def errored(n: int) -> list[Outcome]:
+    return [outcome(f"R-{i}", Status.ERROR, f"live.check-{i}", BROKEN) for i in range(n)]
+
+
+def test_reasons_are_grouped_without_their_check_ids() -> None:
+    summary = summary_of(errored(30))
+    assert summary["shared_causes"] == [{
+        "cause": "the token endpoint refused the client credentials: HTTP 401 invalid_client",
+        "count": 30,
+        "requirement_ids": [f"R-{i}" for i in range(30)],
+    }]
+    assert (summary["decided"], summary["total"]) == (0, 30)
+
+
+def test_a_reason_only_two_requirements_share_is_not_summarised() -> None:
+    outs = [outcome("A", Status.FAIL, "spec.a", "no servers"), outcome("B", Status.FAIL, "spec.b", "no servers")]
+    assert summary_of(outs)["shared_causes"] == []
+
+
+def test_the_deciding_check_gives_the_reason_not_a_passing_one() -> None:
+    passed = CheckResult("spec.ok", Status.PASS, "fine")
+    failed = CheckResult("spec.bad", Status.ERROR, BROKEN)
+    out = Outcome("R", "t", Level.MUST, Mode.LIVE, Status.ERROR, f"spec.bad: {BROKEN}", (passed, failed))
+    assert normalised_reason(out) == "the token endpoint refused the client credentials: HTTP 401 invalid_client"
+
+
+def test_skips_are_counted_by_short_reason() -> None:
+    outs = [
+        *(outcome(f"L{i}", Status.SKIP, f"live.{i}", "no sandbox was given (--base-url)") for i in range(20)),
+        *(outcome(f"D{i}", Status.SKIP, f"data.{i}", "no supplier declaration was given (--declaration)") for i in range(19)),
+        *(outcome(f"P{i}", Status.PASS, f"spec.{i}", "fine") for i in range(14)),
+    ]
+    summary = summary_of(outs)
+    assert summary["skipped"] == [{"reason": "no --base-url", "count": 20}, {"reason": "no --declaration", "count": 19}]
+    assert score_text(100.0, summary) == "score 100.0 over 14 of 53 requirements (39 skipped: no --base-url, no --declaration)"
+
+
+def test_score_text_counts_what_could_not_be_decided() -> None:
+    outs = [*errored(30), outcome("P", Status.PASS, "spec.p", "fine")]
+    assert score_text(30.0, summary_of(outs)) == "score 30.0 over 1 of 31 requirements (30 could not be decided)"
+
+
+def test_score_text_of_a_whole_run_and_of_an_old_report() -> None:
+    assert score_text(100.0, summary_of([outcome("P", Status.PASS, "spec.p", "fine")])) == "score 100.0 over 1 of 1 requirements"
+    assert score_text(87.5, None) == "score 87.5"
+
+
+def test_summary_lines_put_the_score_and_each_shared_cause_once() -> None:
+    outs = [*errored(30), outcome("P", Status.PASS, "spec.p", "fine")]
+    preflight = {"ok": False, "cause": "the token endpoint refused the client credentials: HTTP 401 invalid_client"}
+    report = {
+        "score": {"value": 30.0},
+        "outcomes": [{"requirement_id": o.requirement_id, "status": o.status.value} for o in outs],
+        "summary": summary_of(outs, preflight),
+    }
+    assert summary_lines(report) == [
+        "Score 30.0 over 1 of 31 requirements (30 could not be decided)",
+        "30 requirements could not be decided: the token endpoint refused the client credentials: HTTP 401 invalid_client",
+    ]
+    assert preflight_cause(report) == "Not tested: the token endpoint refused the client credentials: HTTP 401 invalid_client"
+    assert preflight_cause({"summary": None}) is None and summary_lines({"summary": None}) == []
