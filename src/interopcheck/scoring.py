@@ -91,7 +91,7 @@ def short_skip(reason: str) -> str:
     """A skip reason in a few words ('no --base-url'); other reasons as they are."""
     labels = [label for needle, label in _SHORT_SKIPS if needle in reason]
     if labels:
-        return ", ".join(dict.fromkeys(labels))
+        return " + ".join(dict.fromkeys(labels))
     return reason.removeprefix("not tested: ")
 
 
@@ -132,8 +132,9 @@ def score_text(value: float, summary: Mapping[str, object] | None) -> str:
     skipped = summary["skipped"]
     if skipped:
         count = sum(s["count"] for s in skipped)  # type: ignore[union-attr]
-        labels = [_cut(str(s["reason"]), 60) for s in skipped]  # type: ignore[index, union-attr]
-        reasons = ", ".join(dict.fromkeys(labels[:3])) + (", …" if len(labels) > 3 else "")
+        # each short reason once: a requirement skipped for two ("no --base-url + no --declaration") adds nothing new
+        labels = list(dict.fromkeys(_cut(atom, 60) for s in skipped for atom in str(s["reason"]).split(" + ")))  # type: ignore[index, union-attr]
+        reasons = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
         parts.append(f"{count} skipped: {reasons}")
     tail = f" ({'; '.join(parts)})" if parts else ""
     return f"score {value} over {summary['decided']} of {summary['total']} requirements{tail}"

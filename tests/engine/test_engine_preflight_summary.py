@@ -75,3 +75,15 @@ def test_summary_lines_put_the_score_and_each_shared_cause_once() -> None:
     ]
     assert preflight_cause(report) == "Not tested: the token endpoint refused the client credentials: HTTP 401 invalid_client"
     assert preflight_cause({"summary": None}) is None and summary_lines({"summary": None}) == []
+
+
+def test_a_requirement_skipped_for_two_reasons_names_each_reason_once() -> None:
+    both = "no sandbox was given (--base-url); no supplier declaration was given (--declaration)"
+    outs = [
+        *(outcome(f"B{i}", Status.SKIP, f"live.{i}", both) for i in range(3)),
+        *(outcome(f"D{i}", Status.SKIP, f"data.{i}", "no supplier declaration was given (--declaration)") for i in range(2)),
+        outcome("P", Status.PASS, "spec.p", "fine"),
+    ]
+    summary = summary_of(outs)
+    assert summary["skipped"] == [{"reason": "no --base-url + no --declaration", "count": 3}, {"reason": "no --declaration", "count": 2}]
+    assert score_text(100.0, summary) == "score 100.0 over 1 of 6 requirements (5 skipped: no --base-url, no --declaration)"

@@ -103,6 +103,8 @@ def check(**kw: Any) -> None:
     for spec in specs:
         check_request({**kw, "spec": spec})
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
+    if kw["sign_key"] is not None:
+        _check_sign_key(kw["sign_key"])
     history = None if kw["no_reports"] and not kw.get("history") else history_target(kw)  # --no-reports: no history unless named
     if history is not None:
         ensure_usable(history)
@@ -144,6 +146,17 @@ def check(**kw: Any) -> None:
 
 
 add_env_vars(check)
+
+
+def _check_sign_key(path: Path) -> None:
+    """--sign-key loads as an Ed25519 private key (and the cryptography package is there) before the run starts."""
+    from interopcheck.errors import ReportError, UsageError
+    from interopcheck.report.bundle import load_signing_key
+
+    try:
+        load_signing_key(path)
+    except ReportError as exc:
+        raise UsageError(f"--sign-key {path}: {exc.message}", hint=exc.hint) from None
 
 
 def _report_dict(report: Any, regressions: dict | None, redactor: Any = None) -> dict[str, Any]:
