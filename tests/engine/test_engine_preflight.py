@@ -85,3 +85,13 @@ def test_a_spec_only_run_has_no_preflight(sandbox: SandboxServer) -> None:
     assert summary["preflight"] is None
     assert summary["decided"] + sum(s["count"] for s in summary["skipped"]) == summary["total"] == len(report["outcomes"])
     assert {s["reason"] for s in summary["skipped"]} >= {"no --base-url", "no --declaration"}
+
+
+def test_without_a_declaration_the_data_tried_is_a_collection_that_needs_credentials(
+    sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = demo_request(sandbox, sample=5)
+    monkeypatch.setenv(BOGUS_TOKEN_ENV, "bogus-token")
+    live = replace(request.live, token_url=None, client_id=None, client_secret_env=None, token_env=BOGUS_TOKEN_ENV)
+    report = _report(replace(request, live=live, declaration=None))
+    assert report["summary"]["preflight"]["cause"] == "the sandbox refused the credentials for GET /v1/properties: HTTP 401"

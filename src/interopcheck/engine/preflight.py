@@ -2,7 +2,7 @@
 
 Three steps, in the order a user would debug them: the base URL answers; the token endpoint issues a
 token (when OAuth options are given); an authenticated GET of a data collection the declaration maps
-(else the spec's first GET collection) is accepted (not 401/403). The first step that fails gives the
+(else the spec's first GET collection that needs credentials) is accepted (not 401/403). The first step that fails gives the
 cause in one plain line (`connection refused at http://127.0.0.1:9`; `the token endpoint refused the
 client credentials: HTTP 401 invalid_client`), so a set-up mistake is never mistaken for a bidder's
 failure: the engine then runs no live or export check, and the verdict is `incomplete` (exit 3).
@@ -17,6 +17,7 @@ from typing import Any
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.live_walk import declared_collections
 from interopcheck.errors import AuthError, LiveError
+from interopcheck.spec.operations import requires_credentials
 
 #: Statuses that say the credentials were not accepted for the data.
 REFUSED = (401, 403)
@@ -115,7 +116,9 @@ def _data_target(ctx: CheckContext) -> str | None:
         return path
     if ctx.index is None:
         return None
-    return next((op.path for op in ctx.index.operations if op.method == "get" and "{" not in op.path and op.path != "/"), None)
+    collections = [op for op in ctx.index.operations if op.method == "get" and "{" not in op.path and op.path != "/"]
+    secured = [op for op in collections if requires_credentials(op, ctx.index.data)]  # a public /health proves nothing
+    return next((op.path for op in (*secured, *collections)), None)
 
 
 def _data_cause(session: Any, ctx: CheckContext) -> str | None:
