@@ -58,3 +58,24 @@ def test_an_api_key_header_that_is_no_header_name_is_refused_before_the_run(
         tmp_path, capsys, "--base-url", "http://127.0.0.1:9", "--api-key-env", "PREFLIGHT_TEST_KEY", "--api-key-header", header,
     )
     _assert_refused_before_the_run(tmp_path, code, err, "--api-key-header")
+
+
+B = "http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--transcript",), ("--transcript", "without --base-url")),
+    (("--allow-writes",), ("--allow-writes", "without --base-url")),
+    (("--base-url", B, "--scope", "read"), ("--scope", "without --token-url")),
+    (("--base-url", B, "--client-secret-env", "PREFLIGHT_TEST_KEY"), ("--client-secret-env", "without --token-url")),
+    (("--base-url", B, "--token-env", "PREFLIGHT_TEST_KEY", "--api-key-env", "PREFLIGHT_TEST_KEY"), ("--token-env and --api-key-env", "ways to authenticate")),
+    (("--base-url", B, "--token-env", "PREFLIGHT_TEST_KEY", "--api-key-header", "X-Key"), ("--api-key-header", "without --api-key-env")),
+    (("--no-reports", "--bundle"), ("--no-reports", "--bundle")),
+    (("--base-url", B, "--token-env", "PREFLIGHT_TEST_KEY", "--no-reports", "--transcript"), ("--no-reports", "--transcript")),
+])
+def test_options_that_would_be_silently_ignored_are_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], words: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("PREFLIGHT_TEST_KEY", "k")
+    code, err = _check(tmp_path, capsys, *args)
+    _assert_refused_before_the_run(tmp_path, code, err, *words)

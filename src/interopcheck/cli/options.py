@@ -108,6 +108,9 @@ def spec_arguments(ctx: click.Context, kw: dict[str, Any]) -> tuple[str, ...]:
         raise UsageError("--static-only judges the API description alone, so it cannot go with --base-url", hint="drop one of them")
     if kw["no_reports"] and kw.get("output") is not None:
         raise UsageError("--no-reports writes no report, --output writes one", hint="drop one of them")
+    for flag in ("bundle", "transcript"):
+        if kw["no_reports"] and kw.get(flag):
+            raise UsageError(f"--no-reports writes no files, --{flag} asks for one", hint="drop one of them")
     if kw.get("output") is not None and len(specs) > 1:
         raise UsageError(f"--output writes one report, and {len(specs)} SPECs were given", hint="give one SPEC, or drop --output to write each one's reports under --output-dir")
     return specs
