@@ -87,3 +87,19 @@ def test_a_requirement_skipped_for_two_reasons_names_each_reason_once() -> None:
     summary = summary_of(outs)
     assert summary["skipped"] == [{"reason": "no --base-url + no --declaration", "count": 3}, {"reason": "no --declaration", "count": 2}]
     assert score_text(100.0, summary) == "score 100.0 over 1 of 6 requirements (5 skipped: no --base-url, no --declaration)"
+
+
+def test_compare_shows_each_score_with_how_much_was_decided() -> None:
+    from interopcheck.report import samples
+    from interopcheck.report.compare import compare, render_html, render_md
+    from interopcheck.report.json_report import to_dict
+
+    good, flawed = to_dict(samples.conformant_report()), to_dict(samples.flawed_report())
+    flawed["outcomes"][0]["status"] = "error"
+    a, b = compare([good, flawed]).bidders
+    total = len(flawed["outcomes"])
+    undecided = sum(o["status"] in ("skip", "error") for o in flawed["outcomes"])
+    assert b.score_shown == f"{flawed['score']['value']} over {total - undecided} of {total} requirements"
+    markdown, page = render_md(compare([good, flawed])), render_html(compare([good, flawed]))
+    assert a.score_shown in markdown and b.score_shown in markdown
+    assert b.score_shown in page
