@@ -103,3 +103,15 @@ def test_compare_shows_each_score_with_how_much_was_decided() -> None:
     markdown, page = render_md(compare([good, flawed])), render_html(compare([good, flawed]))
     assert a.score_shown in markdown and b.score_shown in markdown
     assert b.score_shown in page
+
+
+def test_the_github_verdict_notice_shows_how_much_was_decided() -> None:
+    from interopcheck.report import samples
+    from interopcheck.report.github import render
+    from interopcheck.report.json_report import to_dict
+
+    report = to_dict(samples.conformant_report())
+    outcomes = samples.conformant_report().outcomes
+    report["summary"] = summary_of(outcomes)
+    notice = render(report).splitlines()[-1]
+    assert notice.endswith(f"score 100.0 over {len(outcomes)} of {len(outcomes)} requirements")
