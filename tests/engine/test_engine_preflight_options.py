@@ -79,3 +79,13 @@ def test_options_that_would_be_silently_ignored_are_refused_before_the_run(
     monkeypatch.setenv("PREFLIGHT_TEST_KEY", "k")
     code, err = _check(tmp_path, capsys, *args)
     _assert_refused_before_the_run(tmp_path, code, err, *words)
+
+
+@pytest.mark.parametrize("option", ["--rate", "--timeout", "--export-timeout"])
+@pytest.mark.parametrize("value", ["nan", "inf", "1e300"])
+def test_a_number_option_that_is_not_finite_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, option: str, value: str
+) -> None:
+    monkeypatch.setenv("PREFLIGHT_TEST_KEY", "k")
+    code, err = _check(tmp_path, capsys, "--base-url", B, "--token-env", "PREFLIGHT_TEST_KEY", option, value)
+    _assert_refused_before_the_run(tmp_path, code, err, option)

@@ -13,7 +13,7 @@ import click
 
 from interopcheck.cli.app import EXIT_CODES_HELP, cli, clip, echo, progress, split_formats
 from interopcheck.cli.options import (
-    add_env_vars, check_exit, config_option, exit_and_spec_options, report_folders, settings_of, spec_arguments, worst_exit,
+    FiniteFloatRange, add_env_vars, check_exit, config_option, exit_and_spec_options, report_folders, settings_of, spec_arguments, worst_exit,
 )
 from interopcheck.console import printable, strip_controls
 from interopcheck.errors import ExitCode
@@ -30,8 +30,8 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--client-id", help="OAuth 2.0 client ID."),
         click.option("--client-secret-env", metavar="VAR", help="Environment variable holding the OAuth 2.0 client secret."),
         click.option("--scope", help="OAuth 2.0 scope to request."),
-        click.option("--rate", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Maximum requests per second."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Connect and read timeout per request, seconds."),
+        click.option("--rate", type=FiniteFloatRange(min=0.1, max=10_000), default=10.0, show_default=True, help="Maximum requests per second."),
+        click.option("--timeout", type=FiniteFloatRange(min=0.1, max=3600), default=10.0, show_default=True, help="Connect and read timeout per request, seconds."),
         click.option("--ca-bundle", metavar="PATH", help="CA bundle (PEM) for a sandbox with a private CA."),
         click.option("--allow-writes", is_flag=True, help="Allow methods other than GET and HEAD (off by default)."),
         click.option("--sample", type=click.IntRange(min=1), default=50, show_default=True, help="Records per entity validated by live checks."),
@@ -39,7 +39,7 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-examples", type=click.IntRange(min=1), default=10, show_default=True, help="Generated examples per operation (schemathesis)."),
         click.option("--export-max-records", type=click.IntRange(min=1), help="Stop reading an export after this many records (the check then skips)."),
         click.option("--export-max-bytes", type=click.IntRange(min=1), help="Stop reading an export after this many bytes, downloaded or (gzip, zip) decompressed (the check then skips)."),
-        click.option("--export-timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds allowed for each export (past them the check skips)."),
+        click.option("--export-timeout", type=FiniteFloatRange(min=1, max=86_400), default=600.0, show_default=True, help="Seconds allowed for each export (past them the check skips)."),
         click.option("--transcript", is_flag=True, help="Also write transcript.har (HAR 1.2, redacted): every request sent to the sandbox, schemathesis' included (at most 5,000)."),
     ]
     for opt in reversed(opts):

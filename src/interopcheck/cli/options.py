@@ -7,6 +7,7 @@ Reading and validating the file itself is `interopcheck.config`'s job.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,17 @@ SOURCE_NAMES = {"COMMANDLINE": "flag", "PROMPT": "flag", "ENVIRONMENT": "env", "
 #: Exit codes from least to most severe, for the worst of several specs' runs.
 _EXIT_SEVERITY = (ExitCode.CONFORMANT, ExitCode.INCOMPLETE, ExitCode.NOT_CONFORMANT)
 _VERDICT_EXIT = {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A FloatRange that also refuses nan and inf (click's lets them through: `nan < min` is false), so a typo
+    like `--rate inf` is a usage error before the run, not an OverflowError after it."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 def config_option(func: Any) -> Any:
