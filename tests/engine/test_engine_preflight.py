@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from interopcheck.checks.context import CheckContext
 from interopcheck.engine.demo import demo_request
+from interopcheck.engine.preflight import Preflight, run_preflight
 from interopcheck.engine.run import run
 from interopcheck.report.json_report import to_dict, validation_errors
 from interopcheck.sandbox.server import SandboxConfig, SandboxServer
@@ -95,3 +99,56 @@ def test_without_a_declaration_the_data_tried_is_a_collection_that_needs_credent
     live = replace(request.live, token_url=None, client_id=None, client_secret_env=None, token_env=BOGUS_TOKEN_ENV)
     report = _report(replace(request, live=live, declaration=None))
     assert report["summary"]["preflight"]["cause"] == "the sandbox refused the credentials for GET /v1/properties: HTTP 401"
+
+
+class _Fixed(BaseHTTPRequestHandler):
+    """Answers / with 200 and every other path with the status in its first segment (/500/items -> 500)."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        status = 200 if self.path == "/" else int(self.path.split("/")[1])
+        body = b'{"items": []}'
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def fixed_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Fixed)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _preflight_of(base: str, collection: str, monkeypatch: pytest.MonkeyPatch) -> Preflight:
+    from interopcheck.live.redact import Redactor
+    from interopcheck.live.session import LiveOptions
+    from interopcheck.spec.document import SpecDocument
+    from interopcheck.spec.index import build_index
+
+    monkeypatch.setenv(BOGUS_TOKEN_ENV, "some-token")
+    spec = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {collection: {"get": {"responses": {"200": {"description": "ok"}}}}}}
+    ctx = CheckContext(index=build_index(SpecDocument(spec, "mem.json", "file:///mem.json", "json", "", 0)))
+    session, result = run_preflight(LiveOptions(base_url=base, token_env=BOGUS_TOKEN_ENV, rate=100), ctx, Redactor())
+    if session is not None:
+        session.close()
+    return result
+
+
+@pytest.mark.parametrize("status", [403, 401])
+def test_a_refused_collection_is_a_set_up_mistake(fixed_server: str, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
+    assert _preflight_of(fixed_server, f"/{status}/items", monkeypatch) == Preflight(
+        False, f"the sandbox refused the credentials for GET /{status}/items: HTTP {status}"
+    )
+
+
+@pytest.mark.parametrize("status", [500, 404, 200])
+def test_any_other_answer_of_the_collection_is_for_the_checks(fixed_server: str, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
+    assert _preflight_of(fixed_server, f"/{status}/items", monkeypatch) == Preflight(True)
