@@ -152,3 +152,10 @@ def test_a_refused_collection_is_a_set_up_mistake(fixed_server: str, monkeypatch
 @pytest.mark.parametrize("status", [500, 404, 200])
 def test_any_other_answer_of_the_collection_is_for_the_checks(fixed_server: str, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
     assert _preflight_of(fixed_server, f"/{status}/items", monkeypatch) == Preflight(True)
+
+
+def test_an_unreachable_token_endpoint_is_named_as_such(sandbox: SandboxServer) -> None:
+    request = demo_request(sandbox, sample=5)
+    token_url = f"http://127.0.0.1:{closed_port()}/oauth/token"
+    report = _report(replace(request, live=replace(request.live, token_url=token_url)))
+    assert report["summary"]["preflight"] == {"ok": False, "cause": f"connection refused at the token endpoint {token_url}"}

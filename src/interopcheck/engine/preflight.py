@@ -40,13 +40,13 @@ def run_preflight(options: Any, ctx: CheckContext, redactor: Any) -> tuple[Any, 
     from interopcheck.live.session import open_session
 
     base = redactor.url(options.base_url)
-    cause = _base_url_cause(options, redactor, base)
-    if cause is not None:
-        return None, Preflight(False, cause)
     try:
         session = open_session(options, ctx.index, ctx.declaration, redactor=redactor)
     except LiveError as exc:
-        return None, Preflight(False, _session_cause(exc, base))
+        # open_session asks for the token before it probes the base URL; a user debugs the other way round,
+        # so on failure (only: one more request, under its own rate cap) the base URL is asked on its own first
+        token_url = redactor.url(options.token_url) if options.token_url else None
+        return None, Preflight(False, _base_url_cause(options, redactor, base) or _session_cause(exc, base, token_url))
     if session.auth_kind == "none":  # without credentials a 401 on data is what a secured API should answer
         return session, Preflight(True)
     cause = _data_cause(session, ctx)
@@ -85,8 +85,8 @@ def _base_url_cause(options: Any, redactor: Any, base: str) -> str | None:
     return None
 
 
-def connection_cause(message: str, url: str) -> str:
-    """A transport failure's message as one plain line naming `url`."""
+def connection_cause(message: str, url: str, fallback: str | None = None) -> str:
+    """A transport failure's message as one plain line naming `url` (`fallback`, if given, when the kind is not known)."""
     low = message.lower()
     if "refused" in low:
         return f"connection refused at {url}"
@@ -94,24 +94,31 @@ def connection_cause(message: str, url: str) -> str:
         return f"the host of {url} is not known (DNS)"
     if "certificate" in low or "ssl" in low:
         return f"the TLS handshake with {url} failed (certificate not trusted? see --ca-bundle)"
-    return f"{url} could not be reached: {message}"
+    return fallback or f"{url} could not be reached: {message}"
 
 
-def _session_cause(exc: LiveError, base: str) -> str:
+def _session_cause(exc: LiveError, base: str, token_url: str | None = None) -> str:
     """The one-line cause of an `open_session` failure, from the error it wraps."""
     from interopcheck.live.auth import TokenRefused
+    from interopcheck.live.failures import SandboxTimeout, SandboxUnreachable
 
     inner = exc.__cause__ if isinstance(exc.__cause__, LiveError) else exc
+    if isinstance(inner, SandboxTimeout):
+        return f"no answer from {base} within the timeout"
+    if isinstance(inner, SandboxUnreachable):
+        return connection_cause(inner.message, base)
     if isinstance(inner, TokenRefused):
         code = f" {inner.error}" if inner.error else ""
         return f"the token endpoint refused the client credentials: HTTP {inner.status}{code}"
+    if isinstance(inner, AuthError) and token_url and "could not be reached" in inner.message:
+        return connection_cause(inner.message, f"the token endpoint {token_url}", fallback=inner.message)
     if isinstance(inner, AuthError):
         return inner.message
     return f"the sandbox {base} is not usable: {inner.message}"
 
 
 def _data_target(ctx: CheckContext) -> str | None:
-    """The path of the data collection to try: the first the declaration maps, else the spec's first GET without path parameters."""
+    """The data collection to try: the first the declaration maps, else the spec's first parameterless GET that needs credentials."""
     for _entity, _mapping, path in declared_collections(ctx):
         return path
     if ctx.index is None:
