@@ -14,11 +14,17 @@ from interopcheck.model import Counts, Level, Outcome, Requirement, Score, Statu
 WEIGHTS: dict[Level, int] = {Level.MUST: 3, Level.SHOULD: 2, Level.MAY: 1}
 SCORE_FORMULA = (
     "score = 100 x sum(weight of requirements passed or attested) / "
+    "sum(weight of requirements passed, attested, failed or warned); "
+    "weights MUST=3, SHOULD=2, MAY=1; skipped, errored (could not be decided) and not-applicable requirements are left out"
+)
+#: The rule before errors were left out (a set-up mistake then lowered the score like a failure); `report verify` still checks reports made under it.
+LEGACY_SCORE_FORMULA = (
+    "score = 100 x sum(weight of requirements passed or attested) / "
     "sum(weight of requirements passed, attested, failed, warned or errored); "
     "weights MUST=3, SHOULD=2, MAY=1; skipped and not-applicable requirements are left out"
 )
 _SATISFIED = {Status.PASS, Status.ATTESTED, Status.NOT_APPLICABLE}
-_SCORED = {Status.PASS, Status.ATTESTED, Status.FAIL, Status.WARN, Status.ERROR}
+_SCORED = {Status.PASS, Status.ATTESTED, Status.FAIL, Status.WARN}
 
 
 def verdict_of(outcomes: Iterable[Outcome]) -> Verdict:
@@ -31,16 +37,17 @@ def verdict_of(outcomes: Iterable[Outcome]) -> Verdict:
     return Verdict.INCOMPLETE
 
 
-def score_of(outcomes: Iterable[Outcome]) -> Score:
-    """The weighted share of decided requirements that passed, with its formula."""
+def score_of(outcomes: Iterable[Outcome], formula: str = SCORE_FORMULA) -> Score:
+    """The weighted share of decided requirements that passed, with its formula (LEGACY_SCORE_FORMULA: errors weighed too)."""
+    scored = _SCORED | {Status.ERROR} if formula == LEGACY_SCORE_FORMULA else _SCORED
     passed = total = 0.0
     for o in outcomes:
-        if o.status in _SCORED:
+        if o.status in scored:
             total += WEIGHTS[o.level]
             if o.status in (Status.PASS, Status.ATTESTED):
                 passed += WEIGHTS[o.level]
     value = round(100 * passed / total, 1) if total else 0.0
-    return Score(value=value, formula=SCORE_FORMULA, passed_weight=passed, total_weight=total)
+    return Score(value=value, formula=formula, passed_weight=passed, total_weight=total)
 
 
 def counts_of(outcomes: Iterable[Outcome]) -> Counts:

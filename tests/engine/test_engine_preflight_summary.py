@@ -115,3 +115,32 @@ def test_the_github_verdict_notice_shows_how_much_was_decided() -> None:
     report["summary"] = summary_of(outcomes)
     notice = render(report).splitlines()[-1]
     assert notice.endswith(f"score 100.0 over {len(outcomes)} of {len(outcomes)} requirements")
+
+
+def test_requirements_that_could_not_be_decided_do_not_weigh_on_the_score() -> None:
+    from interopcheck.scoring import score_of
+
+    outs = [*errored(30), outcome("P", Status.PASS, "spec.p", "fine"), outcome("F", Status.FAIL, "spec.f", "bad", Level.SHOULD)]
+    score = score_of(outs)
+    assert (score.passed_weight, score.total_weight, score.value) == (3, 5, 60.0)
+    assert "errored" in score.formula and "left out" in score.formula
+
+
+def test_verify_accepts_a_report_scored_under_the_earlier_rule() -> None:
+    from interopcheck.report import samples
+    from interopcheck.report.json_report import to_dict
+    from interopcheck.report.verify import recompute
+    from interopcheck.scoring import LEGACY_SCORE_FORMULA
+
+    report = to_dict(samples.flawed_report())
+    report["outcomes"][0]["status"] = "error"  # an errored MUST: the earlier rule counted its weight as not passed
+    report["counts"]["by_status"]["error"] += 1
+    report["counts"]["by_status"][samples.flawed_report().outcomes[0].status.value] -= 1
+    report["counts"]["musts_failed"] -= samples.flawed_report().outcomes[0].status is Status.FAIL
+    report["verdict"] = "not_conformant" if report["counts"]["musts_failed"] else "incomplete"
+    passed = sum({"MUST": 3, "SHOULD": 2, "MAY": 1}[o["level"]] for o in report["outcomes"] if o["status"] in ("pass", "attested"))
+    weighed = sum({"MUST": 3, "SHOULD": 2, "MAY": 1}[o["level"]] for o in report["outcomes"] if o["status"] in ("pass", "attested", "fail", "warn", "error"))
+    report["score"] = {"value": round(100 * passed / weighed, 1), "formula": LEGACY_SCORE_FORMULA, "passed_weight": float(passed), "total_weight": float(weighed)}
+    assert recompute(report) == []
+    report["score"]["formula"] = "something else"
+    assert recompute(report) != []
