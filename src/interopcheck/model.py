@@ -234,3 +234,4 @@ class Report:
     modules: dict[str, Any] | None = None  # required, required_from, offered, offered_from, applicable, entities
     standards_year: int | None = None  # the collection year code lists were checked against (2026 = 2026/27)
     settings: dict[str, Any] | None = None  # each option's value and source (flag, env, config, default): `check` only
+    summary: dict[str, Any] | None = None  # decided of total, skips by reason, shared causes, the preflight (scoring.summary_of)

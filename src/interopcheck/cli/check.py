@@ -13,7 +13,7 @@ import click
 
 from interopcheck.cli.app import EXIT_CODES_HELP, cli, clip, echo, split_formats
 from interopcheck.cli.options import (
-    add_env_vars, check_exit, config_option, exit_and_spec_options, report_folders, settings_of, spec_arguments, worst_exit,
+    FiniteFloatRange, add_env_vars, check_exit, config_option, exit_and_spec_options, report_folders, settings_of, spec_arguments, worst_exit,
 )
 from interopcheck.cli.progress import VERDICT_STYLES, RunDisplay, output_options, say, status_style
 from interopcheck.console import printable, strip_controls
@@ -31,8 +31,8 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--client-id", help="OAuth 2.0 client ID."),
         click.option("--client-secret-env", metavar="VAR", help="Environment variable holding the OAuth 2.0 client secret."),
         click.option("--scope", help="OAuth 2.0 scope to request."),
-        click.option("--rate", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Maximum requests per second."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Connect and read timeout per request, seconds."),
+        click.option("--rate", type=FiniteFloatRange(min=0.1, max=10_000), default=10.0, show_default=True, help="Maximum requests per second."),
+        click.option("--timeout", type=FiniteFloatRange(min=0.1, max=3600), default=10.0, show_default=True, help="Connect and read timeout per request, seconds."),
         click.option("--ca-bundle", metavar="PATH", help="CA bundle (PEM) for a sandbox with a private CA."),
         click.option("--allow-writes", is_flag=True, help="Allow methods other than GET and HEAD (off by default)."),
         click.option("--sample", type=click.IntRange(min=1), default=50, show_default=True, help="Records per entity validated by live checks."),
@@ -40,7 +40,7 @@ def live_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-examples", type=click.IntRange(min=1), default=10, show_default=True, help="Generated examples per operation (schemathesis)."),
         click.option("--export-max-records", type=click.IntRange(min=1), help="Stop reading an export after this many records (the check then skips)."),
         click.option("--export-max-bytes", type=click.IntRange(min=1), help="Stop reading an export after this many bytes, downloaded or (gzip, zip) decompressed (the check then skips)."),
-        click.option("--export-timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, help="Seconds allowed for each export (past them the check skips)."),
+        click.option("--export-timeout", type=FiniteFloatRange(min=1, max=86_400), default=600.0, show_default=True, help="Seconds allowed for each export (past them the check skips)."),
         click.option("--transcript", is_flag=True, help="Also write transcript.har (HAR 1.2, redacted): every request sent to the sandbox, schemathesis' included (at most 5,000)."),
     ]
     for opt in reversed(opts):
@@ -106,6 +106,8 @@ def check(**kw: Any) -> None:
     for spec in specs:
         check_request({**kw, "spec": spec})
     validate_live_options(kw)  # before anything runs or is written: a typo is a usage error, not an incomplete run
+    if kw["sign_key"] is not None:
+        _check_sign_key(kw["sign_key"])
     history = None if kw["no_reports"] and not kw.get("history") else history_target(kw)  # --no-reports: no history unless named
     if history is not None:
         ensure_usable(history)
@@ -153,6 +155,17 @@ def check(**kw: Any) -> None:
 add_env_vars(check)
 
 
+def _check_sign_key(path: Path) -> None:
+    """--sign-key loads as an Ed25519 private key (and the cryptography package is there) before the run starts."""
+    from interopcheck.errors import ReportError, UsageError
+    from interopcheck.report.bundle import load_signing_key
+
+    try:
+        load_signing_key(path)
+    except ReportError as exc:
+        raise UsageError(f"--sign-key {path}: {exc.message}", hint=exc.hint) from None
+
+
 def _report_dict(report: Any, regressions: dict | None, redactor: Any = None) -> dict[str, Any]:
     """The canonical report as a dict, with the run history's regressions when there are any, through the run's redactor."""
     from interopcheck.live.redact import Redactor
@@ -177,10 +190,16 @@ def _write_single(report: Any, output: str, fmt: str, regressions: dict | None, 
 
 def summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = False, warnings: bool = False, redactor: Any = None) -> None:
     """The verdict and, unless quiet, the failures (and failed SHOULDs, with `warnings`) and files written; on stderr when stdout carries a report."""
+    from interopcheck.scoring import score_text
+
     counts = report.counts
+    summary_data = report.summary or {}
+    preflight = summary_data.get("preflight") or {}
+    if preflight.get("ok") is False:  # a set-up mistake is the first line, before the verdict it causes
+        say(f"not tested: {preflight.get('cause')}", err=err, redactor=redactor, style="bold red")
     say(
         f"verdict: {report.verdict.value.replace('_', ' ')} — {counts.musts_failed} of {counts.musts_total} MUSTs failed; "
-        f"score {report.score.value}", err=err, style=VERDICT_STYLES.get(report.verdict.value)
+        f"{score_text(report.score.value, report.summary)}", err=err, style=VERDICT_STYLES.get(report.verdict.value), redactor=redactor
     )
     if quiet:
         return
@@ -188,7 +207,12 @@ def summary(report: Any, paths: Sequence[Path], *, quiet: bool, err: bool = Fals
     echo(f"requirements: {shown}", err=err)
     for line in scope_lines(report):
         echo(line, err=err)
+    for line in skipped_lines(summary_data):
+        echo(line, err=err, redactor=redactor)
+    shown_once = _shared_cause_lines(report, summary_data, err=err, redactor=redactor)
     for o in report.outcomes:
+        if o.requirement_id in shown_once:
+            continue
         if o.status.value in ("fail", "error") or (warnings and o.status.value == "warn"):
             say(
                 f"  {o.status.value.upper():5} {o.requirement_id} ({o.level.value}) {o.title}: {clip(printable(o.reason, redactor))}",
@@ -203,6 +227,24 @@ def interrupted_exit(paths: Sequence[Path]) -> None:
     kept = f"; the partial report (run.interrupted, verdict incomplete) is in {paths[0].parent}" if paths else ""
     click.echo(f"interopcheck: interrupted{kept}", err=True)
     sys.exit(130)
+
+
+def skipped_lines(summary_data: dict[str, Any]) -> list[str]:
+    """What was skipped and why, one line per reason ('skipped 20: no --base-url')."""
+    return [f"skipped {s['count']}: {s['reason']}" for s in summary_data.get("skipped", [])]
+
+
+def _shared_cause_lines(report: Any, summary_data: dict[str, Any], *, err: bool, redactor: Any) -> set[str]:
+    """Print each cause many failed or errored requirements share, once; the IDs it covers (not listed again)."""
+    from interopcheck.report.common import shared_cause_line
+
+    statuses = {o.requirement_id: o.status.value for o in report.outcomes}
+    covered: set[str] = set()
+    for cause in summary_data.get("shared_causes", []):
+        echo(f"  {shared_cause_line(cause, statuses)}", err=err, redactor=redactor)
+        echo(f"    {clip(', '.join(cause['requirement_ids']))}", err=err)
+        covered.update(cause["requirement_ids"])
+    return covered
 
 
 def scope_lines(report: Any) -> list[str]:

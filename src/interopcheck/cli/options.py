@@ -7,6 +7,7 @@ Reading and validating the file itself is `interopcheck.config`'s job.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,17 @@ SOURCE_NAMES = {"COMMANDLINE": "flag", "PROMPT": "flag", "ENVIRONMENT": "env", "
 #: Exit codes from least to most severe, for the worst of several specs' runs.
 _EXIT_SEVERITY = (ExitCode.CONFORMANT, ExitCode.INCOMPLETE, ExitCode.NOT_CONFORMANT)
 _VERDICT_EXIT = {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A FloatRange that also refuses nan and inf (click's lets them through: `nan < min` is false), so a typo
+    like `--rate inf` is a usage error before the run, not an OverflowError after it."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 def config_option(func: Any) -> Any:
@@ -108,6 +120,9 @@ def spec_arguments(ctx: click.Context, kw: dict[str, Any]) -> tuple[str, ...]:
         raise UsageError("--static-only judges the API description alone, so it cannot go with --base-url", hint="drop one of them")
     if kw["no_reports"] and kw.get("output") is not None:
         raise UsageError("--no-reports writes no report, --output writes one", hint="drop one of them")
+    for flag in ("bundle", "transcript"):
+        if kw["no_reports"] and kw.get(flag):
+            raise UsageError(f"--no-reports writes no files, --{flag} asks for one", hint="drop one of them")
     if kw.get("output") is not None and len(specs) > 1:
         raise UsageError(f"--output writes one report, and {len(specs)} SPECs were given", hint="give one SPEC, or drop --output to write each one's reports under --output-dir")
     return specs

@@ -25,6 +25,7 @@ ENV_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--client-secret-env", "client_secret_env", "the OAuth 2.0 client secret"),
 )
 _PEM_CERTIFICATE = b"-----BEGIN CERTIFICATE-----"
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
 
 
 def validate_live_options(kw: Mapping[str, Any], env: Mapping[str, str] | None = None) -> None:
@@ -39,6 +40,11 @@ def validate_live_options(kw: Mapping[str, Any], env: Mapping[str, str] | None =
             require_env(option, kw[key], what, env)
     if kw.get("ca_bundle") is not None:
         require_ca_bundle(kw["ca_bundle"])
+    if kw.get("api_key_header") is not None and not _HEADER_NAME.fullmatch(kw["api_key_header"]):
+        raise UsageError(
+            f"--api-key-header {kw['api_key_header']!r} is not an HTTP header name; "
+            "give a name of letters, digits and - (e.g. --api-key-header X-API-Key)"
+        )
 
 
 def _shown(url: str) -> str:

@@ -10,7 +10,9 @@ from interopcheck.engine.options import parse_module_list, parse_standards_year
 from interopcheck.engine.run import RunRequest
 from interopcheck.errors import UsageError
 
-_LIVE_ONLY = ("token_env", "api_key_env", "token_url", "client_id", "client_secret_env", "scope", "ca_bundle")
+_LIVE_ONLY = ("token_env", "api_key_env", "token_url", "client_id", "client_secret_env", "scope", "ca_bundle", "allow_writes", "transcript")
+#: The ways to authenticate: one at a time, or which one is used would be a guess.
+_AUTH_WAYS = (("--token-env", "token_env"), ("--api-key-env", "api_key_env"), ("--token-url", "token_url"))
 
 
 def check_request(kw: Mapping[str, Any]) -> RunRequest:
@@ -50,8 +52,14 @@ def live_options(kw: Mapping[str, Any]) -> Any:
     """The live session's options from the command line."""
     from interopcheck.live.session import LiveOptions
 
-    if kw.get("client_id") and not kw.get("token_url"):
-        raise UsageError("--client-id given without --token-url", hint="add --token-url of the OAuth 2.0 token endpoint")
+    for key in ("client_id", "client_secret_env", "scope"):
+        if kw.get(key) and not kw.get("token_url"):
+            raise UsageError(f"--{key.replace('_', '-')} given without --token-url", hint="add --token-url of the OAuth 2.0 token endpoint")
+    ways = [option for option, key in _AUTH_WAYS if kw.get(key)]
+    if len(ways) > 1:
+        raise UsageError(f"{' and '.join(ways)} are {len(ways)} ways to authenticate", hint="give one of them")
+    if kw.get("api_key_header") not in (None, "Authorization") and not kw.get("api_key_env"):
+        raise UsageError("--api-key-header given without --api-key-env", hint="add --api-key-env naming the variable that holds the key")
     if kw.get("token_url") and not (kw.get("client_id") and kw.get("client_secret_env")):
         raise UsageError("--token-url needs --client-id and --client-secret-env", hint="name the client and the variable holding its secret")
     return LiveOptions(

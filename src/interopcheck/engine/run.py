@@ -22,14 +22,16 @@ from interopcheck.declaration_values import check_value_maps
 from interopcheck.engine import evaluate
 from interopcheck.engine.events import CHECK, NOTE, RECORDS, REQUESTS, STAGE, EventSink, RunEvent, Ticker, ignore
 from interopcheck.engine.evidence import trim
+from interopcheck.engine.preflight import Preflight, run_preflight
 from interopcheck.engine.scope import resolve_scope, scope_report
-from interopcheck.errors import LiveError, UsageError
+from interopcheck.errors import UsageError
 from interopcheck.export.background import close_workers, plan_checks
 from interopcheck.export.scan import RECORDS_READ
 from interopcheck.model import CheckResult, ProfileRef, Report, RunInfo, Status, Verdict
 from interopcheck.profile.load import Profile, load_profile, validate_check_ids
 from interopcheck.report.json_report import REPORT_SCHEMA_VERSION
 from interopcheck.resources import display_path
+from interopcheck.scoring import summary_of
 from interopcheck.spec.document import SpecDocument
 from interopcheck.spec.index import build_index
 from interopcheck.spec.load import load_spec
@@ -118,14 +120,17 @@ def _run(request: RunRequest, emit: EventSink, say: Callable[[str], None], ticke
 
     results: dict[str, CheckResult] = {}
     interrupted = False
+    preflight = None
     try:
-        if request.live is not None:
+        if request.live is not None:  # a set-up mistake stops every live and export check, each an error with its cause
             emit(RunEvent(STAGE, stage="connect", status="start", message=f"connecting to {request.live.base_url}"))
-            ctx.live, ctx.live_error = _open_live(request.live, ctx, redactor)
+            ctx.live, preflight = _open_live(request.live, ctx, say, redactor)
+            ctx.live_error = preflight.cause
             if ctx.live is not None:
                 client = ctx.live.client
                 ticker.add(REQUESTS, lambda: client.requests_sent)
-        _run_checks(profile, known, ctx, emit, results, live_given=request.live is not None)
+        live_works = request.live is not None and preflight is not None and preflight.ok
+        _run_checks(profile, known, ctx, emit, results, live_given=live_works)
     except KeyboardInterrupt:  # keep what was decided: half an hour of export checks is not thrown away
         interrupted = True
         results = _interrupted(profile, results)
@@ -164,6 +169,7 @@ def _run(request: RunRequest, emit: EventSink, say: Callable[[str], None], ticke
         declaration_coverage=_coverage(results),
         modules=scope_report(scope, profile),
         standards_year=year,
+        summary=summary_of(outcomes, preflight.as_dict() if preflight is not None else None),
     )
     return RunArtifacts(report, document, profile, declaration, exchanges, redactor, exchange_times, interrupted)
 
@@ -195,13 +201,12 @@ def standards_year(profile: Profile, chosen: int | None) -> int | None:
     return chosen
 
 
-def _open_live(options: Any, ctx: CheckContext, redactor: Any = None) -> tuple[Any, str | None]:
-    from interopcheck.live.session import open_session
-
-    try:
-        return open_session(options, ctx.index, ctx.declaration, redactor=redactor), None
-    except LiveError as exc:
-        return None, str(exc)
+def _open_live(options: Any, ctx: CheckContext, say: Callable[[str], None], redactor: Any = None) -> tuple[Any, Preflight]:
+    """The live session and the preflight's verdict on the set-up (base URL, token, one authenticated data request)."""
+    session, preflight = run_preflight(options, ctx, redactor)
+    if not preflight.ok:
+        say(f"preflight failed: {preflight.cause}")
+    return session, preflight
 
 
 def _interrupted(profile: Profile, results: dict[str, CheckResult]) -> dict[str, CheckResult]:

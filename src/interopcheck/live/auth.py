@@ -125,7 +125,10 @@ class OAuth2ClientCredentials:
                 break
         if status != 200:
             detail = self.redactor.head(body, 300)  # redacted before the cut
-            raise AuthError(f"the token endpoint {self.redactor.url(self.token_url)} refused the client credentials (HTTP {status}): {detail}")
+            raise TokenRefused(
+                f"the token endpoint {self.redactor.url(self.token_url)} refused the client credentials (HTTP {status}): {detail}",
+                status=status, error=_oauth_error(body),
+            )
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
@@ -160,6 +163,25 @@ class OAuth2ClientCredentials:
                 return resp.status_code, b"".join(chunks)
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError) as exc:
             raise AuthError(f"the token endpoint {url} could not be reached: {type(exc).__name__}: {self.redactor.text(str(exc))}") from None
+
+
+class TokenRefused(AuthError):
+    """The token endpoint answered but issued no token: `status` and the OAuth `error` code (RFC 6749 5.2), when given."""
+
+    def __init__(self, message: str, *, status: int, error: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+
+
+def _oauth_error(body: bytes) -> str | None:
+    """The `error` code of an OAuth error response (`invalid_client`...), when the body is one."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    code = payload.get("error") if isinstance(payload, dict) else None
+    return code if isinstance(code, str) and code.isascii() and code.isprintable() and len(code) <= 60 else None
 
 
 def _env(name: str, what: str, env: Mapping[str, str]) -> str:

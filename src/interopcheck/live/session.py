@@ -136,7 +136,7 @@ def open_session(
     except LiveError as exc:
         client.close()
         kind = AuthError if isinstance(exc, AuthError) else LiveError
-        raise kind(f"the sandbox {redactor.url(options.base_url)} is not usable: {exc.message}") from None
+        raise kind(f"the sandbox {redactor.url(options.base_url)} is not usable: {exc.message}") from exc  # engine.preflight reads the cause
     except Exception:
         client.close()
         raise

@@ -80,6 +80,14 @@ def _check_name(name: str) -> None:
 
 def sign(manifest: bytes, key_path: Path) -> bytes:
     """A base64 Ed25519 signature of `manifest` with the PEM private key at `key_path`."""
+    return base64.b64encode(load_signing_key(key_path).sign(manifest)) + b"\n"
+
+
+def load_signing_key(key_path: Path) -> Any:
+    """The Ed25519 private key at `key_path`; ReportError when the cryptography package is missing or the file is no such key.
+
+    `check` calls it before the run starts, so a bad --sign-key is found in a second, not after the whole run.
+    """
     try:
         from cryptography.exceptions import UnsupportedAlgorithm
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -93,7 +101,7 @@ def sign(manifest: bytes, key_path: Path) -> bytes:
         raise ReportError(f"{key_path} is not an unencrypted PEM private key: {exc}") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise ReportError(f"{key_path} is not an Ed25519 private key", hint="make one with: interopcheck keygen")
-    return base64.b64encode(key.sign(manifest)) + b"\n"
+    return key
 
 
 def public_key_path(private: Path) -> Path:

@@ -129,3 +129,30 @@ def scope_rows(report: dict[str, Any]) -> list[list[str]]:
         for item in modules.get("not_applicable", []):
             rows.append([f"Module {item['module']}", f"not applicable: {item['reason']}"])
     return rows
+
+
+def preflight_cause(report: dict[str, Any]) -> str | None:
+    """The set-up mistake the live preflight found (None when it passed or did not run): every report's first line."""
+    preflight = (report.get("summary") or {}).get("preflight") or {}
+    return None if preflight.get("ok", True) else f"Not tested: {preflight.get('cause') or 'the sandbox could not be used'}"
+
+
+def shared_cause_line(cause: dict[str, Any], statuses: dict[str, str]) -> str:
+    """'30 requirements could not be decided: the token endpoint refused the client credentials' for one shared cause."""
+    kinds = {statuses.get(r) for r in cause["requirement_ids"]}
+    verb = "could not be decided" if kinds == {"error"} else "failed" if kinds <= {"fail", "warn"} else "failed or could not be decided"
+    return f"{cause['count']} requirements {verb}: {cause['cause']}"
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The plain lines right under the verdict: the score with how much was decided, then each shared cause once."""
+    from interopcheck.scoring import score_text
+
+    summary = report.get("summary")
+    if not summary:
+        return []
+    statuses = {o["requirement_id"]: o["status"] for o in report["outcomes"]}
+    text = score_text(report["score"]["value"], summary)
+    lines = [text[0].upper() + text[1:]]
+    lines += [shared_cause_line(c, statuses) for c in summary.get("shared_causes", [])]
+    return lines

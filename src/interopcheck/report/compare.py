@@ -34,6 +34,13 @@ class Bidder:
     shoulds_met: int
     shoulds_decided: int
     link: str | None
+    decided: int | None = None  # requirements decided (neither skipped nor errored), of `total`: a score never stands alone
+    total: int | None = None
+
+    @property
+    def score_shown(self) -> str:
+        """'87.5 over 14 of 53 requirements', or the bare score when the report does not say how much was decided."""
+        return f"{self.score} over {self.decided} of {self.total} requirements" if self.total is not None else str(self.score)
 
     @property
     def gate_passed(self) -> bool:
@@ -92,8 +99,9 @@ def _bidder(name: str, report: dict[str, Any], link: str | None) -> Bidder:
     shoulds = [o for o in report["outcomes"] if o["level"] == "SHOULD" and o["status"] in ("pass", "attested", "warn", "fail", "error")]
     met = sum(o["status"] in ("pass", "attested") for o in shoulds)
     counts = report["counts"]
+    undecided = sum(o["status"] in ("skip", "error") for o in report["outcomes"])
     return Bidder(name, report["verdict"], counts["musts_failed"], counts["musts_total"], report["score"]["value"],
-                  met, len(shoulds), link)
+                  met, len(shoulds), link, len(report["outcomes"]) - undecided, len(report["outcomes"]))
 
 
 def compare(
@@ -167,7 +175,7 @@ def render_md(comparison: Comparison) -> str:
     out += ["| Bidder | Verdict | MUST gate | MUSTs failed | SHOULDs met | Score |", "|---|---|---|---|---|---|"]
     for b in bidders:
         out.append(f"| {md_cell(b.name)} | {md_cell(VERDICT_LABELS.get(b.verdict, b.verdict))} | {'✓ passed' if b.gate_passed else '✗ not passed'} | "
-                   f"{b.musts_failed} of {b.musts_total} | {b.shoulds_met} of {b.shoulds_decided} | {b.score} |")
+                   f"{b.musts_failed} of {b.musts_total} | {b.shoulds_met} of {b.shoulds_decided} | {md_cell(b.score_shown)} |")
     out += ["", "| Requirement | Level | Differs | " + " | ".join(md_cell(b.name) for b in bidders) + " |",
             "|---|---|---|" + "---|" * len(bidders)]
     for row in comparison.rows:

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from interopcheck.errors import ReportError
 from interopcheck.report import markdown
 from interopcheck.report.common import VERDICT_LABELS, unique_checks
+from interopcheck.scoring import score_text
 
 #: Annotations per check; the rest are counted in one more line (GitHub shows only the first few per step anyway).
 MAX_PER_CHECK = 50
@@ -114,7 +115,7 @@ def render(report: dict[str, Any], *, workspace: str | None = None) -> str:
     verdict = VERDICT_LABELS.get(report["verdict"], report["verdict"])
     lines.append(command(
         "notice",
-        f"{verdict} — {counts['musts_failed']} of {counts['musts_total']} MUSTs failed; score {report['score']['value']}",
+        f"{verdict} — {counts['musts_failed']} of {counts['musts_total']} MUSTs failed; {score_text(report['score']['value'], report.get('summary'))}",
         title="interopcheck verdict",
     ))
     return "\n".join(lines) + "\n"
@@ -126,7 +127,8 @@ def step_summary(report: dict[str, Any]) -> str:
     if len(text.encode("utf-8")) <= MAX_SUMMARY_BYTES:
         return text
     verdict = VERDICT_LABELS.get(report["verdict"], report["verdict"])
-    return (f"# interopcheck: {verdict}\n\nScore {report['score']['value']}. The full report is longer than a step "
+    score = score_text(report["score"]["value"], report.get("summary"))
+    return (f"# interopcheck: {verdict}\n\n{score[0].upper()}{score[1:]}. The full report is longer than a step "
             "summary may be (1 MiB); read report.md or report.html among the run's files.\n")
 
 

@@ -14,7 +14,6 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from interopcheck.report import common
 from interopcheck.report.common import (
     STATUS_LABELS,
     STATUS_ORDER,
@@ -24,8 +23,10 @@ from interopcheck.report.common import (
     coverage_rows,
     declaration_summary,
     one_line,
+    preflight_cause,
     scope_rows,
     status_label,
+    summary_lines,
 )
 from interopcheck.report.evidence import (
     check_anchor,
@@ -78,12 +79,6 @@ def text(value: Any) -> Markup:
     return Markup(raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def summary_lines(report: dict[str, Any]) -> list[str]:
-    """The lines right under the verdict (decided fraction, shared causes, preflight), when common provides them."""
-    lines = getattr(common, "summary_lines", None)
-    return list(lines(report)) if lines is not None else []
-
-
 def render(report: dict[str, Any]) -> str:
     """The report as one self-contained, accessible HTML document."""
     template = _environment().get_template("report.html.j2")
@@ -113,4 +108,5 @@ def render(report: dict[str, Any]) -> str:
         coverage_rows=coverage_rows(report),
         claims=claims(report),
         scope=scope_rows(report),
+        preflight_cause=preflight_cause(report),
     )

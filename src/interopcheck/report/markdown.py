@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from interopcheck.report import common
 from interopcheck.report.common import (
     STATUS_ORDER,
     VERDICT_LABELS,
     claims,
     coverage_rows,
     declaration_summary,
-    findings_of,
     one_line,
+    preflight_cause,
     scope_rows,
     status_label,
+    summary_lines,
 )
 from interopcheck.report.evidence import collect, failed_musts, failures_first, record_problems, where_text
 
@@ -56,11 +56,13 @@ def render(report: dict[str, Any]) -> str:
     """The whole report as Markdown text (summary, requirements, problems, run metadata)."""
     run, profile, counts, score = report["run"], report["profile"], report["counts"], report["score"]
     out = [f"# Interoperability conformance report: {cell(VERDICT_LABELS.get(report['verdict'], report['verdict']))}", ""]
+    cause = preflight_cause(report)
+    out = [f"**{cell(cause)}**", "", *out] if cause else out  # a set-up mistake is the first thing read
     out += _regressions(report)
     out += [
         f"- **Verdict:** {cell(VERDICT_LABELS.get(report['verdict'], report['verdict']))}",
         # ev-preflight's block (report/common.py: summary_lines) goes right under the verdict.
-        *(f"- {cell(line)}" for line in _summary_lines(report)),
+        *(f"- {cell(line)}" for line in summary_lines(report)),
         *_failed_musts(report, counts["musts_total"]),
         f"- **MUSTs failed:** {counts['musts_failed']} of {counts['musts_total']}",
         f"- **Score:** {score['value']} ({cell(score['formula'])})",
@@ -135,12 +137,6 @@ def _declaration(report: dict[str, Any]) -> list[str]:
             [[o["requirement_id"], status_label(o["status"]), one_line(o["claimed"]), one_line(o["reason"])] for o in claimed],
         )
     return out
-
-
-def _summary_lines(report: dict[str, Any]) -> list[str]:
-    """The lines right under the verdict (decided fraction, shared causes, preflight), when common provides them."""
-    lines = getattr(common, "summary_lines", None)
-    return list(lines(report)) if lines is not None else []
 
 
 def _failed_musts(report: dict[str, Any], total: int) -> list[str]:

@@ -46,7 +46,7 @@ class VerifyResult:
 
 def recompute(report: dict[str, Any]) -> list[str]:
     """Where the report's verdict, counts or score disagree with its own outcomes (empty when they agree)."""
-    from interopcheck.scoring import counts_of, score_of, verdict_of
+    from interopcheck.scoring import LEGACY_SCORE_FORMULA, counts_of, score_of, verdict_of
 
     try:
         outcomes = [
@@ -64,8 +64,8 @@ def recompute(report: dict[str, Any]) -> list[str]:
     expected_counts = {"by_status": counts.by_status, "musts_failed": counts.musts_failed, "musts_total": counts.musts_total}
     if report.get("counts") != expected_counts:
         problems.append(f"report counts {report.get('counts')} disagree with its outcomes {expected_counts}")
-    score = score_of(outcomes)
     got = report.get("score") or {}
+    score = score_of(outcomes, LEGACY_SCORE_FORMULA) if got.get("formula") == LEGACY_SCORE_FORMULA else score_of(outcomes)
     if (got.get("value"), got.get("passed_weight"), got.get("total_weight")) != (score.value, score.passed_weight, score.total_weight):
         problems.append(f"report score {got.get('value')} disagrees with its outcomes ({score.value})")
     return problems
