@@ -29,7 +29,7 @@ def _assert_stopped_by(result: CliResult, cause: str) -> None:
     assert result.report["summary"]["preflight"] == {"ok": False, "cause": cause}
     markdown = (result.output_dir / "report.md").read_text(encoding="utf-8")
     assert markdown.splitlines()[0] == f"**Not tested: {cause}**".replace("_", "\\_")
-    body = (result.output_dir / "report.html").read_text(encoding="utf-8").split("<body>\n<header>", 1)[1]
+    body = (result.output_dir / "report.html").read_text(encoding="utf-8").split("<header>", 1)[1]
     first = re.sub(r"<[^>]+>", "", body.strip().splitlines()[0])
     assert html.unescape(first) == f"Not tested: {cause}"
     errors = [line for line in result.stdout.splitlines() if line.lstrip().startswith("ERROR")]

@@ -126,7 +126,7 @@ def test_demo_reports_show_each_injected_fault_as_a_difference() -> None:
     from interopcheck.sandbox.faults import FAULTS
 
     result = compare_paths([EXAMPLES / "good" / "report.json", EXAMPLES / "flawed" / "report.json"], EXAMPLES / "compare")
-    assert [b.name for b in result.bidders] == ["good/report", "flawed/report"]
+    assert [b.name for b in result.bidders] == ["Example Housing Ltd (good/report)", "Example Housing Ltd (flawed/report)"]  # one supplier twice
     rows = {r.requirement_id: r for r in result.rows}
     expected = {req: fault for fault in FLAWED_FAULTS for req in FAULTS[fault].requirements}
     assert len(expected) >= len(FLAWED_FAULTS) == 6

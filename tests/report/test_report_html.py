@@ -119,7 +119,7 @@ def test_requirements_table_shows_titles_failures_first(flawed: dict[str, Any]) 
 
 
 def test_summary_lines_sit_right_under_the_verdict(flawed: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(common, "summary_lines", lambda report: ["score 23.1 over 5 of 7 requirements"], raising=False)
+    monkeypatch.setattr(html, "summary_lines", lambda report: ["score 23.1 over 5 of 7 requirements"])
     text = html.render(flawed)
     after = text[text.index("Verdict: ✗ Not conformant"):]
     assert after.index("score 23.1 over 5 of 7 requirements") < after.index('id="failed-musts"')
