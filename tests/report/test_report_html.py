@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from interopcheck.report import common, html
+from interopcheck.report import html
 from interopcheck.report.common import anchor
 from interopcheck.report.evidence import finding_anchor, unique_checks
 

@@ -149,8 +149,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     from interopcheck.scoring import score_text
 
     summary = report.get("summary")
-    if not summary:
-        return []
+    if not summary:  # a report written before the summary member: the score alone
+        return [f"Score {report['score']['value']}"]
     statuses = {o["requirement_id"]: o["status"] for o in report["outcomes"]}
     text = score_text(report["score"]["value"], summary)
     lines = [text[0].upper() + text[1:]]

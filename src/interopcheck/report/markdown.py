@@ -65,7 +65,7 @@ def render(report: dict[str, Any]) -> str:
         *(f"- {cell(line)}" for line in summary_lines(report)),
         *_failed_musts(report, counts["musts_total"]),
         f"- **MUSTs failed:** {counts['musts_failed']} of {counts['musts_total']}",
-        f"- **Score:** {score['value']} ({cell(score['formula'])})",
+        f"- **How the score is computed:** {cell(score['formula'])}",  # the score itself is in the summary line above
         f"- **Profile:** {cell(profile['id'])} {cell(profile['version'])} (sha256 {cell(profile['sha256'])})",
         *(f"- **{k}:** {cell(v)}" for k, v in scope_rows(report)),
         "",
