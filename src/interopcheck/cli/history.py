@@ -98,7 +98,7 @@ def history_list(path: Path, supplier: str | None) -> None:
     from interopcheck.history.text import list_lines
 
     with _open(path) as conn:
-        runs = list_runs(conn, supplier=supplier)
+        runs = list_runs(conn, supplier=supplier, full=True)  # the outcomes give each score its decided count
     for line in list_lines(runs):
         click.echo(line)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from interopcheck.history.compare import RunDiff
-from interopcheck.history.records import StoredRun
+from interopcheck.history.records import RunRecord, StoredRun
 
 _KIND_TITLES = {
     "regressed": "Regressed (met before, not met now)",
@@ -18,13 +18,22 @@ def _clip(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def score_over(record: RunRecord) -> str:
+    """The score with how much the run decided ('62.5 over 57 of 59'), as every report shows it; the score alone
+    only when the outcomes were not loaded."""
+    if not record.outcomes:
+        return f"{record.score}"
+    decided = sum(o.status not in ("skip", "error") for o in record.outcomes)
+    return f"{record.score} over {decided} of {len(record.outcomes)}"
+
+
 def run_line(run: StoredRun) -> str:
     """One run on one line: id, when, supplier, profile, verdict, score, MUSTs failed, environment."""
     r = run.record
     musts = f"{r.musts_failed}/{r.musts_total}"
     return (
         f"{run.id:>5}  {run.recorded_at:25}  {_clip(r.supplier, 30):30}  {(r.profile_id + ' ' + r.profile_version):16}  "
-        f"{r.verdict.replace('_', ' '):14}  {r.score:>6}  {musts:>7}  {_clip(r.environment, 60)}"
+        f"{r.verdict.replace('_', ' '):14}  {score_over(r):>18}  {musts:>7}  {_clip(r.environment, 60)}"
     )
 
 
@@ -32,7 +41,7 @@ def list_lines(runs: list[StoredRun]) -> list[str]:
     """The run list, oldest first, with a header; one line saying so when there are none."""
     if not runs:
         return ["no runs recorded"]
-    header = f"{'run':>5}  {'recorded (UTC)':25}  {'supplier':30}  {'profile':16}  {'verdict':14}  {'score':>6}  {'MUSTs failed':>7}  environment"
+    header = f"{'run':>5}  {'recorded (UTC)':25}  {'supplier':30}  {'profile':16}  {'verdict':14}  {'score (decided)':>18}  {'MUSTs failed':>7}  environment"
     return [header, *(run_line(r) for r in runs)]
 
 
@@ -46,7 +55,7 @@ def show_lines(run: StoredRun) -> list[str]:
         f"  profile:        {r.profile_id} {r.profile_version} (sha256 {r.profile_sha256 or '-'})",
         f"  standards year: {r.standards_year if r.standards_year is not None else '-'}",
         f"  spec:           {r.spec_source or '-'} (sha256 {r.spec_sha256 or '-'})",
-        f"  verdict:        {r.verdict.replace('_', ' ')}; score {r.score}; {r.musts_failed} of {r.musts_total} MUSTs failed",
+        f"  verdict:        {r.verdict.replace('_', ' ')}; score {score_over(r)} requirements; {r.musts_failed} of {r.musts_total} MUSTs failed",
         f"  report:         {r.report_path or '-'} (sha256 {r.report_sha256 or '-'})",
         f"  tool:           interopcheck {r.tool_version or '-'}; started {r.started_at or '-'}, finished {r.finished_at or '-'}",
         "",
@@ -59,8 +68,8 @@ def diff_lines(diff: RunDiff) -> list[str]:
     """The diff of two runs: regressions first, then improvements, other changes, new reasons, and the spec's changes."""
     a, b = diff.before, diff.after
     lines = [
-        f"run {a.id} ({a.recorded_at}, {a.record.verdict.replace('_', ' ')}, score {a.record.score}) -> "
-        f"run {b.id} ({b.recorded_at}, {b.record.verdict.replace('_', ' ')}, score {b.record.score})",
+        f"run {a.id} ({a.recorded_at}, {a.record.verdict.replace('_', ' ')}, score {score_over(a.record)}) -> "
+        f"run {b.id} ({b.recorded_at}, {b.record.verdict.replace('_', ' ')}, score {score_over(b.record)})",
     ]
     if a.record.supplier != b.record.supplier or a.record.profile_id != b.record.profile_id:
         lines.append(f"note: comparing {a.record.supplier} ({a.record.profile_id}) with {b.record.supplier} ({b.record.profile_id})")
