@@ -47,7 +47,12 @@ def run_limited(
     memory_bytes: int = DEFAULT_MEMORY_BYTES,
     env: dict[str, str] | None = None,
 ) -> Limited:
-    """Run `python -m interopcheck ARGS` in `cwd` under the given limits."""
+    """Run `python -m interopcheck ARGS` in `cwd` under the given limits.
+
+    MALLOC_ARENA_MAX=2 unless `env` says otherwise: glibc reserves 64 MiB of address space per thread arena,
+    so a full run's threads (progress ticker, export downloads, worker starters) would otherwise reach
+    RLIMIT_AS by reservation, not by use.
+    """
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "interopcheck", *args],
@@ -55,7 +60,7 @@ def run_limited(
             text=True,
             timeout=timeout_s,
             cwd=cwd,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, "MALLOC_ARENA_MAX": "2", **(env or {})},
             preexec_fn=lambda: _limit_memory(memory_bytes),
         )
     except subprocess.TimeoutExpired as exc:

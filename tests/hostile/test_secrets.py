@@ -155,7 +155,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun
             "--rate", "500", "--sample", "5", "--max-pages", "2", "--max-examples", "1",
             "--output-dir", str(out), "--format", "json,md,html,junit,sarif", "--transcript", "--bundle",
         ]  # fmt: skip
-        result = run_limited(args, work, timeout_s=240, env={SECRET_ENV: CLIENT_SECRET})
+        result = run_limited(args, work, timeout_s=240, memory_bytes=3 * 1024**3, env={SECRET_ENV: CLIENT_SECRET})  # a full run with exports
     yield HostileRun(result, out, echo)
 
 
