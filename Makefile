@@ -24,7 +24,7 @@ demo: $(STAMP)
 
 # The whole suite, then the package test.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q -m "not package"
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not package"
 	@$(MAKE) --no-print-directory package-test
 
 # Day-to-day: no browser, no acceptance runs against the sandbox, no package build.
@@ -34,7 +34,7 @@ test-fast: $(STAMP)
 # Builds the sdist and the wheel from it, installs the wheel in a fresh venv (pip's cache reused) and
 # runs `interopcheck demo` from another folder: a broken package fails here.
 package-test: $(STAMP)
-	$(BIN)/python -m pytest -q -m package tests/packaging
+	$(BIN)/python -m pytest -q -m package tests/distribution
 
 # The example reports in reports/examples/ (a test fails when they drift from the demo).
 examples: $(STAMP)
