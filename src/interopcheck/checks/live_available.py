@@ -14,7 +14,7 @@ from typing import Any
 
 from interopcheck.checks.live_walk import finding_from_error
 from interopcheck.checks.results import Decision, errored, failed, passed
-from interopcheck.declaration import MISSING, pointer_get
+from interopcheck.declaration import pointer_get
 from interopcheck.errors import AuthError, LiveError
 from interopcheck.live.client import LiveResponse
 from interopcheck.live.failures import ResponseTooLarge, RunDeadlineExceeded

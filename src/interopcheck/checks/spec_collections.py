@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import check

@@ -69,10 +69,6 @@ def cli() -> None:
     report for a tender evaluation."""
 
 
-def progress(message: str) -> None:
-    echo(f"  {message}", err=True)
-
-
 def exit_for(verdict: str) -> int:
     return {"conformant": ExitCode.CONFORMANT, "not_conformant": ExitCode.NOT_CONFORMANT}.get(verdict, ExitCode.INCOMPLETE)
 

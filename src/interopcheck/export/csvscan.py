@@ -171,7 +171,7 @@ class _Rows:
                     self.stopped = True
                     return ""
                 self.count += 1
-        except RowTooLong as exc:
+        except RowTooLong:
             self.add(row_too_long(self.lines + done + 1, self.max_record_bytes))
             self.stopped = True
             return ""

@@ -365,7 +365,7 @@ def read_csv(chunks: Iterable[bytes], *, max_record_bytes: int = MAX_RECORD_BYTE
                 yield ReadProblem("bad-csv", f"{len(row)} fields where the header has {len(header)}", reader.line_num)
                 continue
             yield reader.line_num, dict(zip(header, row))
-    except RowTooLong as exc:
+    except RowTooLong:
         yield row_too_long(first, max_record_bytes)
         return
     except csv.Error as exc:

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from interopcheck.spec.document import SpecDocument
-from interopcheck.spec.follow import HTTP_METHODS, inline_operations, path_operations, site, through_refs
+from interopcheck.spec.follow import inline_operations, path_operations, site, through_refs
 from interopcheck.spec.load import ref_target
 from interopcheck.spec.locate import locate, tidy
 from interopcheck.spec.meta import every_schema_error, schema_root
