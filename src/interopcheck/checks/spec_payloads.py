@@ -47,7 +47,8 @@ def json_media_types(ctx: CheckContext) -> Decision:
     upload with a file part, an octet-stream or PDF body, a PDF/image/octet-stream download, CSV
     sent as an attachment: `spec_files`) and FHIR searches posted as forms are exempt and listed
     as evidence with the reason. An
-    operation that offers JSON beside CSV passes; structured data offered only as XML fails."""
+    operation that offers JSON beside CSV passes; structured data offered only as XML fails, and so
+    does a data GET whose 2xx response declares no body at all (unless it is a file download)."""
     index = need_index(ctx)
     problems = []
     exempt: list[Finding] = []
@@ -76,6 +77,10 @@ def json_media_types(ctx: CheckContext) -> Decision:
                 exempt.append(note(index, f"{op.key} request body is search parameters posted as a form (FHIR R4 `POST [type]/_search`), not a data representation", where))
                 continue
             problems.append(Problem(f"{op.key} request body offers no JSON media type ({names_})", where))
+        if op.method == "get" and not is_meta_operation(op) and not export:
+            found, downloads = _bodiless_data(index, op)
+            problems += found
+            exempt += downloads
     files = f" ({len(exempt)} file transfer(s) or form searches exempt)" if exempt else ""
     return decide(
         index, problems, ok="every body and 2xx response offers JSON" + files,
@@ -104,10 +109,9 @@ _BODYLESS = frozenset({"201", "202", "204", "205"})
 
 @check("spec.object-responses", title="2xx JSON responses are objects", family=FAMILY, needs=("spec",))
 def object_responses(ctx: CheckContext) -> Decision:
-    """2xx JSON response schemas resolve to objects, not top-level arrays (an envelope can grow);
-    a data GET's 2xx response that declares no body (or JSON without a schema) fails, unless it is
-    a file download (a Content-Disposition header, a download path, Swagger 2.0 `produces` of file
-    types only: `spec_files`), which is exempt and listed as evidence; a schema behind a network
+    """2xx JSON response schemas resolve to objects, not top-level arrays (an envelope can grow;
+    HSG-API-28 since profile 1.2.0); a data GET's 2xx response that offers JSON without a schema
+    fails (one with no body at all is spec.json-media-types', HSG-API-05); a schema behind a network
     `$ref` that was not fetched leaves the check undecided (skip)."""
     index = need_index(ctx)
     problems = []
@@ -125,7 +129,7 @@ def object_responses(ctx: CheckContext) -> Decision:
             exempt += downloads
     if problems:
         left = f"; {len(unread)} more could not be read (not fetched)" if unread else ""
-        return decide(index, problems, ok="", bad="{n} response(s) are top-level arrays or declare no body" + left, evidence=exempt[:50])
+        return decide(index, problems, ok="", bad="{n} response(s) are top-level arrays or JSON without a schema" + left, evidence=exempt[:50])
     if unread:
         shown = ", ".join(unread[:5]) + (", ..." if len(unread) > 5 else "")
         return skipped(
@@ -136,19 +140,29 @@ def object_responses(ctx: CheckContext) -> Decision:
     return decide(index, problems, ok="every 2xx JSON response is an object" + files, bad="", evidence=exempt[:50])
 
 
-def _undocumented_bodies(index: SpecIndex, op: Operation) -> tuple[list[Problem], list[Finding]]:
-    """(problems, exempt downloads) for the 2xx responses of a data GET that document no body
-    (or JSON without a schema)."""
+def _bodiless_data(index: SpecIndex, op: Operation) -> tuple[list[Problem], list[Finding]]:
+    """(problems, exempt downloads) for the 2xx responses of a data GET that document no body at all:
+    its data is not documented as JSON (HSG-API-05 since profile 1.2.0; before, spec.object-responses)."""
     out = []
     exempt = []
     for resp in op.responses:
+        if not is_success(resp) or resp.status in _BODYLESS or resp.media_types:
+            continue
+        if why := bodyless_download(index, op, resp):
+            exempt.append(note(index, f"{op.key} response {resp.status} is a file download ({why}), exempt: {_EXEMPT}", resp.pointer))
+            continue
+        out.append(Problem(f"{op.key} response {resp.status} declares no body, so its data is not documented as JSON", resp.pointer))
+    return out, exempt
+
+
+def _undocumented_bodies(index: SpecIndex, op: Operation) -> tuple[list[Problem], list[Finding]]:
+    """(problems, exempt downloads) for the 2xx responses of a data GET that offer JSON without a
+    schema (a response with no body at all is spec.json-media-types': `_bodiless_data`)."""
+    out: list[Problem] = []
+    exempt: list[Finding] = []
+    for resp in op.responses:
         if not is_success(resp) or resp.status in _BODYLESS:
             continue
-        if not resp.media_types:
-            if why := bodyless_download(index, op, resp):
-                exempt.append(note(index, f"{op.key} response {resp.status} is a file download ({why}), so it need not be a JSON object", resp.pointer))
-                continue
-            out.append(Problem(f"{op.key} response {resp.status} declares no body, so its data is not documented as a JSON object", resp.pointer))
         out += [
             Problem(f"{op.key} response {resp.status} offers {mt.name} without a schema, so it is not documented as a JSON object", mt.pointer)
             for mt in resp.media_types
