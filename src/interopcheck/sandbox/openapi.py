@@ -286,7 +286,7 @@ def _return_paths(product: Product) -> dict[str, Any]:
                 "summary": "The CORE lettings log of a collection year, in CORE's bulk-upload CSV layout for that year",
                 "tags": ["returns"],
                 "security": _SECURED,
-                "parameters": [{"name": "year", "in": "query", "required": True, "description": "The collection year's start year (2026 = 2026/27, 1 April 2026 to 31 March 2027).", "schema": {"type": "string", "pattern": "^[0-9]{4}$"}}],
+                "parameters": [{"name": "year", "in": "query", "required": True, "description": "The collection year's start year (2026 = 2026/27, 1 April 2026 to 31 March 2027).", "schema": {"type": "string", "pattern": "^20[0-9]{2}$"}}],
                 "responses": {"200": {"description": "One row per tenancy starting in the year, after a Question row and the Field number row.", "content": _json({"type": "string"}, "text/csv")}, **_errors(400, 401, 404, 500)},
             }
         }
@@ -297,7 +297,7 @@ def _return_paths(product: Product) -> dict[str, Any]:
                 "summary": "The H-CLIC quarterly return content of a calendar quarter, from the homelessness cases",
                 "tags": ["returns"],
                 "security": _SECURED,
-                "parameters": [{"name": "quarter", "in": "query", "required": True, "description": "A calendar quarter, YYYY-Qn (Q1 = January to March).", "schema": {"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$"}}],
+                "parameters": [{"name": "quarter", "in": "query", "required": True, "description": "A calendar quarter, YYYY-Qn (Q1 = January to March).", "schema": {"type": "string", "pattern": "^20[0-9]{2}-Q[1-4]$"}}],
                 "responses": {"200": {"description": "The cases active in the quarter and the counts of tables A1, A2, P1, R1 and MD1.", "content": _json(_ref("schemas", "HclicReturn"))}, **_errors(400, 401, 500)},
             }
         }

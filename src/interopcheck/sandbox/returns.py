@@ -38,6 +38,9 @@ from interopcheck.sandbox.web import SandboxState, json_response, problem, state
 CSV_TYPE = "text/csv; charset=utf-8; header=present"
 #: The answer `core-invalid-answer` writes, and where: tenancy type (field 38) 9, not one of CORE's options.
 INVALID_ANSWER = (38, "9")
+#: The periods the endpoints accept (also their OpenAPI patterns, without the anchors).
+YEAR_PATTERN = r"20[0-9]{2}"
+QUARTER_PATTERN = r"20[0-9]{2}-Q[1-4]"
 BU_RELATIONSHIP = {"P": "1", "X": "2", "R": "3"}  # CORE relat code -> bulk-upload answer (row parser relationship_from_input_value)
 ALLOCATION_FIELDS = {"cbl": 127, "cap": 128, "chr": 129, "accessible_register": 130}
 RP_FIELDS = {"rp_homeless": 122, "rp_insan_unsat": 123, "rp_medwel": 124, "rp_hardship": 125, "rp_dontknow": 126}
@@ -252,8 +255,8 @@ async def core_lettings(request: Request) -> Response:
     if denied := unauthorised(request):
         return denied
     raw = request.query_params.get("year", "")
-    if not re.fullmatch(r"[0-9]{4}", raw):
-        return problem(state, 400, "Bad Request", "year must be a collection year's start year, e.g. 2026 for 2026/27.", instance=request.url.path)
+    if not re.fullmatch(YEAR_PATTERN, raw):
+        return problem(state, 400, "Bad Request", "year must be a collection year's start year from 2000 to 2099, e.g. 2026 for 2026/27.", instance=request.url.path)
     if core_layout(int(raw)) is None:
         return problem(state, 404, "Not Found", f"No CORE bulk-upload layout for {raw}/{(int(raw) + 1) % 100:02d} is known to this sandbox.", instance=request.url.path)
     if "tenancy" not in state.product.entities:
@@ -268,8 +271,8 @@ async def h_clic(request: Request) -> Response:
     if denied := unauthorised(request):
         return denied
     quarter = request.query_params.get("quarter", "")
-    if not re.fullmatch(r"[0-9]{4}-Q[1-4]", quarter):
-        return problem(state, 400, "Bad Request", "quarter must be of the form YYYY-Qn, n = 1 to 4 (calendar quarters).", instance=request.url.path)
+    if not re.fullmatch(QUARTER_PATTERN, quarter):
+        return problem(state, 400, "Bad Request", "quarter must be of the form YYYY-Qn, a year from 2000 to 2099 and n = 1 to 4 (calendar quarters).", instance=request.url.path)
     return json_response(hclic_return(state, quarter))
 
 
