@@ -15,7 +15,7 @@ from interopcheck.sandbox.codelists import codelist
 
 STANDARDS_BASE = "https://standards.interopcheck.org/entities"
 GSS_PATTERN = "^[ENSW][0-9]{8}$"
-MEDIA_TYPE_PATTERN = "^[a-z]+/[a-z0-9.+-]+$"
+MEDIA_TYPE_PATTERN = "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\\s*;.*)?$"
 #: What happened to a register application's offer; and the actions of a change event (the contract's lists).
 OFFER_OUTCOMES = ("accepted", "refused", "pending", "withdrawn")
 CHANGE_ACTIONS = ("create", "update", "delete")
@@ -277,7 +277,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("media_type", "string", "Media type of the content (e.g. application/pdf; text/plain for a case note).", schema=_s(pattern=MEDIA_TYPE_PATTERN)),
         Field("byte_count", "integer", "Size of the content in bytes.", schema={"type": "integer", "minimum": 0}),
         Field("download_url", "string", "Where the content is downloaded (absolute, or relative to the API base).", schema=_s(format="uri-reference", minLength=1)),
-        Field("sha256", "string", "SHA-256 of the content (hex), when known.", required=False, nullable=True, schema=_s(pattern="^[0-9a-f]{64}$")),
+        Field("sha256", "string", "SHA-256 of the content (hex), when known.", required=False, nullable=True, schema=_s(pattern="^[0-9a-fA-F]{64}$")),
         _ref("person_id", "person", "The person the document is about"),
         _ref("tenancy_id", "tenancy", "The tenancy it belongs to"),
         _ref("property_id", "property", "The property it concerns"),
@@ -289,7 +289,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("person_id", "string", "The member (person id).", schema=_ID),
         _ref("tenancy_id", "tenancy", "The tenancy whose household this is"),
         _ref("homelessness_case_id", "homelessness-case", "The homelessness case whose household this is"),
-        Field("relationship", "string", "Relationship to the lead tenant (CORE relat2..relat8).", codelist="core-relationship"),
+        Field("relationship", "string", "Relationship to the lead tenant (CORE relat2..relat8); null for the lead tenant.", nullable=True, codelist="core-relationship"),
         Field("lead_tenant", "boolean", "Whether the member is the lead tenant (or lead applicant)."),
         Field("contract_holder", "boolean", "Whether the member holds the tenancy (a joint tenant)."),
         Field("start_date", "date", "When the member joined the household.", required=False, nullable=True, schema=_DATE),
@@ -364,7 +364,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("entity", "string", "The entity of the record changed.", schema=_s(enum=list(ENTITIES))),
         Field("record_id", "string", "The id of the record changed (it may since have been deleted).", schema=_ID),
         Field("action", "string", "What happened: create, update or delete.", schema=_s(enum=list(CHANGE_ACTIONS))),
-        Field("field", "string", "The standard field changed, as a JSON pointer (updates only).", required=False, nullable=True, schema=_s(pattern="^(/[^/]*)+$")),
+        Field("field", "string", "The standard field changed, as a JSON pointer (updates only).", required=False, nullable=True, schema=_s(pattern="^(/([^~/]|~[01])*)*$")),
         Field("changed_at", "date-time", "When the change was made (RFC 3339, UTC)."),
         Field("changed_by", "string", "Who made it (user id or name).", schema=_s(minLength=1)),
     ),

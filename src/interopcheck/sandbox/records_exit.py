@@ -40,7 +40,11 @@ UPDATED_FIELD = {
 NIGHTLY_WORDS = ("b&b", "bed and breakfast", "nightly")
 CHANGE_SHARE = 20
 CHANGE_STRIDE = 4
-CERTIFICATE_YEARS = {"gas-safety": 1, "electrical": 5, "fire-risk-assessment": 1, "water-risk-assessment": 2, "lift": 1}
+#: Synthetic years of validity of each certificate type (none: no expiry, as an asbestos survey).
+CERTIFICATE_YEARS = {
+    "gas-safety": 1, "electrical": 5, "fire-risk-assessment": 1, "water-risk-assessment": 2, "lift": 1,
+    "portable-appliance-test": 1, "energy-performance-certificate": 10,
+}
 
 # Invented names of firms and staff accounts (no real organisation or person).
 PROVIDERS = ("Acorn Lettings Ltd", "Beacon Emergency Housing Ltd", "Cedar Court Hostels Ltd", "Dove Nightly Lets Ltd")
@@ -147,11 +151,6 @@ class ExitBuilders:
         return tuple(c.code for c in cl.labelled("core-relationship") if c.code != self.partner and not _unknown(c.label))
 
     @cached_property
-    def relationship_of_lead(self) -> Any:
-        """The code of the lead tenant's own place in the household (the list's "lead" or "self" entry), else None."""
-        return next((c.code for c in cl.labelled("core-relationship") if any(w in c.label.lower() for w in ("lead", "self"))), None)
-
-    @cached_property
     def has_preference(self) -> Any:
         return cl.code_labelled("core-reasonable-preference", "Yes")
 
@@ -235,8 +234,8 @@ class ExitBuilders:
         self, rng: random.Random, n: int, person: str, lead: bool, holder: bool, k: int,
         tenancy_id: str | None, case_id: str | None, start: str | None, end: str | None,
     ) -> dict[str, Any]:
-        """One household member: the lead, a joint tenant (partner) or another member (child or other)."""
-        relation = self.relationship_of_lead if lead else (self.partner if holder or k == 1 else rng.choice(self.other_relations))
+        """One household member: the lead (no relationship: CORE asks none of person 1), a joint tenant (partner) or another."""
+        relation = None if lead else (self.partner if holder or k == 1 else rng.choice(self.other_relations))
         return {
             "id": self.record_id("household-member", n),
             "updated_at": self._updated_after(rng, start, end),
@@ -263,7 +262,7 @@ class ExitBuilders:
             ended = rng.random() < 0.3 and start < AS_OF - timedelta(days=30)
             gss, _, _ = cl.BOROUGHS[int(case["id"][-3:]) % len(cl.BOROUGHS)]
             away = cl.BOROUGHS[rng.randrange(len(cl.BOROUGHS))][0] if rng.random() < 0.3 else None
-            own = rng.random() < 0.2
+            own = "stock" in label  # the council's or a housing association's own homes
             end = _iso(_between(rng, start + timedelta(days=7), AS_OF - timedelta(days=1))) if ended else None
             yield {
                 "id": self.record_id("ta-placement", n),
@@ -365,8 +364,9 @@ class ExitBuilders:
             kind = rng.choice(cl.codelist("compliance-certificate-type"))
             if kind in (self.gas, self.fra):  # an earlier one, long expired and since replaced
                 issued, status = _between(rng, date(2023, 1, 1), date(2024, 4, 30)), self.expired
-            else:
-                issued, status = _between(rng, AS_OF - timedelta(days=700), AS_OF - timedelta(days=1)), self.valid
+            else:  # current: issued within its validity (an asbestos survey has none: within two years)
+                span = 365 * CERTIFICATE_YEARS.get(str(kind), 2) - 5
+                issued, status = _between(rng, AS_OF - timedelta(days=span), AS_OF - timedelta(days=1)), self.valid
         years = CERTIFICATE_YEARS.get(str(kind))
         expiry = issued.replace(year=issued.year + years, day=min(issued.day, 28)) if years else None
         changed = min(AS_OF, expiry) if status == self.expired and expiry else issued
