@@ -181,9 +181,8 @@ class ExitBuilders:
         created = _between(rng, date(2019, 1, 1), AS_OF - timedelta(days=2))
         links: dict[str, Any] = dict.fromkeys(("person_id", "tenancy_id", "property_id", "asb_case_id", "homelessness_case_id"))
         if kind == "case-note":
-            links["asb_case_id" if rng.random() < 0.5 else "homelessness_case_id"] = self._maybe_ref("asb-case" if rng.random() < 0.5 else "homelessness-case", rng)
-            if links["asb_case_id"] is None and links["homelessness_case_id"] is None:
-                links["homelessness_case_id"] = self._maybe_ref("homelessness-case", rng)
+            case = "asb-case" if rng.random() < 0.5 and "asb-case" in self.served else "homelessness-case"
+            links[case.replace("-", "_") + "_id"] = self._maybe_ref(case, rng)
         elif kind in ("letter", "tenancy-agreement"):
             links["tenancy_id"] = self._maybe_ref("tenancy", rng)
         elif kind in ("photo", "certificate"):
