@@ -148,6 +148,23 @@ def _row(t: dict[str, Any], prop: dict[str, Any], people: dict[str, dict[str, An
     return {k: v for k, v in cells.items() if v != ""}
 
 
+def extra_applications(lettings: list[dict[str, Any]], applications: Iterator[dict[str, Any]], extra: dict[str, dict[str, Any]]) -> None:
+    """The register application each letting was allocated from: its lead tenant's, else one whose accepted offer is of the let property (on or before the start)."""
+    by_applicant: dict[Any, dict[str, Any]] = {}
+    by_offer: dict[Any, list[tuple[str, dict[str, Any]]]] = {}
+    for application in applications:
+        by_applicant.setdefault(application.get("applicant_id"), application)
+        for offer in application.get("offers") or ():
+            if isinstance(offer, dict) and offer.get("outcome") == "accepted":
+                by_offer.setdefault(offer.get("property_id"), []).append((str(offer.get("offer_date")), application))
+    for t in lettings:
+        lead = (t.get("tenant_ids") or [None])[0]
+        offered = [a for day, a in sorted(by_offer.get(t.get("property_id"), ()), key=lambda x: x[0]) if day <= t["start_date"]]
+        found = by_applicant.get(lead) or (offered[-1] if offered else None)
+        if found is not None:
+            extra[t["id"]]["application"] = found
+
+
 def core_lettings_csv(state: SandboxState, year: int) -> str:
     """The CORE lettings log of collection `year` as bulk-upload CSV (`core-invalid-answer` spoils its first row)."""
     layout = core_layout(year)
@@ -172,11 +189,7 @@ def core_lettings_csv(state: SandboxState, year: int) -> str:
             if member.get("tenancy_id") in ids:
                 extra[member["tenancy_id"]].setdefault("members", []).append(member)
     if "register-application" in state.product.entities:
-        lead_of = {t["id"]: (t.get("tenant_ids") or [None])[0] for t in lettings}
-        by_applicant = {a.get("applicant_id"): a for a in national_records(state, "register-application")}
-        for tid, lead in lead_of.items():
-            if lead in by_applicant:
-                extra[tid]["application"] = by_applicant[lead]
+        extra_applications(lettings, national_records(state, "register-application"), extra)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["Question", *questions])
