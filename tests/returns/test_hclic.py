@@ -86,3 +86,10 @@ def test_count_differences_name_table_category_and_both_counts() -> None:
     stated = {**tally(CASES, "2026-Q3").tables, "A1": {"no-duty-owed": 1, "prevention": 2}}
     assert count_differences(stated, tally(CASES, "2026-Q3").tables) == [("A1", "prevention", 2, 1)]
     assert count_differences({"A1": {}}, {"A1": {"relief": 3}}) == [("A1", "relief", 0, 3)]
+
+
+def test_cases_with_dates_that_are_not_iso_are_counted_as_unreadable() -> None:
+    british = {**CASES[0], "id": "HC-9", "approach_date": "02/07/2026"}
+    late_end = {**CASES[2], "id": "HC-8", "duties": [{"duty": "prevention", "end_date": "30/09/2026"}]}
+    assert tally([*CASES, british, late_end], "2026-Q3").unreadable == 2
+    assert tally(CASES, "2026-Q3").unreadable == 0

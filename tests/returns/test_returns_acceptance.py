@@ -85,3 +85,11 @@ def test_the_sandbox_returns_need_a_token_and_a_valid_period() -> None:
         csv_answer = httpx.get(f"{server.base_url}/v1/returns/core-lettings", params={"year": "2026"}, headers=auth)
         assert csv_answer.status_code == 200 and csv_answer.headers["content-type"].startswith("text/csv")
         assert csv_answer.text.splitlines()[1].startswith("Field number,1,2,3,")
+
+
+def test_api_dates_that_are_not_iso_leave_the_returns_unreconciled_not_failed(ret_profile: Path, tmp_path: Path) -> None:
+    """Under `bad-dates` the API, not the return, is at fault (HSG-DATA-12): the counts cannot be compared, and the checks say so."""
+    result = _run(("bad-dates",), ret_profile, tmp_path)
+    hclic, core = result.outcome("HSG-RET-02"), result.outcome("HSG-RET-01")
+    assert hclic["status"] == "skip" and "not an ISO date (HSG-DATA-12)" in hclic["reason"], hclic
+    assert core["status"] == "skip" and "not an ISO date (HSG-DATA-12)" in core["reason"], core

@@ -87,6 +87,11 @@ def returns_core_lettings(ctx: CheckContext) -> Decision:
             return failed(f"{len(problems) + len(parsed.problems)} problems in the CORE lettings log for {spec.label}; {note}", findings, evidence)
         return skipped(f"every row follows CORE's answers and rules, but {note}")
     recon = reconcile_lettings(spec, parsed.rows, tenancies.records)
+    if recon.undated:
+        note = f"lettings not reconciled with the API: {recon.undated} of the {len(tenancies.records)} tenancies it serves have a start date that is not an ISO date (HSG-DATA-12)"
+        if findings:
+            return failed(f"{len(problems) + len(parsed.problems)} problems in the CORE lettings log for {spec.label}; {note}", findings, evidence)
+        return skipped(f"every row follows CORE's answers and rules, but {note}")
     findings += _reconcile_findings(spec.label, recon)
     how = "matched one to one by tenant code (field 13)" if recon.by_id else "counts compared (the tenant codes are not the API's tenancy ids)"
     exempt = f"; {recon.exempt} of them need no CORE log (general needs Social or Affordable Rent, fixed term under 2 years)" if recon.exempt else ""

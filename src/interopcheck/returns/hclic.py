@@ -64,7 +64,7 @@ class Tally:
 
     case_ids: frozenset[str]
     tables: dict[str, dict[str, int]] = field(default_factory=dict)
-    unreadable: int = 0  # cases whose approach date could not be read
+    unreadable: int = 0  # cases with a date (approach, duty end, decision) that is not an ISO date: their counts are unknown
 
 
 def tally(cases: list[dict[str, Any]], quarter: str) -> Tally:
@@ -82,9 +82,10 @@ def tally(cases: list[dict[str, Any]], quarter: str) -> Tally:
         if not isinstance(case, dict):
             continue
         cid = str(case.get("id"))
-        if _day(case.get("approach_date")) is None:
-            unreadable += 1
         duties = [d for d in case.get("duties") or () if isinstance(d, dict)]
+        decisions = [d for d in case.get("decisions") or () if isinstance(d, dict)]
+        dates = [case.get("approach_date"), *(d.get("end_date") for d in duties), *(d.get("date") for d in decisions)]
+        unreadable += _day(case.get("approach_date")) is None or any(v and _day(v) is None for v in dates)
         if within(case.get("approach_date")):
             active.add(cid)
             counts["A1"][str(duties[0].get("duty")) if duties else "no-duty-owed"] += 1
@@ -94,8 +95,8 @@ def tally(cases: list[dict[str, Any]], quarter: str) -> Tally:
             if table and within(duty.get("end_date")):
                 active.add(cid)
                 counts[table][str(duty.get("end_reason") or "not-known")] += 1
-        for decision in case.get("decisions") or ():
-            if isinstance(decision, dict) and within(decision.get("date")):
+        for decision in decisions:
+            if within(decision.get("date")):
                 active.add(cid)
                 counts["MD1"][str(decision.get("decision"))] += 1
     return Tally(frozenset(active), {t: dict(sorted(c.items())) for t, c in counts.items()}, unreadable)
