@@ -19,7 +19,7 @@ import functools
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -56,15 +56,38 @@ def core_layout(year: int) -> tuple[int, tuple[str, ...]] | None:
     return facts["field_count"], tuple(c["question"] for c in facts["columns"])
 
 
-def national_records(state: SandboxState, entity: str) -> Iterator[dict[str, Any]]:
-    """Every record of `entity` in the standard's shape: the stored rows for the reference product, else regenerated."""
+def _stored(state: SandboxState) -> bool:
+    """Whether the store holds records in the standard's shape (the reference product), so rows can be read as they are."""
+    return state.product is REFERENCE or state.product.name == REFERENCE.name
+
+
+def national_records(state: SandboxState, entity: str, keep: Callable[[str], bool] | None = None) -> Iterator[dict[str, Any]]:
+    """Every record of `entity` in the standard's shape: the stored rows for the reference product, else regenerated.
+
+    `keep` looks at a stored row's JSON text first, so a large store is not parsed row by row for a few records.
+    """
     if entity not in state.product.entities and entity not in ENTITIES:
         return
-    if state.product is REFERENCE or state.product.name == REFERENCE.name:
+    if _stored(state):
         for _, text in state.store.stream(entity):
-            yield orjson.loads(text)
+            if keep is None or keep(text):
+                yield orjson.loads(text)
     else:
         yield from iter_records(entity, records=state.records, seed=state.seed, product=REFERENCE)
+
+
+def records_by_id(state: SandboxState, entity: str, ids: set[str]) -> dict[str, dict[str, Any]]:
+    """The records of `entity` with these ids (indexed look-ups for the reference product)."""
+    if _stored(state):
+        rows = (state.store.get(entity, i) for i in sorted(ids))
+        return {r["id"]: r for r in (orjson.loads(row[1]) for row in rows if row is not None)}
+    return {r["id"]: r for r in national_records(state, entity) if r["id"] in ids}
+
+
+def _mentions(field: str, ids: set[str]) -> Callable[[str], bool]:
+    """A row filter: the row's JSON text gives `field` one of `ids` (a text search before any parsing)."""
+    pattern = re.compile(rf'"{re.escape(field)}":\s*"([^"]*)"')
+    return lambda text: any(m in ids for m in pattern.findall(text))
 
 
 def _in_year(value: Any, year: int) -> bool:
@@ -170,22 +193,24 @@ def core_lettings_csv(state: SandboxState, year: int) -> str:
     layout = core_layout(year)
     assert layout is not None
     count, questions = layout
-    lettings = [t for t in national_records(state, "tenancy") if _in_year(t.get("start_date"), year)]
+    dated = _mentions("start_date", {f"{year + (m < 4)}-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 32)})
+    lettings = [t for t in national_records(state, "tenancy", dated) if _in_year(t.get("start_date"), year)]
     wanted_people = {p for t in lettings for p in (*(t.get("tenant_ids") or ()), *(t.get("household_member_ids") or ()))}
     wanted_props = {t.get("property_id") for t in lettings}
     ids = {t["id"] for t in lettings}
-    people = {p["id"]: p for p in national_records(state, "person") if p["id"] in wanted_people}
-    props = {p["id"]: p for p in national_records(state, "property") if p["id"] in wanted_props}
+    people = records_by_id(state, "person", {str(p) for p in wanted_people})
+    props = records_by_id(state, "property", {str(p) for p in wanted_props})
     extra: dict[str, dict[str, Any]] = {tid: {} for tid in ids}
-    for account in national_records(state, "rent-account"):
+    of_lettings = _mentions("tenancy_id", ids)
+    for account in national_records(state, "rent-account", of_lettings):
         if account.get("tenancy_id") in ids:
             extra[account["tenancy_id"]]["account"] = account
     if "void" in state.product.entities:
-        for void in national_records(state, "void"):
+        for void in national_records(state, "void", of_lettings):
             if void.get("tenancy_id") in ids:
                 extra[void["tenancy_id"]]["void"] = void
     if "household-member" in state.product.entities:
-        for member in national_records(state, "household-member"):
+        for member in national_records(state, "household-member", of_lettings):
             if member.get("tenancy_id") in ids:
                 extra[member["tenancy_id"]].setdefault("members", []).append(member)
     if "register-application" in state.product.entities:
