@@ -38,12 +38,12 @@ class Download:
     supplier_fault: bool = False  # the finding is the supplier's failure (a non-200 answer), not the tool's
 
 
-def download(ctx: CheckContext, decl: dict[str, str], param: str, default_param: str, value: str) -> Download:
-    """GET the declared return `decl` with `param` (or its default name) set to `value`."""
+def download(ctx: CheckContext, decl: dict[str, str], param: str, default_param: str, value: str, accept: str = "application/json") -> Download:
+    """GET the declared return `decl` with `param` (or its default name) set to `value`, asking for the media type `accept`."""
     assert ctx.live is not None
     name = decl.get(param) or default_param
     try:
-        resp = ctx.live.client.get(decl["url"], params={name: value})
+        resp = ctx.live.client.get(decl["url"], params={name: value}, headers={"Accept": accept})
     except ResponseTooLarge as exc:
         raise CheckSkipped(f"the return at {decl['url']} is larger than the read limit: {exc.message}") from None
     except LiveError as exc:

@@ -63,7 +63,7 @@ def returns_core_lettings(ctx: CheckContext) -> Decision:
         spec = load_core_spec(year)
     except StandardsError as exc:
         return skipped(str(exc))
-    got = download(ctx, decl, "year_param", "year", str(year))
+    got = download(ctx, decl, "year_param", "year", str(year), accept="text/csv, */*;q=0.1")
     if got.response is None:
         assert got.finding is not None
         return failed(got.finding.message, [got.finding]) if got.supplier_fault else errored(got.finding.message, [got.finding])
