@@ -28,6 +28,7 @@ MAX_NAMED = 20
 
 
 def _row_finding(spec: CoreSpec, p: RowProblem, exchange: object) -> Finding:
+    """The finding of one broken rule: row, CSV record, field and question, value, message, rule and citation."""
     column = f"field {p.field} ({spec.column(p.field).question})" if p.field else "the row"
     return Finding(
         f"row {p.row} (CSV record {p.record}), {column}, value {p.value!r}: {p.message} [CORE rule {p.rule}: {p.cite}]",
@@ -37,6 +38,7 @@ def _row_finding(spec: CoreSpec, p: RowProblem, exchange: object) -> Finding:
 
 
 def _reconcile_findings(year_label: str, r: Reconciliation) -> list[Finding]:
+    """What the reconciliation found wrong, one finding per kind (ids named, the first 20)."""
     out = []
     if r.expected != r.listed:
         out.append(Finding(f"the return lists {r.listed} lettings but the API serves {r.expected} tenancies starting in {year_label}", data={"return": r.listed, "api": r.expected}))

@@ -43,6 +43,7 @@ class Reconciliation:
 
 
 def _start(tenancy: dict[str, Any]) -> date | None:
+    """The tenancy's start date, or None when it is not an ISO date."""
     try:
         return date.fromisoformat(str(tenancy.get("start_date"))[:10])
     except ValueError:

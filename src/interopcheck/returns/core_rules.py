@@ -84,6 +84,7 @@ Check = Callable[[CoreSpec, CoreRow], Iterator[tuple[int | None, str, str]]]  # 
 
 
 def _answer_option(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule answer-option: each coded cell is one of its column's answer options (integers compared as numbers)."""
     for col in spec.columns:
         value = row.get(col.field)
         if not col.options or not value:
@@ -97,6 +98,7 @@ def _answer_option(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, s
 
 
 def _numeric_type(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule numeric-type: integer and decimal columns hold numbers (CORE drops any other value as invalid)."""
     for col in spec.columns:
         value = row.get(col.field)
         if value and col.kind == "integer" and not _INTEGER.match(value):
@@ -106,18 +108,21 @@ def _numeric_type(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, st
 
 
 def _start_date_present(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule start-date-present: the start date's day, month and year are all given."""
     for n, part in zip(START, ("day", "month", "year")):
         if not row.get(n):
             yield n, "", f"the tenancy start date's {part} is not given"
 
 
 def _year_digits(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule year-digits: the start date's year has two or four digits."""
     value = row.get(10)
     if value and not re.fullmatch(r"[0-9]{2}|[0-9]{4}", value):
         yield 10, value, f"the start date's year {value!r} is not two or four digits"
 
 
 def _start_date_in_year(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule start-date-in-year: the start date is a date in the return's collection year."""
     start = written_date(row, START)
     if isinstance(start, str):
         yield 8, start, f"the tenancy start date {start} is not a date"
@@ -126,6 +131,7 @@ def _start_date_in_year(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | No
 
 
 def _age_format(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule age-format: an age is one to three digits or R."""
     for n in (41, 48, 54, 60, 66, 72, 78, 84):
         value = row.get(n)
         if value and not _AGE.match(value):
@@ -133,6 +139,7 @@ def _age_format(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str,
 
 
 def _allocation_answered(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule allocation-answered: the four letting allocation questions are answered."""
     for n in ALLOCATION:
         if not row.get(n):
             yield n, "", f"{spec.column(n).question!r} is not answered"
@@ -142,6 +149,7 @@ def _length_rule(rule: str) -> Check:
     """A tenancy-length rule of tenancy_validations.rb: which tenancies it covers, and the range it allows."""
 
     def check(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+        """Apply the rule to one row."""
         tenancy, needs, length = _int(row, 38), _int(row, 4), _int(row, 40)
         rent_type = _int(row, 11)
         renttype = spec.renttype_of_rent_type.get(rent_type - 1) if rent_type is not None else None
@@ -162,17 +170,20 @@ def _length_rule(rule: str) -> Check:
 
 
 def _length_not_required(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule tenancy-length-not-required: only fixed-term and periodic tenancies carry a length."""
     tenancy = _int(row, 38)
     if row.get(40) and tenancy not in spec.fixed_term | spec.periodic:
         yield 40, row.get(40), f"tenancy type {row.get(38) or '(blank)'} has no tenancy length; only fixed-term ({', '.join(map(str, sorted(spec.fixed_term)))}) and periodic ({', '.join(map(str, sorted(spec.periodic)))}) tenancies do"
 
 
 def _joint_household(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule joint-tenancy-household: a joint tenancy has a second person in the household."""
     if _int(row, 36) == 1 and hhmemb(row) == 1:
         yield 36, row.get(36), "a joint tenancy (1) but no person other than the lead tenant is given"
 
 
 def _void_date(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule void-date-before-start: the void date is a date, not after the start or the major repairs date, not over 20 years before the start."""
     void, start, mrc = written_date(row, VOID), written_date(row, START), written_date(row, MRC)
     if isinstance(void, str):
         yield 29, void, f"the void date {void} is not a date"
@@ -188,6 +199,7 @@ def _void_date(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, 
 
 
 def _major_repairs(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule major-repairs-date: the major repairs date is a date, not after the start, not over 20 years before it, not for a first let."""
     mrc, start = written_date(row, MRC), written_date(row, START)
     if isinstance(mrc, str):
         yield 32, mrc, f"the major repairs date {mrc} is not a date"
@@ -203,6 +215,7 @@ def _major_repairs(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, s
 
 
 def _charges(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule charges-all-given: the four charges are given together or not at all (supported housing with basic rent 1 excepted, as CORE does)."""
     if _int(row, 4) in spec.supported_housing and row.get(142) in ("1", "1.0"):
         return
     given = [n for n in CHARGES if row.get(n)]
@@ -213,6 +226,7 @@ def _charges(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, st
 
 
 def _reasonable_preference(spec: CoreSpec, row: CoreRow) -> Iterator[tuple[int | None, str, str]]:
+    """Rule reasonable-preference-reason: reasonable preference has a reason, and Don't know stands alone."""
     if _int(row, 121) != 1:
         return
     if not any(row.get(n) for n in (*RP_REASONS, RP_DONT_KNOW)):

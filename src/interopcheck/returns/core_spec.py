@@ -85,6 +85,7 @@ class CoreSpec:
 
 
 def _cite(source: dict[str, Any], commit: str) -> str:
+    """A citation line: path, lines and the commit's first 12 digits."""
     first, last = source["lines"]
     return f"{source['path']} lines {first}-{last} @ {commit[:12]}"
 

@@ -52,6 +52,7 @@ def quarters_of_collection_year(year: int) -> tuple[str, ...]:
 
 
 def _day(value: Any) -> date | None:
+    """An ISO date (the date part of a date-time), or None."""
     try:
         return date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:
@@ -72,6 +73,7 @@ def tally(cases: list[dict[str, Any]], quarter: str) -> Tally:
     start, end = quarter_bounds(quarter)
 
     def within(value: Any) -> bool:
+        """Whether `value` is a date inside the quarter."""
         day = _day(value)
         return day is not None and start <= day <= end
 

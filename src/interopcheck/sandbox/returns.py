@@ -91,6 +91,7 @@ def _mentions(field: str, ids: set[str]) -> Callable[[str], bool]:
 
 
 def _in_year(value: Any, year: int) -> bool:
+    """Whether `value` is a date in collection `year` (1 April to 31 March)."""
     try:
         day = date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -108,11 +109,13 @@ def _age(birth: Any, on: date) -> str:
 
 
 def _split(day: Any) -> tuple[str, str, str]:
+    """An ISO date as CORE's (DD, MM, YY) cells."""
     d = date.fromisoformat(str(day)[:10])
     return f"{d.day:02d}", f"{d.month:02d}", f"{d.year % 100:02d}"
 
 
 def _money(value: Any) -> str:
+    """A charge as CORE's xxxx.xx (0.00 when the record gives none)."""
     return f"{float(value):.2f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else "0.00"
 
 
@@ -228,6 +231,7 @@ def core_lettings_csv(state: SandboxState, year: int) -> str:
 
 
 def _duties(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The duty entries of a homelessness case."""
     return [d for d in case.get("duties") or () if isinstance(d, dict)]
 
 
@@ -251,6 +255,7 @@ def hclic_return(state: SandboxState, quarter: str) -> dict[str, Any]:
     last = date.fromordinal(date(year + (n == 4), 1 if n == 4 else 3 * n + 1, 1).toordinal() - 1)
 
     def within(value: Any) -> bool:
+        """Whether `value` is a date inside the quarter."""
         try:
             return first <= date.fromisoformat(str(value)[:10]) <= last
         except ValueError:
