@@ -108,6 +108,7 @@ class Declaration:
     attestations: dict[str, Attestation] = field(default_factory=dict)
     modules: tuple[str, ...] | None = None  # the profile modules the product offers; None: every module
     public_operations: tuple[str, ...] = ()  # operationIds or "GET /path" declared public (no OAuth 2.0)
+    returns: dict[str, dict[str, str]] = field(default_factory=dict)  # core_lettings {url, year_param}, h_clic {url, quarter_param}
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # JSON pointer -> line in `source`
     content: bytes = field(default=b"", compare=False, repr=False)  # the bytes read and hashed into `sha256`
@@ -160,6 +161,7 @@ class Declaration:
             attestations=attestations,
             modules=tuple(data["modules"]) if data.get("modules") is not None else None,
             public_operations=tuple(data.get("public_operations") or ()),
+            returns={k: dict(v) for k, v in (data.get("returns") or {}).items()},
             raw=data,
             lines=dict(lines or {}),
             content=content,

@@ -40,7 +40,7 @@ BULK_MEDIA = frozenset(
         "application/fhir+ndjson",
     }
 )
-_EXPORT_SEGMENTS = frozenset({"$export", "export", "exports", "bulk", "bulk-export", "bulk_export"})
+_EXPORT_SEGMENTS = frozenset({"$export", "export", "exports", "bulk", "bulk-export", "bulk_export", "returns"})  # statutory returns are bulk files too
 _EXPORT_SUFFIXES = (".ndjson", ".jsonl", ".csv", ".zip", ".gz")
 _VERSION_SEGMENT = re.compile(r"^v\d+([._-]\d+)*$", re.IGNORECASE)
 #: Path segments that make an operation "meta" (not data) once `api` and version prefixes are stripped.

@@ -20,6 +20,7 @@ FAMILY_TITLES: dict[str, str] = {
     "API": "API design and behaviour",
     "DATA": "Data: the housing entities and their standards",
     "EXP": "Bulk export of the council's data",
+    "RET": "Statutory returns and regulatory measures",
     "SEC": "Security",
     "ATT": "Supplier attestations",
     "LOCAL": "Local requirements",

@@ -42,6 +42,8 @@ FAULTS: dict[str, Fault] = {
         Fault("export-duplicates", ("HSG-EXP-04",), "exports repeat every 20th record"),
         Fault("orphan-references", ("HSG-EXP-05",), "every 10th tenancy points at a property that does not exist"),
         Fault("no-problem-json", ("HSG-API-18",), "errors are plain application/json, not problem+json"),
+        Fault("core-invalid-answer", ("HSG-RET-01",), "the CORE lettings log's first row gives tenancy type (field 38) 9, not one of CORE's answers"),
+        Fault("hclic-count-mismatch", ("HSG-RET-02",), "the H-CLIC return counts one household more in table A1 than the homelessness cases the API serves"),
     )
 }
 

@@ -183,6 +183,21 @@ def _schemas(product: Product) -> dict[str, Any]:
     return schemas
 
 
+_COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
+HCLIC_RETURN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "H-CLIC quarterly content as interopcheck defines it from MHCLG's published live-table categories (the H-CLIC data specification is not public).",
+    "required": ["return", "quarter", "period", "cases", "tables"],
+    "properties": {
+        "return": {"type": "string", "enum": ["h-clic"]},
+        "quarter": {"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$"},
+        "period": {"type": "object", "required": ["start", "end"], "properties": {"start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"}}},
+        "cases": {"type": "array", "items": {"type": "object"}},
+        "tables": {"type": "object", "properties": {t: _COUNTS for t in ("A1", "A2", "P1", "R1", "MD1")}, "required": ["A1", "A2", "P1", "R1", "MD1"]},
+    },
+}
+
+
 def _components(product: Product) -> dict[str, Any]:
     """Security scheme, shared parameters, error responses and schemas."""
     problem = _json(_ref("schemas", "Problem"), "application/problem+json")
@@ -212,7 +227,7 @@ def _components(product: Product) -> dict[str, Any]:
             "Unprocessable": {"description": "The body breaks the rules of the operation.", "content": problem},
             "ServerError": {"description": "The server failed.", "content": problem},
         },
-        "schemas": _schemas(product),
+        "schemas": {**_schemas(product), "HclicReturn": HCLIC_RETURN_SCHEMA},
     }
 
 
@@ -257,6 +272,35 @@ def _paths(product: Product) -> dict[str, Any]:
     for entity in product.entities:
         paths.update(_export_ops(entity))
     paths.update(_export_paths(product))
+    paths.update(_return_paths(product))
+    return paths
+
+
+def _return_paths(product: Product) -> dict[str, Any]:
+    """The statutory returns: the CORE lettings log (bulk-upload CSV) and the H-CLIC quarterly content."""
+    paths: dict[str, Any] = {}
+    if "tenancy" in product.entities:
+        paths["/v1/returns/core-lettings"] = {
+            "get": {
+                "operationId": "getCoreLettingsReturn",
+                "summary": "The CORE lettings log of a collection year, in CORE's bulk-upload CSV layout for that year",
+                "tags": ["returns"],
+                "security": _SECURED,
+                "parameters": [{"name": "year", "in": "query", "required": True, "description": "The collection year's start year (2026 = 2026/27, 1 April 2026 to 31 March 2027).", "schema": {"type": "string", "pattern": "^20[0-9]{2}$"}}],
+                "responses": {"200": {"description": "One row per tenancy starting in the year, after a Question row and the Field number row.", "content": _json({"type": "string"}, "text/csv")}, **_errors(400, 401, 404, 500)},
+            }
+        }
+    if "homelessness-case" in product.entities:
+        paths["/v1/returns/h-clic"] = {
+            "get": {
+                "operationId": "getHclicReturn",
+                "summary": "The H-CLIC quarterly return content of a calendar quarter, from the homelessness cases",
+                "tags": ["returns"],
+                "security": _SECURED,
+                "parameters": [{"name": "quarter", "in": "query", "required": True, "description": "A calendar quarter, YYYY-Qn (Q1 = January to March).", "schema": {"type": "string", "pattern": "^20[0-9]{2}-Q[1-4]$"}}],
+                "responses": {"200": {"description": "The cases active in the quarter and the counts of tables A1, A2, P1, R1 and MD1.", "content": _json(_ref("schemas", "HclicReturn"))}, **_errors(400, 401, 500)},
+            }
+        }
     return paths
 
 
@@ -350,7 +394,7 @@ def build_spec(faults: frozenset[str] = frozenset(), product: Product = REFERENC
         },
         "servers": [{"url": f"{scheme}://{SERVER}", "description": "Sandbox"}],
         "security": _SECURED,
-        "tags": [{"name": t} for t in (*product.entities, "export", "auth", "meta")],
+        "tags": [{"name": t} for t in (*product.entities, "export", "returns", "auth", "meta")],
         "paths": _paths(product),
         "components": _components(product),
     }
