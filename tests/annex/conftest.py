@@ -2,8 +2,7 @@
 
 Built in Python rather than YAML so the golden file depends only on the annex code, not on the bundled
 housing profile or standards (which other work changes) nor on the profile schema's required fields.
-The register fields (statement, actor, since, status, evidence, quote and anchor) ride on subclasses,
-so they render whether or not the model carries them yet.
+The attestation's fixed statement rides on a subclass, so it renders whether or not the model carries it yet.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from interopcheck.model import Level, Mode, Requirement, Source
+from interopcheck.model import Change, Evidence, Level, Mode, Requirement, Source
 from interopcheck.profile.load import Profile
 from interopcheck.profile.modules import Module
 
@@ -24,47 +23,33 @@ TITLES = {"spec.https-servers": "Every production server is HTTPS", "export.ndjs
 
 
 @dataclass(frozen=True)
-class QuotedSource(Source):
-    """A source with the register's quote, anchor or unverified reason."""
-
-    anchor: str | None = None
-    quote: str | None = None
-    unverified: str | None = None
-
-
-@dataclass(frozen=True)
 class RegisterRequirement(Requirement):
-    """A requirement with the register fields."""
+    """A requirement with the attestation's fixed statement."""
 
-    statement: str | None = None
-    actor: str | None = None
-    since: str | None = None
-    status: str | None = None
-    evidence: dict[str, Any] | None = None
     attestation: dict[str, Any] | None = None
 
 
 HTTPS = RegisterRequirement(
     "FX-API-01", "The API is served over HTTPS only", Level.MUST, Mode.STATIC,
-    (QuotedSource("GDS API technical and data standards: Secure your API", "https://www.gov.uk/guidance/gds-api-technical-and-data-standards",
+    (Source("GDS API technical and data standards: Secure your API", "https://www.gov.uk/guidance/gds-api-technical-and-data-standards",
                   anchor="https://www.gov.uk/guidance/gds-api-technical-and-data-standards#secure-your-api", quote="Use HTTPS | always"),),
     ("spec.https-servers",), "Plain HTTP exposes residents' data and OAuth tokens in transit.", family="API",
     statement="The Supplier's API MUST be served only over HTTPS.", actor="system", since="1.0.0", status="active",
-    evidence={"method": "machine-check", "stages": ["selection", "acceptance"]},
+    evidence=Evidence("machine-check", ("selection", "acceptance")),
 )
 EXPORT = RegisterRequirement(
     "FX-EXP-01", "Every entity is exported as NDJSON", Level.SHOULD, Mode.EXPORT,
-    (QuotedSource("A standard that could not be read here", unverified="gov.uk page not stored; no network"),),
+    (Source("A standard that could not be read here", unverified="gov.uk page not stored; no network"),),
     ("export.ndjson",), None, family="EXP", modules=("repairs",), statement="The Supplier's export SHOULD offer NDJSON.",
-    actor="system", since="1.2.0", status="active", evidence={"method": "machine-check", "stages": ["award"]},
+    actor="system", since="1.2.0", status="active", evidence=Evidence("machine-check", ("award",)),
 )
 CHARGES = RegisterRequirement(
     "FX-ATT-01", "No extra charge for API access", Level.MUST, Mode.ATTESTATION, (Source("LOTI tender wording"),), (), None,
     "Charging is a commercial term no machine can test.", family="ATT", statement="The Supplier MUST NOT charge for API access.",
-    actor="supplier", since="1.0.0", status="active", evidence={"method": "attestation", "stages": ["award"]},
+    actor="supplier", since="1.0.0", status="active", evidence=Evidence("attestation", ("award",)), changed=(Change("1.2.0", "statement fixed"),),
     attestation={"statement": "API access carries no charge beyond the licence fee.", "evidence": "optional"},
 )
-PLAIN = Requirement("FX-API-02", "Errors are problem details", Level.MAY, Mode.STATIC, (Source("RFC 9457"),), (), None, "Optional.", family="API")
+PLAIN = Requirement("FX-API-02", "Errors are problem details", Level.MAY, Mode.STATIC, (Source("RFC 9457"),), (), None, "Optional.", family="API", status="deprecated")
 LOCAL = Requirement("FX-LOCAL-01", "Data is hosted in the UK", Level.MUST, Mode.ATTESTATION, (Source("Borough policy"),), (), None, "Infrastructure.", family="LOCAL")
 MODULES = (Module("repairs", "Repairs", ("property", "repair")),)
 

@@ -196,9 +196,14 @@ def _entry(req: Requirement, number: int, titles: Mapping[str, str], departure: 
     facts = [Field("Level", text(req.level.value)), Field("Mode", text(req.mode.value))]
     if departure is not None:
         facts.append(Field("Departure", text(departure.summary())))
-    for label, key in (("Actor", "actor"), ("Since", "since"), ("Status", "status")):
+    for label, key in (("Actor", "actor"), ("Since", "since")):
         if _get(req, key):
             facts.append(Field(label, text(str(_get(req, key)))))
+    if _get(req, "status") not in (None, "active"):
+        facts.append(Field("Status", text(str(_get(req, "status")))))
+    changes = [f"in {_get(c, 'version')}, {_get(c, 'change')}" for c in _get(req, "changed") or ()]
+    if changes:
+        facts.append(Field("Changed", text("; ".join(changes))))
     if req.modules:
         facts.append(Field("Modules", text(", ".join(req.modules)), "applies when the tender requires or the product offers one of them"))
     evidence = _get(req, "evidence")
