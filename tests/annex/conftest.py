@@ -23,10 +23,18 @@ TITLES = {"spec.https-servers": "Every production server is HTTPS", "export.ndjs
 
 
 @dataclass(frozen=True)
+class Terms:
+    """The fixed words a supplier signs (the model's AttestationTerms once that is merged)."""
+
+    statement: str
+    evidence: str = "optional"
+
+
+@dataclass(frozen=True)
 class RegisterRequirement(Requirement):
     """A requirement with the attestation's fixed statement."""
 
-    attestation: dict[str, Any] | None = None
+    attestation: Terms | None = None
 
 
 HTTPS = RegisterRequirement(
@@ -47,7 +55,7 @@ CHARGES = RegisterRequirement(
     "FX-ATT-01", "No extra charge for API access", Level.MUST, Mode.ATTESTATION, (Source("LOTI tender wording"),), (), None,
     "Charging is a commercial term no machine can test.", family="ATT", statement="The Supplier MUST NOT charge for API access.",
     actor="supplier", since="1.0.0", status="active", evidence=Evidence("attestation", ("award",)), changed=(Change("1.2.0", "statement fixed"),),
-    attestation={"statement": "API access carries no charge beyond the licence fee.", "evidence": "optional"},
+    attestation=Terms("API access carries no charge beyond the licence fee."),
 )
 PLAIN = Requirement("FX-API-02", "Errors are problem details", Level.MAY, Mode.STATIC, (Source("RFC 9457"),), (), None, "Optional.", family="API", status="deprecated")
 LOCAL = Requirement("FX-LOCAL-01", "Data is hosted in the UK", Level.MUST, Mode.ATTESTATION, (Source("Borough policy"),), (), None, "Infrastructure.", family="LOCAL")
