@@ -38,7 +38,7 @@ def test_the_example_borough_annex_marks_its_departures() -> None:
     core, borough = load_profile("housing"), load_profile("housing", [OVERLAY])
     md = render_annex(borough, "md", {}, core)
     table = md.split("## Departures from the shared core", 1)[1].split("\n## ", 1)[0]
-    assert "| HSG-EXP-06 | raised | Incremental extracts of changes since a time are available | raised from SHOULD in the shared core to MUST; also changed: changed, description, statement |" in table
+    assert "| HSG-EXP-06 | raised | Incremental extracts of changes since a time are available | raised from SHOULD in the shared core to MUST; also changed: change record, description, statement |" in table
     assert "| HSG-LOCAL-01 | added |" in table
     exp06 = md.split("HSG-EXP-06: Incremental extracts", 1)[1].split("\n### ", 1)[0]
     assert "- **Departure:** raised from SHOULD in the shared core to MUST" in exp06

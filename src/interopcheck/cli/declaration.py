@@ -25,12 +25,11 @@ def declaration() -> None:
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
 def declaration_init(profile_name: str, output: Path, force: bool) -> None:
     """Write the declaration template of a profile, with its instructions, for a bidder to fill in."""
-    from interopcheck.profile.annex_appendix import template_path
+    from interopcheck.profile.annex_appendix import read_template
     from interopcheck.profile.load import load_profile
     from interopcheck.report.writer import atomic_write, ensure_folder
 
-    source = template_path(load_profile(profile_name))
-    content = source.read_bytes()
+    content = read_template(load_profile(profile_name))
     if str(output) == "-":
         click.echo(content.decode("utf-8"), nl=False)
         return

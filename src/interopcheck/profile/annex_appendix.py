@@ -32,6 +32,15 @@ def template_path(profile: Any) -> Path:
     )
 
 
+def read_template(profile: Any) -> bytes:
+    """The bytes of `profile`'s declaration template; a ProfileError when it is missing or unreadable."""
+    path = template_path(profile)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ProfileError(f"cannot read {path}: {exc.strerror or exc}", hint="check the profile folder's permissions") from exc
+
+
 def template_blocks(profile: Any) -> tuple[Para | Code, ...]:
     """Appendix B: how to get the template, and the template itself (or why there is none)."""
     try:
@@ -45,7 +54,7 @@ def template_blocks(profile: Any) -> tuple[Para | Code, ...]:
             "values with its own and sends it with its tender. interopcheck checks the declaration against its schema before "
             "any test and stops, naming the line, when it is not valid.",
         )),
-        Code(path.read_text(encoding="utf-8"), "yaml"),
+        Code(read_template(profile).decode("utf-8", errors="replace"), "yaml"),
     )
 
 

@@ -14,6 +14,8 @@ from interopcheck.model import Level, Requirement
 from interopcheck.profile.load import Profile, requirement_dict
 
 RAISED, LOWERED, ADDED, REMOVED, CHANGED = "raised", "lowered", "added", "removed", "changed"
+#: How a changed register field is named in the annex (the others by their own name).
+FIELD_WORDS = {"changed": "change record", "not_tested_reason": "reason not tested", "checks": "checks", "source": "sources"}
 _RANK = {Level.MAY: 0, Level.SHOULD: 1, Level.MUST: 2}
 
 
@@ -55,7 +57,7 @@ def _compare(old: Requirement | None, new: Requirement) -> Departure | None:
     if old is None:
         return Departure(new.id, ADDED, new.title, None, new.level, origin=new.origin)
     a, b = requirement_dict(old, with_origin=False), requirement_dict(new, with_origin=False)
-    fields = tuple(k for k in sorted(a.keys() | b.keys()) if k != "level" and a.get(k) != b.get(k))
+    fields = tuple(FIELD_WORDS.get(k, k) for k in sorted(a.keys() | b.keys()) if k != "level" and a.get(k) != b.get(k))
     if old.level is not new.level:
         kind = RAISED if _RANK[new.level] > _RANK[old.level] else LOWERED
         return Departure(new.id, kind, new.title, old.level, new.level, fields, new.origin)
