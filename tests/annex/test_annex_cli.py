@@ -88,3 +88,20 @@ def test_the_written_template_is_a_declaration_the_tool_accepts(tmp_path: Path) 
 
     assert _cli(["declaration", "init"], tmp_path).returncode == 0
     assert load_declaration(tmp_path / "declaration.yaml").supplier
+
+
+def test_a_failing_writer_leaves_no_file_behind(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every format is rendered before the first is written: a DOCX writer that breaks leaves no Markdown or HTML."""
+    from click.testing import CliRunner
+
+    from interopcheck.cli import cli
+    from interopcheck.profile import annex_docx
+
+    def broken(annex):  # type: ignore[no-untyped-def]
+        raise RuntimeError("writer broke")
+
+    monkeypatch.setattr(annex_docx, "render_docx", broken)
+    out = tmp_path / "annex"
+    result = CliRunner().invoke(cli, ["profile", "render", "housing", "--format", "md,html,docx", "--output-dir", str(out)])
+    assert isinstance(result.exception, RuntimeError)
+    assert not out.exists() or _files(out) == []
