@@ -233,6 +233,19 @@ def _sources(sources: Sequence[Any]) -> Field:
     return Field("Source", tuple(value), items=tuple(items))
 
 
+STAGES = ("selection", "award", "acceptance", "annual-retest")
+
+
+def _stages(profile: Profile) -> str:
+    """How many requirements the register tests at each tender stage (its `evidence.stages`), or nothing without them."""
+    counts = {stage: 0 for stage in STAGES}
+    for req in profile.requirements:
+        for stage in _get(_get(req, "evidence"), "stages") or ():
+            counts[stage] = counts.get(stage, 0) + 1
+    named = [f"{stage} {n}" for stage, n in counts.items() if n]
+    return f" Number of requirements the register tests at each stage: {', '.join(named)}." if named else ""
+
+
 def _process(profile: Profile, settings: AnnexSettings) -> Section:
     """The test process: facts about the tool, then the borough's settings (or the gaps to fill)."""
     p = settings.test_process
@@ -242,7 +255,10 @@ def _process(profile: Profile, settings: AnnexSettings) -> Section:
         if p.minimum_records else gap("the least number of test records of each entity the sandbox and export must hold (annex.test_process.minimum_records)")
     )
     facts = (
-        Field("When tests run", text(p.when or gap("the stages at which the product is tested (selection, award, acceptance, each year after go-live)"))),
+        Field("When tests run", text(
+            p.when or gap("the stages at which the product is tested (selection, award, acceptance, each year after go-live)"),
+            _stages(profile),
+        )),
         Field("Tool and profile", text(
             f"interopcheck {__version__} with profile {profile.id} version {profile.version} (SHA-256 {profile.sha256[:16]}). "
             "Every report names the tool version and the profile's version and SHA-256, so a result can be reproduced."
