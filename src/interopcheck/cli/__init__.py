@@ -6,7 +6,7 @@ imported, so importing this package registers every command.
 
 from __future__ import annotations
 
-from interopcheck.cli import documents, sandbox  # noqa: F401 - importing them registers their commands
+from interopcheck.cli import declaration, documents, sandbox  # noqa: F401 - importing them registers their commands
 from interopcheck.cli.app import SANDBOX_PRODUCTS, cli, main
 from interopcheck.cli.check import check, scope_lines
 from interopcheck.cli.history import history

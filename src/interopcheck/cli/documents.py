@@ -54,21 +54,39 @@ def profile_show(name: str, overlays: tuple[str, ...]) -> None:
 @profile.command("render")
 @click.argument("name")
 @_overlay_option
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of standard output.")
-def profile_render(name: str, overlays: tuple[str, ...], fmt: str, output: Path | None) -> None:
-    """Render the profile as the interoperability annex of a tender (same IDs as the reports)."""
+@click.option("--format", "formats", default="md", show_default=True, help="Formats, comma-separated: md, html, docx (e.g. md,html,docx).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the one format asked for to this file.")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), help="Write each format to annex.<ext> in this folder.")
+def profile_render(name: str, overlays: tuple[str, ...], formats: str, output: Path | None, output_dir: Path | None) -> None:
+    """Render the profile as the interoperability annex of a tender (same IDs as the reports).
+
+    With --overlay, the borough's departures from the shared core are marked. Markdown or HTML alone
+    may go to standard output; DOCX, or several formats, need --output-dir (or --output for one).
+    Every format is rendered before any file is written, and each file is written whole or not at all.
+    """
     from interopcheck.profile.load import load_profile
-    from interopcheck.profile.render import render_annex
+    from interopcheck.profile.render import EXTENSIONS, render_annex_bytes, split_annex_formats
     from interopcheck.report.writer import atomic_write, ensure_folder
 
-    text = render_annex(load_profile(name, overlays), fmt)
-    if output is None:
-        click.echo(text)
-    else:
+    chosen = split_annex_formats(formats)
+    if output is not None and (output_dir is not None or len(chosen) > 1):
+        raise UsageError("--output takes one format", hint="use --output-dir for several formats (--format md,html,docx)")
+    if output is None and output_dir is None and (len(chosen) > 1 or chosen[0] == "docx"):
+        raise UsageError(f"--format {','.join(chosen)} cannot go to standard output", hint="add --output-dir DIR (or --output FILE for one format)")
+    profile_ = load_profile(name, overlays)
+    rendered = render_annex_bytes(profile_, chosen, core=load_profile(name) if overlays else None)
+    if output is None and output_dir is None:
+        click.echo(rendered[chosen[0]].decode("utf-8"), nl=False)
+        return
+    if output is not None:
+        targets = {chosen[0]: output}
         ensure_folder(output.parent, "--output")
-        atomic_write(output, text.encode())
-        click.echo(f"wrote {output}", err=True)
+    else:
+        assert output_dir is not None
+        targets = {fmt: ensure_folder(output_dir) / f"annex{EXTENSIONS[fmt]}" for fmt in chosen}
+    for fmt, path in targets.items():
+        atomic_write(path, rendered[fmt])
+        click.echo(f"wrote {path}", err=True)
 
 
 @profile.command("coverage")

@@ -43,6 +43,7 @@ class Profile:
     standards_year: int | None = None  # the default collection year (start year: 2026 = 2026/27)
     standards_years: tuple[int, ...] = ()  # the years a run may choose
     report_validity_days: int | None = None  # how long a report stays valid (a council's choice); None: not said
+    annex: tuple[dict[str, Any], ...] = field(default=(), compare=False, repr=False)  # each file's `annex:` block, base first (profile/annex_settings.py merges them)
 
     def module(self, module_id: str) -> Module:
         """The module `module_id`, or a ProfileError with a suggestion."""
@@ -181,6 +182,7 @@ class _State:
     modules: dict[str, Module] = field(default_factory=dict)
     require_modules: tuple[str, ...] | None = None
     require_modules_origin: str | None = None
+    annex: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_profile(name_or_path: str | Path, overlays: Sequence[str | Path] = ()) -> Profile:
@@ -216,6 +218,7 @@ def load_profile(name_or_path: str | Path, overlays: Sequence[str | Path] = ()) 
         standards_year=year,
         standards_years=years,
         report_validity_days=state.meta.get("report_validity_days"),
+        annex=tuple(state.annex),
     )
     canonical = json.dumps(profile.resolved(with_origin=False), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return replace(profile, sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest())
@@ -278,6 +281,8 @@ def _apply_layer(layer: _Layer, state: _State) -> None:
             state.meta[key] = data[key]
     if "standards_year" in data:
         state.meta["standards_year_at"] = f"{name}:{doc.line_of(['standards_year'])}"
+    if "annex" in data:
+        state.annex.append(data["annex"])
     _apply_modules(layer, state)
     reqs = state.requirements
     for i, rid in enumerate(data.get("remove") or ()):
