@@ -235,3 +235,4 @@ class Report:
     standards_year: int | None = None  # the collection year code lists were checked against (2026 = 2026/27)
     settings: dict[str, Any] | None = None  # each option's value and source (flag, env, config, default): `check` only
     summary: dict[str, Any] | None = None  # decided of total, skips by reason, shared causes, the preflight (scoring.summary_of)
+    measures: tuple[dict[str, Any], ...] | None = None  # Tenant Satisfaction Measures computed from the export (check returns.tsm)

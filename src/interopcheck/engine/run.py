@@ -170,6 +170,7 @@ def _run(request: RunRequest, emit: EventSink, say: Callable[[str], None], ticke
         modules=scope_report(scope, profile),
         standards_year=year,
         summary=summary_of(outcomes, preflight.as_dict() if preflight is not None else None),
+        measures=tuple(m.as_dict() for m in ctx.cache["measures"]) if ctx.cache.get("measures") else None,
     )
     return RunArtifacts(report, document, profile, declaration, exchanges, redactor, exchange_times, interrupted)
 
