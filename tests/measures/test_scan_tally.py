@@ -41,3 +41,13 @@ def test_a_worker_process_fills_the_tally_and_sends_it_back() -> None:
     finally:
         pool.close()
     assert scan.tally is not None and (scan.tally.completed[0], scan.tally.missing[0]) == (30, 10)
+
+
+def test_the_tally_survives_a_scan_that_resolves_references() -> None:
+    """The scan's own per-reference tallies do not take the measures' tally's place (a name clash once did)."""
+    from interopcheck.entities import Reference
+    from interopcheck.export.idspill import spill_index
+
+    ref = Reference("repair", "property_id", "property")
+    scan = scan_records("repair", "ndjson", _body(), validator=None, targets={ref: spill_index(())}, tally=tally_for("repair", YEAR))
+    assert type(scan.tally).__name__ == "RepairTally" and scan.tally.completed[0] == 30

@@ -184,6 +184,7 @@ def scan_records(
     `tally` (an object with `add(record)`, see `interopcheck.measures.tally`) sees every mapped record once.
     """
     acc = _Acc()
+    measured = tally  # the measures' tally (the name `tally` is the reference tallies' loop variable below)
     body, gz_problems = with_gzip(chunks, limit=max_decompressed)
     cut = LimitCut(body, gz_problems)
     items = read_records(fmt, cut, max_record_bytes=max_record_bytes)
@@ -241,10 +242,10 @@ def scan_records(
         else:
             missing_ids += 1
         if record.__class__ is dict:
-            for ref_tally in tallies:
-                ref_tally.collect(record)
-        if tally is not None:
-            tally.add(record)
+            for tally in tallies:
+                tally.collect(record)
+        if measured is not None:
+            measured.add(record)
     for problem in gz_problems:  # a gzip problem ends the body early, so it comes after the records read
         if problem.kind == "limit":
             limited = limited or problem.message
@@ -279,7 +280,7 @@ def scan_records(
         columns=tuple(columns),
         since=since,
         expected_since=expected,
-        tally=tally,
+        tally=measured,
     )
 
 
