@@ -276,6 +276,8 @@ def _recorded_options(request: RunRequest) -> dict[str, Any]:
         "require_modules": list(request.require_modules) if request.require_modules is not None else None,
         "standards_year": request.standards_year,
     }
+    if opts.measures_year is not None:  # the measures' reporting year, when chosen (each measure's `period` says it either way)
+        recorded["measures_year"] = opts.measures_year
     if request.live is not None:
         recorded["rate"] = getattr(request.live, "rate", None)
         recorded["auth"] = _auth_kind(request.live)
