@@ -132,10 +132,33 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a requirement comes from: a citation and a link."""
+    """Where a requirement comes from: a citation, a link, the section quoted and the quote.
+
+    `quote` is verbatim text read from the source; when it could not be read, `unverified` says
+    why, so a register never passes off a paraphrase as the source's words.
+    """
 
     citation: str
     url: str | None = None
+    anchor: str | None = None  # deep link to the section quoted (URL with #fragment, or a page-specific path)
+    quote: str | None = None
+    unverified: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded change to a requirement: the profile version that made it, and what changed."""
+
+    version: str
+    change: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How a requirement is decided (machine-check, attestation, document-review) and at which tender stages."""
+
+    method: str
+    stages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,6 +176,12 @@ class Requirement:
     family: str | None = None
     origin: str | None = None  # the profile or overlay file that last defined or changed it
     modules: tuple[str, ...] = ()  # the profile modules it belongs to; empty: it applies to every tender
+    statement: str | None = None  # the normative sentence, with the RFC 2119 verb of `level`
+    actor: str | None = None  # system | supplier | council
+    since: str | None = None  # the profile version that introduced it
+    status: str = "active"  # active | deprecated | withdrawn
+    changed: tuple[Change, ...] = ()
+    evidence: Evidence | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import orjson
 from interopcheck.checks.context import CheckContext, RunOptions
 from interopcheck.declaration import Declaration
 from interopcheck.entities import ENTITIES
+from interopcheck.export.dictionary import coded_in_standard
 from interopcheck.live.failures import ResponseTooLarge, SandboxTimeout, SandboxUnreachable
 
 BASE = "http://sandbox.test"
@@ -117,6 +118,15 @@ def to_csv(records: list[dict[str, Any]]) -> bytes:
     return buf.getvalue().encode()
 
 
+def define(entity: str, column: str, value: Any) -> dict[str, Any]:
+    """A data dictionary entry that defines `column`: its type, a meaning and, when the standard codes it, a code list."""
+    kinds = {bool: "boolean", int: "integer", float: "number", list: "array", dict: "object"}
+    entry = {"name": column, "type": kinds.get(type(value), "string"), "description": f"the {entity}'s {column}"}
+    if coded_in_standard(entity, {})(column, {}):
+        entry["codelist"] = column.replace("_", "-")
+    return entry
+
+
 @dataclass
 class FakeSandbox:
     """An in-memory supplier: exports, collections, items, a data dictionary and an export job; `faults` breaks it."""
@@ -132,7 +142,7 @@ class FakeSandbox:
         if not self.records:
             self.records = {e: make_records(e, self.n) for e in ENTITIES}
             fix_ids(self.records)
-        self.dictionary = {"entities": {e: {"columns": [{"name": c} for c in self.records[e][0]]} for e in ENTITIES}}
+        self.dictionary = {"entities": {e: {"columns": [define(e, c, v) for c, v in self.records[e][0].items()]} for e in ENTITIES}}
 
     def declaration(self, **changes: Any) -> Declaration:
         data: dict[str, Any] = {

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import httpx
 
-from export_fakes import FakeSandbox, make_ctx, to_csv
+from export_fakes import FakeSandbox, define, make_ctx, to_csv
 from interopcheck.checks.context import CheckContext
 from interopcheck.checks.registry import all_checks, run_check
 from interopcheck.entities import ENTITIES
-from interopcheck.export.dictionary import absent
+from interopcheck.export.dictionary import absent, coded_in_standard, parse_dictionary, undefined
 from interopcheck.model import CheckResult, Status
+from interopcheck.sandbox.fields import data_dictionary
 
 
 def run(ctx: CheckContext, check_id: str) -> CheckResult:
@@ -39,7 +40,7 @@ def test_the_supplier_fields_are_compared_before_the_mapping(sandbox: FakeSandbo
     fields = {f"/{name}": f"/{name}" for name in sandbox.records["person"][0]} | {"/given_name": "/forename"}
     for record in sandbox.records["person"]:
         record["forename"] = record.pop("given_name")
-    sandbox.dictionary["entities"]["person"]["columns"] = [{"name": c} for c in sandbox.records["person"][0]]
+    sandbox.dictionary["entities"]["person"]["columns"] = [define("person", c, v) for c, v in sandbox.records["person"][0].items()]
     decl.entities["person"] = type(person)(**{**person.__dict__, "identity": False, "fields": fields})
     result = run(make_ctx(sandbox, decl), "export.data-dictionary")
     assert result.status is Status.PASS, result.summary
@@ -65,3 +66,40 @@ def test_a_csv_only_export_is_counted_once(sandbox: FakeSandbox) -> None:
     csv_only = [{"entity": e, "format": "csv", "url": f"/v1/exports/{e}.csv"} for e in ENTITIES]
     result = run(make_ctx(sandbox, sandbox.declaration(exports=csv_only)), "export.data-dictionary")
     assert result.status is Status.PASS and f"every column of the {len(ENTITIES)} exports read" in result.summary
+
+
+def test_a_column_named_but_not_defined_fails(sandbox: FakeSandbox) -> None:
+    """HSG-EXP-08 (1.2.0): a dictionary that only names a column does not define it."""
+    columns = sandbox.dictionary["entities"]["person"]["columns"]
+    name = columns[0]["name"]
+    columns[0] = {"name": name}
+    result = run(make_ctx(sandbox), "export.data-dictionary")
+    assert result.status is Status.FAIL
+    assert result.findings and all(f.data == {"entity": "person", "undefined": {name: ["type", "meaning"]}} for f in result.findings)  # NDJSON and CSV
+    assert "not defined" in result.findings[0].message
+
+
+def test_a_coded_field_needs_its_code_list() -> None:
+    coded = {"tenancy_type"}
+    dictionary = {"tenancy": {
+        "tenancy_type": {"type": "string", "description": "CORE tenancy type"},
+        "start_date": {"type": "date", "description": "when it started"},
+        "notes": {"description": "free text"},
+    }}
+    lacks = undefined(dictionary, "tenancy", ("tenancy_type", "start_date", "notes", "unnamed"), lambda c, e: c in coded)
+    assert lacks == {"tenancy_type": ["code list"], "notes": ["type"]}
+    dictionary["tenancy"]["tenancy_type"]["codelist"] = "tenancy-type"
+    assert "tenancy_type" not in undefined(dictionary, "tenancy", ("tenancy_type",), lambda c, e: c in coded)
+
+
+def test_the_standard_says_which_fields_are_coded() -> None:
+    is_coded = coded_in_standard("tenancy", {})
+    assert is_coded("tenancy_type", {}) and not is_coded("start_date", {})
+    assert coded_in_standard("tenancy", {"/tenancy_type": "/kind"})("kind", {})  # a supplier's own name for a coded field
+    assert coded_in_standard("tenancy", {})("kind", {"standard": "/tenancy_type"})
+
+
+def test_the_reference_sandbox_dictionary_defines_every_column() -> None:
+    body = parse_dictionary(data_dictionary())
+    for entity, entries in body.items():
+        assert undefined(body, entity, tuple(entries), coded_in_standard(entity, {})) == {}, entity

@@ -88,7 +88,8 @@ def test_overlay_adding_a_duplicate_requirement(tmp_path: Path) -> None:
     overlay = tmp_path / "dup.yaml"
     overlay.write_text(
         'id: dup\nversion: "1"\nextends: housing\nrequirements:\n'
-        "  - {id: HSG-API-01, title: again, level: MAY, mode: static, source: [{citation: x}]}\n",
+        "  - {id: HSG-API-01, title: again, level: MAY, mode: static, statement: 'It MAY.', actor: system, since: '1.0.0',\n"
+        "     status: active, evidence: {method: document-review, stages: [award]}, source: [{citation: x, anchor: 'https://e.org/p#s', quote: q}]}\n",
         encoding="utf-8",
     )
     with pytest.raises(ProfileError, match=r"dup.yaml:5: duplicate requirement id 'HSG-API-01' \(first defined at housing/profile.yaml:\d+\)"):
@@ -99,7 +100,7 @@ def test_sha256_pins_content_not_comments(tmp_path: Path) -> None:
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
     (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "b.yaml").write_text("# another comment\n" + text, encoding="utf-8")
-    (tmp_path / "c.yaml").write_text(text.replace("level: SHOULD", "level: MAY"), encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(text.replace("SHOULD", "MAY"), encoding="utf-8")
     a, b, c = (load_profile(tmp_path / n) for n in ("a.yaml", "b.yaml", "c.yaml"))
     assert a.sha256 == b.sha256
     assert a.sha256 != c.sha256
@@ -129,7 +130,7 @@ def test_validate_check_ids_fails_with_did_you_mean() -> None:
 
 def test_list_profiles() -> None:
     listed = list_profiles()
-    assert ("housing", "1.1.0", "Housing Services interoperability profile") in listed
+    assert ("housing", "1.2.0", "Housing Services interoperability profile") in listed
 
 
 def test_requirement_lookup_suggests() -> None:
@@ -147,7 +148,7 @@ def test_overlay_must_extend_the_loaded_profile(tmp_path: Path) -> None:
 def test_two_overlays_apply_in_order(tmp_path: Path) -> None:
     second = tmp_path / "second.yaml"
     second.write_text(
-        f'id: second\nversion: "1"\nextends: {OVERLAY}\noverrides:\n  HSG-LOCAL-01: {{level: SHOULD}}\n', encoding="utf-8"
+        f'id: second\nversion: "1"\nextends: {OVERLAY}\noverrides:\n  HSG-LOCAL-01: {{level: SHOULD, statement: "Data SHOULD stay in the UK."}}\n', encoding="utf-8"
     )
     profile = load_profile("housing", [OVERLAY, second])
     assert profile.id == "second"

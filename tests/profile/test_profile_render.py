@@ -47,7 +47,7 @@ def test_markdown_annex_sections_sources_and_testing(borough: Profile) -> None:
     assert "## API design and behaviour" in text and "## Supplier attestations" in text
     section = text.split("### HSG-API-01:", 1)[1].split("###", 1)[0]
     assert "(MUST)" in section
-    assert "[GDS, API technical and data standards (GOV.UK, updated 19 July 2024): Secure your API (use HTTPS; TLS 1.2 or above)](https://www.gov.uk/guidance/gds-api-technical-and-data-standards)" in section
+    assert "[GDS and CDDO, API technical and data standards (GOV.UK, last updated 19 July 2024): Secure your API](https://www.gov.uk/guidance/gds-api-technical-and-data-standards)" in section
     assert "Servers use HTTPS (spec.https-servers), checked on the published API description" in section
     att = text.split("### HSG-ATT-01:", 1)[1].split("###", 1)[0]
     assert "Signed attestation by the supplier" in att and "Charging is a commercial term" in att

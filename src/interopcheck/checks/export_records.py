@@ -14,7 +14,7 @@ from interopcheck.checks.results import Decision, errored, failed, passed, skipp
 from interopcheck.declaration import UnmappedValue
 from interopcheck.entities import ENTITIES
 from interopcheck.export.discover import discovered, run_exports
-from interopcheck.export.dictionary import DictionaryUnavailable, absent, load_dictionary, undocumented
+from interopcheck.export.dictionary import Dictionary, DictionaryUnavailable, absent, coded_in_standard, load_dictionary, undefined, undocumented
 from interopcheck.export.runner import ScanFailure, entity_scan, zip_formats
 from interopcheck.export.scan import EntityScan
 from interopcheck.model import Finding, Status
@@ -204,9 +204,12 @@ def export_csv_valid(ctx: CheckContext) -> Decision:
     return passed(f"{seen} CSV exports are well formed: all {rows} rows UTF-8, RFC 4180 quoting, as many fields as the header{note}", evidence)
 
 
-@check("export.data-dictionary", title="A data dictionary names every exported column", family="export", needs=NEEDS)
+@check("export.data-dictionary", title="A data dictionary defines every exported column", family="export", needs=NEEDS)
 def export_data_dictionary(ctx: CheckContext) -> Decision:
-    """The declared data dictionary downloads as JSON and names every column/field the exports contain.
+    """The declared data dictionary downloads as JSON and defines every column/field the exports contain.
+
+    Defining a column is giving its type, its meaning and, for a field that takes codes in the
+    standard, its code list (HSG-EXP-08 since profile 1.2.0); naming it is not enough.
 
     Only exports read whole can show that every column is documented: one stopped by a limit makes the
     check skip, one that could not be read (or broke off) makes it error, unless an undocumented column
@@ -233,6 +236,10 @@ def export_data_dictionary(ctx: CheckContext) -> Decision:
             missing = undocumented(dictionary, entity, result.columns)
             if missing:
                 findings.append(Finding(f"{entity} ({result.format}): not in the data dictionary: {', '.join(missing)}", data={"entity": entity, "columns": missing}))
+            lacking = undefined(dictionary, entity, result.columns, coded_in_standard(entity, _mapped_fields(ctx, entity)))
+            if lacking:
+                said = "; ".join(f"{column} (no {', no '.join(what)})" for column, what in lacking.items())
+                findings.append(Finding(f"{entity} ({result.format}): named but not defined in the data dictionary: {said}", data={"entity": entity, "undefined": lacking}))
             if result.limited:
                 limited.append(f"{entity} ({result.format}): {result.limited}")
             elif result.truncated:
@@ -240,7 +247,7 @@ def export_data_dictionary(ctx: CheckContext) -> Decision:
             else:
                 checked += 1
     if findings:
-        return failed(f"{len(findings)} exports have undocumented columns", findings)
+        return failed(f"{len(findings)} exports have columns the data dictionary does not name or define", findings)
     unread, limited = list(dict.fromkeys(unread)), list(dict.fromkeys(limited))  # a CSV-only entity's one scan is asked for twice
     if unread:
         return errored(f"{len(unread)} exports could not be read whole, so their columns are unchecked: " + "; ".join(unread))
@@ -248,10 +255,16 @@ def export_data_dictionary(ctx: CheckContext) -> Decision:
         return skipped("; ".join(limited))
     if not checked:
         return skipped("no export is declared, so there is no column to compare with the data dictionary")
-    return passed(f"the data dictionary names every column of the {checked} exports read (every record's fields, as the supplier wrote them)")
+    return passed(f"the data dictionary defines every column of the {checked} exports read (type, meaning and code list; every record's fields, as the supplier wrote them)")
 
 
-def _dictionary(ctx: CheckContext) -> tuple[dict[str, set[str]] | None, str, bool]:
+def _mapped_fields(ctx: CheckContext, entity: str) -> dict[str, str]:
+    """The declaration's field mapping for `entity` (standard pointer -> supplier pointer), or none."""
+    mapping = ctx.declaration.entities.get(entity) if ctx.declaration is not None else None
+    return dict(getattr(mapping, "fields", None) or {})
+
+
+def _dictionary(ctx: CheckContext) -> tuple[Dictionary | None, str, bool]:
     """The data dictionary (cached), or None, why not, and whether that is because it was never fetched (not tested)."""
     if "export.dictionary" not in ctx.cache:
         try:

@@ -237,16 +237,25 @@ def modified_since_filter(ctx: CheckContext) -> Decision:
     )
 
 
-@check("spec.write-operations", title="Declared write operations exist", family=FAMILY, needs=("spec", "declaration"))
+@check("spec.write-operations", title="Each entity has a declared write operation", family=FAMILY, needs=("spec", "declaration"))
 def write_operations(ctx: CheckContext) -> Decision:
-    """Operations declared in any entity's `writes` exist and are POST/PUT/PATCH; no declared write fails."""
+    """Each entity the declaration maps has a declared write, and every declared write exists and is POST/PUT/PATCH.
+
+    HSG-DATA-10 is judged per entity (issue 15): a write for repairs does not make properties
+    writable, so each mapped entity in scope without a write of its own is named.
+    """
     index = need_index(ctx)
     if ctx.declaration is None:
         return skipped("no supplier declaration was given (--declaration)")
-    declared = [(entity, ref) for entity, mapping in sorted(ctx.declaration.entities.items()) if entity in ctx.scope.entities for ref in mapping.writes]
+    mapped = [(entity, mapping) for entity, mapping in sorted(ctx.declaration.entities.items()) if entity in ctx.scope.entities]
+    declared = [(entity, ref) for entity, mapping in mapped for ref in mapping.writes]
     if not declared:
         return decide(index, [Problem("the declaration names no write operation for any entity", "/paths")], ok="", bad="no write access declared")
-    problems = []
+    problems = [
+        Problem(f"{entity}: no write operation is declared, so records officers enter cannot be written through the API", "/paths")
+        for entity, mapping in mapped
+        if not mapping.writes
+    ]
     evidence = []
     for entity, ref in declared:
         op = find_operation(index, ref)
@@ -258,5 +267,5 @@ def write_operations(ctx: CheckContext) -> Decision:
             named = f" ({ref})" if ref != op.key else ""
             evidence.append(note(index, f"{entity} is written by {op.key}{named}", op.pointer))
     if problems:
-        return decide(index, problems, ok="", bad="{n} declared write operation(s) missing or not writes", evidence=evidence)
-    return passed(f"{len(declared)} declared write operation(s) exist", evidence)
+        return decide(index, problems, ok="", bad="{n} entities or declared writes without a working write operation", evidence=evidence)
+    return passed(f"each of the {len(mapped)} mapped entities has a declared write; {len(declared)} declared write operation(s) exist", evidence)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from interopcheck.checks.registry import did_you_mean
 from interopcheck.errors import ProfileError
-from interopcheck.model import Level, Mode, Requirement, Source
+from interopcheck.model import Change, Evidence, Level, Mode, Requirement, Source
 from interopcheck.profile.modules import Module, parse_module, unknown_module
 from interopcheck.profile.yamldoc import YamlDoc, read_yaml, validate_doc
 from interopcheck.resources import profiles_dir
@@ -84,8 +85,16 @@ def requirement_dict(req: Requirement, *, with_origin: bool = True) -> dict[str,
         "title": req.title,
         "level": req.level.value,
         "mode": req.mode.value,
-        "source": [{"citation": s.citation, **({"url": s.url} if s.url else {})} for s in req.source],
+        "source": [source_dict(s) for s in req.source],
     }
+    for name in ("statement", "actor", "since"):
+        if getattr(req, name):
+            data[name] = getattr(req, name)
+    data["status"] = req.status
+    if req.changed:
+        data["changed"] = [{"version": c.version, "change": c.change} for c in req.changed]
+    if req.evidence:
+        data["evidence"] = {"method": req.evidence.method, "stages": list(req.evidence.stages)}
     if req.checks:
         data["checks"] = list(req.checks)
     for name in ("description", "not_tested_reason", "family"):
@@ -96,6 +105,20 @@ def requirement_dict(req: Requirement, *, with_origin: bool = True) -> dict[str,
     if with_origin and req.origin:
         data["origin"] = req.origin
     return data
+
+
+def source_dict(source: Source) -> dict[str, str]:
+    """`source` as the plain mapping a profile file holds (empty fields left out)."""
+    data = {"citation": source.citation}
+    for name in ("url", "anchor", "quote", "unverified"):
+        if getattr(source, name):
+            data[name] = getattr(source, name)
+    return data
+
+
+def parse_source(raw: dict[str, Any]) -> Source:
+    """A model Source from schema-valid profile data."""
+    return Source(raw["citation"], raw.get("url"), raw.get("anchor"), raw.get("quote"), raw.get("unverified"))
 
 
 def list_profiles() -> list[tuple[str, str, str]]:
@@ -320,13 +343,19 @@ def _requirement(raw: dict[str, Any], origin: str) -> Requirement:
         title=raw["title"],
         level=Level(raw["level"]),
         mode=Mode(raw["mode"]),
-        source=tuple(Source(s["citation"], s.get("url")) for s in raw["source"]),
+        source=tuple(parse_source(s) for s in raw["source"]),
         checks=tuple(raw.get("checks") or ()),
         description=raw.get("description"),
         not_tested_reason=raw.get("not_tested_reason"),
         family=raw.get("family") or _family_of(raw["id"]),
         origin=origin,
         modules=tuple(raw.get("modules") or ()),
+        statement=raw.get("statement"),
+        actor=raw.get("actor"),
+        since=raw.get("since"),
+        status=raw.get("status") or "active",
+        changed=tuple(Change(c["version"], c["change"]) for c in raw.get("changed") or ()),
+        evidence=Evidence(raw["evidence"]["method"], tuple(raw["evidence"]["stages"])) if raw.get("evidence") else None,
     )
 
 
@@ -334,6 +363,14 @@ def _family_of(requirement_id: str) -> str:
     """`HSG-API-01` -> `API`: the family when a requirement does not name one."""
     parts = requirement_id.split("-")
     return parts[1] if len(parts) >= 3 else parts[0]
+
+
+_RFC2119 = re.compile(r"\b(MUST|SHOULD|MAY)\b")
+
+
+def statement_levels(statement: str) -> set[str]:
+    """The RFC 2119 levels a normative sentence uses (MUST NOT counts as MUST, SHOULD NOT as SHOULD)."""
+    return set(_RFC2119.findall(statement))
 
 
 _MODE_OF_PREFIX = {"spec": Mode.STATIC, "data": Mode.STATIC, "live": Mode.LIVE, "export": Mode.EXPORT}
@@ -351,6 +388,12 @@ def _check_requirements(requirements: Iterable[Requirement], lines: dict[str, st
                     f"{lines.get(req.id, req.origin)}: {req.id} has mode {req.mode.value} but its checks need {needed.value}",
                     hint=f"set 'mode: {needed.value}' (the most demanding mode of its checks: static < live < export)",
                 )
+        if req.statement is not None and statement_levels(req.statement) != {req.level.value}:
+            raise ProfileError(
+                f"{lines.get(req.id, req.origin)}: {req.id} is a {req.level.value} but its statement says "
+                f"{' and '.join(sorted(statement_levels(req.statement))) or 'no RFC 2119 verb'}: {req.statement!r}",
+                hint=f"write the statement with {req.level.value} (an overlay that changes 'level' changes 'statement' too)",
+            )
         if req.level is Level.MUST and not req.checks and not req.not_tested_reason:
             raise ProfileError(
                 f"{lines.get(req.id, req.origin)}: MUST requirement {req.id} has neither checks nor a not_tested_reason",

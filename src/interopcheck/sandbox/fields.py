@@ -286,6 +286,7 @@ def data_dictionary(table: Mapping[str, Sequence[Field]] | None = None) -> dict[
                         "nullable": f.nullable,
                         "standard": f.standard or f"/{f.name}",
                         **({"codelist": f.codelist} if f.codelist else {}),
+                        **({"enum": f.schema["enum"]} if not f.codelist and f.schema and "enum" in f.schema else {}),  # a coded field's codes (HSG-EXP-08)
                     }
                     for f in fields
                 ],
