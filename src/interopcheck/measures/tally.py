@@ -25,6 +25,7 @@ class RepairTally:
 
     def __init__(self, year: ReportingYear) -> None:
         self.year = year
+        self.start, self.end = year.start, year.end  # once: ReportingYear builds them per call
         groups = repair_groups()
         self.emergency, self.non_emergency = groups["emergency"], groups["non-emergency"]
         self.completed = [0, 0]
@@ -41,7 +42,7 @@ class RepairTally:
             if record.get("status") == "completed":
                 self.unknown += 1  # completed, but when is not recorded: its year cannot be known
             return
-        if not self.year.holds(completed):
+        if not self.start <= completed[:10] <= self.end:
             return
         priority = record.get("priority")
         if priority in self.non_emergency:
@@ -69,6 +70,7 @@ class AsbTally:
 
     def __init__(self, year: ReportingYear) -> None:
         self.year = year
+        self.start, self.end = year.start, year.end  # once: ReportingYear builds them per call
         self.opened = 0
         self.hate = 0
         self.no_opened = 0  # no opened_date: its year cannot be known
@@ -82,7 +84,7 @@ class AsbTally:
         if opened.__class__ is not str:
             self.no_opened += 1
             return
-        if not self.year.holds(opened):
+        if not self.start <= opened[:10] <= self.end:
             return
         self.opened += 1
         hate = record.get("hate_incident")
@@ -99,6 +101,7 @@ class ComplaintTally:
 
     def __init__(self, year: ReportingYear) -> None:
         self.year = year
+        self.start, self.end = year.start, year.end  # once: ReportingYear builds them per call
         self.received = [0, 0]
         self.responded = [0, 0]
         self.within = [0, 0]
@@ -118,16 +121,16 @@ class ComplaintTally:
         received = record.get("received_date")
         if received.__class__ is not str:
             self.no_received[stage] += 1
-        elif self.year.holds(received):
+        elif self.start <= received[:10] <= self.end:
             self.received[stage] += 1
         response = record.get("response_date")
         when = response if response.__class__ is str else received
         within = record.get("within_timescale")
         if within is True or within is False:
-            if when.__class__ is str and self.year.holds(when):
+            if when.__class__ is str and self.start <= when[:10] <= self.end:
                 self.responded[stage] += 1
                 self.within[stage] += within
-        elif response.__class__ is str and self.year.holds(response):
+        elif response.__class__ is str and self.start <= response[:10] <= self.end:
             self.no_within[stage] += 1
 
 
@@ -138,6 +141,7 @@ class CertificateTally:
 
     def __init__(self, year: ReportingYear) -> None:
         self.year = year
+        self.start, self.end = year.start, year.end  # once: ReportingYear builds them per call
         self.required: dict[str, set[int]] = {t: set() for t in CERTIFICATES}
         self.compliant: dict[str, set[int]] = {t: set() for t in CERTIFICATES}
         self.missing = dict.fromkeys(CERTIFICATES, 0)
@@ -155,12 +159,12 @@ class CertificateTally:
             return
         h = hash(home)
         self.required[kind].add(h)
-        if issued[:10] > self.year.end:
+        if issued[:10] > self.end:
             return  # issued after the year end: says nothing about the year
         expiry = record.get("expiry_date")
         if expiry.__class__ is not str:
             self.missing[kind] += 1
-        elif expiry[:10] >= self.year.end:
+        elif expiry[:10] >= self.end:
             self.compliant[kind].add(h)
 
 
