@@ -35,7 +35,7 @@ REGISTER = _contract_register()
 
 
 def test_contract_register_parsed() -> None:
-    assert len(REGISTER) == 61
+    assert len(REGISTER) == 63
 
 
 @pytest.fixture(scope="module")
