@@ -196,6 +196,7 @@ class Outcome:
     reason: str
     checks: tuple[CheckResult, ...] = ()
     claimed: str | None = None  # what the supplier's declaration says for this requirement
+    since: str | None = None  # the profile version that introduced the requirement
 
 
 @dataclass(frozen=True)
@@ -264,4 +265,6 @@ class Report:
     standards_year: int | None = None  # the collection year code lists were checked against (2026 = 2026/27)
     settings: dict[str, Any] | None = None  # each option's value and source (flag, env, config, default): `check` only
     summary: dict[str, Any] | None = None  # decided of total, skips by reason, shared causes, the preflight (scoring.summary_of)
+    valid_until: str | None = None  # the last day (ISO date) the report is valid: finished + the profile's report_validity_days
+    environment: str | None = None  # sandbox | production: what the run tested (--environment)
     measures: tuple[dict[str, Any], ...] | None = None  # Tenant Satisfaction Measures computed from the export (check returns.tsm)

@@ -25,14 +25,14 @@ def test_check_records_into_reports_history_and_history_commands_read_it(tmp_pat
     first = _check(HTTPS, tmp_path)
     assert first.returncode == 1, first.stderr
     assert "recorded run 1 in reports/history.sqlite" in first.stdout
-    second = _check(NO_SERVERS, tmp_path, "--environment", "staging")
+    second = _check(NO_SERVERS, tmp_path, "--environment", "production")
     assert "regressions since run 1" in second.stdout and "REGRESSED HSG-API-01 (MUST) pass -> fail" in second.stdout
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["history.sqlite", "report.json", "report.md"]
 
     listed = _cli(["history", "list", "--supplier", "Acme"], tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert [line.split()[0] for line in listed.stdout.splitlines()[1:]] == ["1", "2"]
-    assert "staging" in listed.stdout.splitlines()[2]
+    assert "production" in listed.stdout.splitlines()[2]
 
     shown = _cli(["history", "show", "2"], tmp_path)
     assert "supplier:       Acme" in shown.stdout and "HSG-API-01" in shown.stdout

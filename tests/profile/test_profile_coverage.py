@@ -57,3 +57,34 @@ def test_coverage_flags_unknown_checks() -> None:
     with pytest.raises(ProfileError, match="cites checks that do not exist: spec.zzz"):
         require_complete(cov)
     assert "spec.zzz (unknown)" in format_coverage(cov)
+
+
+def test_the_coverage_figure_splits_musts_and_counts_standard_fields() -> None:
+    from interopcheck.profile.coverage import coverage_figure
+
+    profile = load_profile("housing")
+    figure = coverage_figure(profile)
+    assert figure.musts == sum(r.level is Level.MUST for r in profile.requirements)
+    assert figure.musts == figure.musts_machine + figure.musts_attested + figure.musts_not_tested
+    assert figure.musts_attested == 4 and figure.musts_not_tested == 0
+    assert figure.fields_total > 50 and figure.fields_exercised == figure.fields_total  # every entity's records are validated
+    assert 0 < figure.coded_fields <= figure.fields_total and figure.coded_checked
+    assert figure.quoted == sum(any(s.quote for s in r.source) for r in profile.requirements)
+    text = "\n".join(figure.lines())
+    assert f"{figure.musts_machine} of {figure.musts} MUSTs are decided by a machine check" in text
+    assert "standard fields" in text
+
+
+def test_the_figure_counts_only_the_fields_a_cited_check_exercises() -> None:
+    from interopcheck.profile.coverage import coverage_figure
+
+    figure = coverage_figure(_profile(_req("X-1", Level.MUST, Mode.LIVE, checks=("live.uprn-valid",)), _req("X-2", Level.MUST, Mode.ATTESTATION, reason="signed")))
+    assert (figure.musts, figure.musts_machine, figure.musts_attested, figure.musts_not_tested) == (2, 1, 1, 0)
+    assert figure.fields_exercised == 1 and figure.exercised == {"property": ("/uprn",)}
+    assert not figure.coded_checked
+
+
+def test_profile_coverage_prints_the_figure() -> None:
+    profile = load_profile("housing")
+    text = format_coverage(coverage(profile, {c: c for r in profile.requirements for c in r.checks}))
+    assert "## Coverage figure" in text and "MUSTs are decided by a machine check" in text

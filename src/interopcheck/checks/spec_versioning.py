@@ -1,4 +1,4 @@
-"""Static checks on how the API is versioned: that it is (HSG-API-07, MUST) and where (HSG-API-22, SHOULD).
+"""Static checks on how the API is versioned: that it is, and where (HSG-API-07, SHOULD since profile 1.2.0: in the URI, as GDS says; HSG-API-22 deprecated into it).
 
 A version counts wherever a client must state it: a path segment (`/v1`, `/v1.2`, `/api/1.0`), the
 production server's path, a version header, a versioned media type (`application/vnd.org.2.0+json`)

@@ -25,7 +25,8 @@ HISTORY_OPTIONS = [
     ),
     click.option("--no-history", is_flag=True, help="Neither record this run nor compare it with earlier runs."),
     click.option("--supplier", metavar="NAME", help="The supplier the run is recorded under. Default: the declaration's supplier name, else the spec's source."),
-    click.option("--environment", metavar="LABEL", help="Where the run tested, e.g. staging or production. Default: the sandbox URL, or 'static (no sandbox)'."),
+    # --environment (sandbox | production) is a `check` option shown in every report; the history records
+    # a production run as "production" and a sandbox run by its URL, or 'static (no sandbox)'.
     click.option(
         "--fail-on-regression", is_flag=True,
         help="Exit 1 when a MUST that passed in the previous run of this supplier and profile fails now (for scheduled re-tests).",

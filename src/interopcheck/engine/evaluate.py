@@ -37,7 +37,7 @@ def evaluate_requirement(
         status, reason = Status.SKIP, f"not tested: {req.not_tested_reason or 'no check decides this requirement'}"
     else:
         status, reason = _combine(req, checks)
-    return Outcome(req.id, req.title, req.level, req.mode, status, reason, checks, claimed)
+    return Outcome(req.id, req.title, req.level, req.mode, status, reason, checks, claimed, since=req.since)
 
 
 def _attestation(req: Requirement, declaration: Declaration | None) -> tuple[Status, str]:

@@ -46,6 +46,7 @@ def check_request(kw: Mapping[str, Any]) -> RunRequest:
         max_spec_bytes=kw.get("max_spec_bytes", 50_000_000),
         require_modules=parse_module_list(kw.get("require_modules")),
         standards_year=parse_standards_year(kw.get("standards_year")),
+        environment=kw.get("environment") or "sandbox",
     )
 
 

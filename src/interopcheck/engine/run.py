@@ -59,6 +59,7 @@ class RunRequest:
     max_spec_bytes: int = 50_000_000
     require_modules: tuple[str, ...] | None = None  # --require-modules; None: the overlay's, else every module
     standards_year: int | None = None  # --standards-year (start year); None: the profile's standards_year
+    environment: str = "sandbox"  # --environment: what is tested, the supplier's sandbox or its production service
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,14 @@ def _run(request: RunRequest, emit: EventSink, say: Callable[[str], None], ticke
             ctx.live.close()
 
     outcomes = tuple(evaluate.evaluate_requirement(r, results, declaration, scope) for r in profile.requirements)
+    finished = _now()
     report = Report(
         schema_version=REPORT_SCHEMA_VERSION,
         run=RunInfo(
             tool="interopcheck",
             tool_version=__version__,
             started_at=started,
-            finished_at=_now(),
+            finished_at=finished,
             spec_source=request.spec,
             spec_sha256=document.sha256,
             base_url=getattr(request.live, "base_url", None),
@@ -170,9 +172,18 @@ def _run(request: RunRequest, emit: EventSink, say: Callable[[str], None], ticke
         modules=scope_report(scope, profile),
         standards_year=year,
         summary=summary_of(outcomes, preflight.as_dict() if preflight is not None else None),
+        valid_until=valid_until(finished, profile.report_validity_days),
+        environment=request.environment,
         measures=tuple(m.as_dict() for m in ctx.cache["measures"]) if ctx.cache.get("measures") else None,
     )
     return RunArtifacts(report, document, profile, declaration, exchanges, redactor, exchange_times, interrupted)
+
+
+def valid_until(finished_at: str, days: int | None) -> str | None:
+    """The last day a report finished at `finished_at` is valid: `days` later (the profile's report_validity_days), as an ISO date."""
+    if days is None:
+        return None
+    return (dt.datetime.fromisoformat(finished_at.replace("Z", "+00:00")).date() + dt.timedelta(days=days)).isoformat()
 
 
 def run_redactor(request: RunRequest) -> Any:
@@ -275,6 +286,7 @@ def _recorded_options(request: RunRequest) -> dict[str, Any]:
         "allow_remote_refs": request.allow_remote_refs,
         "require_modules": list(request.require_modules) if request.require_modules is not None else None,
         "standards_year": request.standards_year,
+        "environment": request.environment,
     }
     if opts.measures_year is not None:  # the measures' reporting year, when chosen (each measure's `period` says it either way)
         recorded["measures_year"] = opts.measures_year

@@ -42,6 +42,7 @@ class Profile:
     require_modules_origin: str | None = None  # "file:line" of that overlay's require_modules
     standards_year: int | None = None  # the default collection year (start year: 2026 = 2026/27)
     standards_years: tuple[int, ...] = ()  # the years a run may choose
+    report_validity_days: int | None = None  # how long a report stays valid (a council's choice); None: not said
 
     def module(self, module_id: str) -> Module:
         """The module `module_id`, or a ProfileError with a suggestion."""
@@ -68,6 +69,8 @@ class Profile:
             data["standards_year"] = self.standards_year
         if self.standards_years:
             data["standards_years"] = list(self.standards_years)
+        if self.report_validity_days is not None:
+            data["report_validity_days"] = self.report_validity_days
         if self.modules:
             data["modules"] = [m.as_dict() for m in self.modules]
         if self.require_modules is not None:
@@ -212,6 +215,7 @@ def load_profile(name_or_path: str | Path, overlays: Sequence[str | Path] = ()) 
         require_modules_origin=state.require_modules_origin,
         standards_year=year,
         standards_years=years,
+        report_validity_days=state.meta.get("report_validity_days"),
     )
     canonical = json.dumps(profile.resolved(with_origin=False), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return replace(profile, sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest())
@@ -269,7 +273,7 @@ def _apply_layer(layer: _Layer, state: _State) -> None:
     """Apply one file's metadata, `remove`, `overrides` and new `requirements`, in that order."""
     data, doc, name = layer.doc.data, layer.doc, layer.name
     state.files.append(name)
-    for key in ("id", "version", "title", "description", "standards_year", "standards_years"):
+    for key in ("id", "version", "title", "description", "standards_year", "standards_years", "report_validity_days"):
         if key in data:
             state.meta[key] = data[key]
     if "standards_year" in data:

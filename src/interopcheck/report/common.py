@@ -116,8 +116,12 @@ def modules_summary(modules: dict[str, Any]) -> str:
 
 
 def scope_rows(report: dict[str, Any]) -> list[list[str]]:
-    """The report's scope as [item, value] rows: the standards year and the modules (none when absent)."""
+    """The report's scope as [item, value] rows: environment, validity, standards year and modules (none when absent)."""
     rows: list[list[str]] = []
+    if report.get("environment"):  # what was tested and until when the report holds (profile 1.2.0, issue 15)
+        rows.append(["Environment tested", str(report["environment"])])
+    if report.get("valid_until"):
+        rows.append(["Valid until", f"{report['valid_until']} (set by profile {report['profile']['id']} {report['profile']['version']})"])
     if report.get("standards_year") is not None:
         rows.append(["Standards year", year_label(report["standards_year"])])
     modules = report.get("modules")

@@ -84,10 +84,16 @@ def render(report: dict[str, Any]) -> str:
     else:
         out.append("Every requirement was tested.")
     out += ["", "## Requirements", ""]
-    out += _table(
-        ["ID", "Requirement", "Level", "Outcome", "Reason"],
-        [[o["requirement_id"], o["title"], o["level"], status_label(o["status"]), one_line(o["reason"])] for o in failures_first(report)],
-    )
+    if any(o.get("since") for o in report["outcomes"]):  # profile 1.2.0 and later: the version each requirement came in
+        out += _table(
+            ["ID", "Requirement", "Level", "Since", "Outcome", "Reason"],
+            [[o["requirement_id"], o["title"], o["level"], o.get("since") or "-", status_label(o["status"]), one_line(o["reason"])] for o in failures_first(report)],
+        )
+    else:
+        out += _table(
+            ["ID", "Requirement", "Level", "Outcome", "Reason"],
+            [[o["requirement_id"], o["title"], o["level"], status_label(o["status"]), one_line(o["reason"])] for o in failures_first(report)],
+        )
     out += _measures(report)
     out += _declaration(report)
     out += _problems(report)
