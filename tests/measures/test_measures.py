@@ -30,6 +30,7 @@ def test_definitions_are_the_ten_measures_with_sources() -> None:
     ids = [d.id for d in definitions()]
     assert ids == ["RP02(1)", "RP02(2)", "NM01(1)", "NM01(2)", "CH01(1)", "CH01(2)", "CH02(1)", "CH02(2)", "BS01", "BS02"]
     for m in tsm_standard()["x-measures"]:
+        assert all(m[k] for k in ("title", "formula", "numerator", "denominator", "unit", "period")), m["id"]
         assert m["sources"][0].get("unverified"), m["id"]  # the RSH section could not be read here
         assert any(s.get("quote") for s in m["sources"]), m["id"]  # a secondary source read and quoted
 
