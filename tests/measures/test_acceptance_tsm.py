@@ -62,6 +62,7 @@ def test_repairs_without_target_times_fail_hsg_ret_03(tmp_path: Path) -> None:
         proc = subprocess.run([sys.executable, "-m", "interopcheck", *args], capture_output=True, text=True, timeout=240,
                               env={**os.environ, SECRET_ENV: server.client_secret}, cwd=tmp_path)
     assert (out / "report.json").exists(), proc.stderr
+    assert proc.returncode == 1, proc.stderr  # a MUST failed
     report = orjson.loads((out / "report.json").read_bytes())
     outcome = _outcome(report, "HSG-RET-03")
     assert outcome["status"] == "fail", outcome
