@@ -132,7 +132,8 @@ def scan_decl(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, 
         "seed": ctx.options.seed,
         "url": decl.url,
     }
-    if track is None:  # the entity's one full read also feeds the measures (returns.tsm), never a re-read
+    planned = ctx.cache.get("export.planned")
+    if track is None and (planned is None or "returns.tsm" in planned):  # the one full read feeds the measures, never a re-read
         kwargs["tally"] = tally_for(decl.entity, measures_year(ctx))
     try:
         if decl.format == "zip":
