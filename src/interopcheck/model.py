@@ -267,3 +267,4 @@ class Report:
     summary: dict[str, Any] | None = None  # decided of total, skips by reason, shared causes, the preflight (scoring.summary_of)
     valid_until: str | None = None  # the last day (ISO date) the report is valid: finished + the profile's report_validity_days
     environment: str | None = None  # sandbox | production: what the run tested (--environment)
+    measures: tuple[dict[str, Any], ...] | None = None  # Tenant Satisfaction Measures computed from the export (check returns.tsm)

@@ -46,6 +46,7 @@ class RunOptions:
     export_max_records: int | None = None
     export_max_bytes: int | None = None
     export_timeout: float = 600.0
+    measures_year: int | None = None  # the April-March year the Tenant Satisfaction Measures count (start year); None: the latest complete one
 
 
 #: Checks about one entity whose id does not end in it (`data.mapping.E` and the like are found by their id).

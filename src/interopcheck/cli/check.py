@@ -66,6 +66,7 @@ def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--require-modules", metavar="IDS", help="The modules the tender requires, comma-separated (e.g. repairs,homelessness). Default: the overlay's require_modules, else every module of the profile.")
 @click.option("--standards-year", metavar="YEAR", help="The collection year code lists are checked against: its start year (2025) or 2025/26. Default: the profile's standards_year.")
 @click.option("--environment", type=click.Choice(["sandbox", "production"]), default="sandbox", show_default=True, help="What the run tests, shown in the reports: the supplier's sandbox or its production service.")
+@click.option("--measures-year", type=click.IntRange(2000, 2100), metavar="YEAR", help="The April-March year the Tenant Satisfaction Measures count (HSG-RET-03), by its start year (2025 = April 2025 to March 2026). Default: the latest year ended before today.")
 @live_options
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling and generated requests (recorded).")
 @click.option("--allow-remote-refs", is_flag=True, help="Fetch $refs that point at the network (by default they are not fetched and the report says which parts went unvalidated).")

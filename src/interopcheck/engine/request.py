@@ -33,6 +33,7 @@ def check_request(kw: Mapping[str, Any]) -> RunRequest:
         export_max_records=kw.get("export_max_records"),
         export_max_bytes=kw.get("export_max_bytes"),
         export_timeout=kw.get("export_timeout", 600.0),
+        measures_year=kw.get("measures_year"),
     )
     return RunRequest(
         spec=kw["spec"],

@@ -174,6 +174,7 @@ def _run(request: RunRequest, emit: EventSink, say: Callable[[str], None], ticke
         summary=summary_of(outcomes, preflight.as_dict() if preflight is not None else None),
         valid_until=valid_until(finished, profile.report_validity_days),
         environment=request.environment,
+        measures=tuple(m.as_dict() for m in ctx.cache["measures"]) if ctx.cache.get("measures") else None,
     )
     return RunArtifacts(report, document, profile, declaration, exchanges, redactor, exchange_times, interrupted)
 
@@ -287,6 +288,8 @@ def _recorded_options(request: RunRequest) -> dict[str, Any]:
         "standards_year": request.standards_year,
         "environment": request.environment,
     }
+    if opts.measures_year is not None:  # the measures' reporting year, when chosen (each measure's `period` says it either way)
+        recorded["measures_year"] = opts.measures_year
     if request.live is not None:
         recorded["rate"] = getattr(request.live, "rate", None)
         recorded["auth"] = _auth_kind(request.live)

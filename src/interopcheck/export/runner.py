@@ -26,6 +26,8 @@ from interopcheck.export.reconcile import IdIndex
 from interopcheck.export.scan import EntityScan, scan_records
 from interopcheck.export.validate import mapper_for
 from interopcheck.export.workers import pooled_csv, pooled_records
+from interopcheck.measures.definitions import ReportingYear, reporting_year
+from interopcheck.measures.tally import tally_for
 
 PREFERENCE = ("ndjson", "json", "zip", "csv")
 ROUNDTRIP_SAMPLES = 10
@@ -82,6 +84,13 @@ def entity_scan(ctx: Any, entity: str, *, fmt: str | None = None) -> EntityScan 
     return ctx.cache[key]
 
 
+def measures_year(ctx: Any) -> ReportingYear:
+    """The reporting year the run's measures count (`--measures-year`, else the latest complete one), fixed once per run."""
+    if "measures.year" not in ctx.cache:
+        ctx.cache["measures.year"] = reporting_year(getattr(ctx.options, "measures_year", None))
+    return ctx.cache["measures.year"]
+
+
 def scan_key(decl: ExportDecl) -> str:
     """The cache key of a declared export's scan."""
     return f"export.scan:{decl.entity}:{decl.format}:{decl.url}"
@@ -123,6 +132,9 @@ def scan_decl(ctx: Any, decl: ExportDecl, params: dict[str, str] | None = None, 
         "seed": ctx.options.seed,
         "url": decl.url,
     }
+    planned = ctx.cache.get("export.planned")
+    if track is None and (planned is None or "returns.tsm" in planned):  # the one full read feeds the measures, never a re-read
+        kwargs["tally"] = tally_for(decl.entity, measures_year(ctx))
     try:
         if decl.format == "zip":
             return _scan_zip(ctx, decl, limits, kwargs)

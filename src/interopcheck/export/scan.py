@@ -87,6 +87,7 @@ class EntityScan:
     expected_since: IdIndex | None = None  # id hashes (spilled) of records with updated_at >= T
     bytes_read: int = 0
     exchange: Any = None
+    tally: Any = None  # the measures' tally (interopcheck.measures.tally) the scan fed every record to, when given one
 
 
 @dataclass
@@ -173,14 +174,17 @@ def scan_records(
     seed: int = 0,
     keep_failures: int = 20,
     url: str = "",
+    tally: Any = None,
 ) -> EntityScan:
     """Read, map, validate and index every record of one export body (`chunks` may be gzip-compressed).
 
     `targets` gives, per reference of this entity, the target entity's id index (None when the
     target could not be read whole), so references are resolved during the same pass. `ids_mode`:
     `keep` the sorted id hashes (a reference target), `count` only duplicates (then drop them), `none`.
+    `tally` (an object with `add(record)`, see `interopcheck.measures.tally`) sees every mapped record once.
     """
     acc = _Acc()
+    measured = tally  # the measures' tally (the name `tally` is the reference tallies' loop variable below)
     body, gz_problems = with_gzip(chunks, limit=max_decompressed)
     cut = LimitCut(body, gz_problems)
     items = read_records(fmt, cut, max_record_bytes=max_record_bytes)
@@ -240,6 +244,8 @@ def scan_records(
         if record.__class__ is dict:
             for tally in tallies:
                 tally.collect(record)
+        if measured is not None:
+            measured.add(record)
     for problem in gz_problems:  # a gzip problem ends the body early, so it comes after the records read
         if problem.kind == "limit":
             limited = limited or problem.message
@@ -274,6 +280,7 @@ def scan_records(
         columns=tuple(columns),
         since=since,
         expected_since=expected,
+        tally=measured,
     )
 
 

@@ -37,6 +37,7 @@ from interopcheck.report.evidence import (
     finding_anchor,
     record_problems,
 )
+from interopcheck.report.measures_table import CAPTION as MEASURES_CAPTION, HEADERS as MEASURE_HEADERS, measure_rows
 
 _VERDICT_SYMBOLS = {"conformant": "✓", "not_conformant": "✗", "incomplete": "?"}
 
@@ -109,4 +110,7 @@ def render(report: dict[str, Any]) -> str:
         claims=claims(report),
         scope=scope_rows(report),
         preflight_cause=preflight_cause(report),
+        measure_rows=measure_rows(report),
+        measures_headers=MEASURE_HEADERS,
+        measures_caption=MEASURES_CAPTION,
     )

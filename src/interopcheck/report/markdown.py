@@ -21,6 +21,7 @@ from interopcheck.report.common import (
     summary_lines,
 )
 from interopcheck.report.evidence import collect, failed_musts, failures_first, record_problems, where_text
+from interopcheck.report.measures_table import CAPTION as MEASURES_CAPTION, HEADERS as MEASURE_HEADERS, measure_rows
 
 _ESCAPES = str.maketrans({
     "\\": "\\\\",
@@ -93,11 +94,18 @@ def render(report: dict[str, Any]) -> str:
             ["ID", "Requirement", "Level", "Outcome", "Reason"],
             [[o["requirement_id"], o["title"], o["level"], status_label(o["status"]), one_line(o["reason"])] for o in failures_first(report)],
         )
+    out += _measures(report)
     out += _declaration(report)
     out += _problems(report)
     out += ["", "## Run", ""]
     out += _table(["Item", "Value"], _metadata_rows(run, profile) + _settings_rows(report))
     return "\n".join(out) + "\n"
+
+
+def _measures(report: dict[str, Any]) -> list[str]:
+    """The regulatory measures table, when the report carries measures."""
+    rows = measure_rows(report)
+    return ["", "## Regulatory measures", "", cell(MEASURES_CAPTION), "", *_table(MEASURE_HEADERS, rows)] if rows else []
 
 
 def _regressions(report: dict[str, Any]) -> list[str]:

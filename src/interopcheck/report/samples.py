@@ -101,7 +101,25 @@ def _report(outcomes: tuple[Outcome, ...], base_url: str | None) -> Report:
             ],
         },
         standards_year=2026,
+        measures=_MEASURES,
     )
+
+
+#: Three sample measures: one computed, one missing a field, one whose entity was not read.
+_MEASURES = tuple(
+    {"id": i, "title": title, "formula": formula, "numerator": num, "denominator": den, "value": value, "unit": unit,
+     "period": "2025-04-01/2026-03-31", "source": "Regulator of Social Housing, TSM Technical requirements <https://www.gov.uk/government/publications/tenant-satisfaction-measures-technical-requirements> (unverified: not stored)",
+     "missing": missing, "note": note}
+    for i, title, formula, num, den, value, unit, missing, note in (
+        ("RP02(1)", "Proportion of non-emergency responsive repairs completed within the landlord's target timescale",
+         "A / B x 100, where A: non-emergency repairs completed in time; B: non-emergency repairs completed", 45, 50, 90.0, "%", None, None),
+        ("NM01(2)", "Number of anti-social behaviour cases that involve hate incidents opened per 1,000 homes",
+         "A / B x 1000, where A: cases opened with hate_incident true; B: homes", 3, 400, None, "per 1,000 homes", 2, None),
+        ("BS01", "Proportion of homes for which all required gas safety checks have been carried out",
+         "A / B x 100, where A: homes in date at the year end; B: homes with a gas-safety certificate", None, None, None, "%", None,
+         "no compliance-certificate export is declared"),
+    )
+)
 
 
 def conformant_report() -> Report:
