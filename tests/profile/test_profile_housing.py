@@ -40,7 +40,7 @@ REGISTER = _contract_register()
 
 
 def test_contract_register_parsed() -> None:
-    assert len(REGISTER) == 68  # 59 + HSG-API-28 (issue 15) + HSG-DATA-16..23 (issue 14)
+    assert len(REGISTER) == 71  # 59 + HSG-API-28 + HSG-DATA-16..23 + HSG-RET-01..03
 
 
 @pytest.fixture(scope="module")
