@@ -90,6 +90,7 @@ class Attestation:
     statement: str
     signed_by: dict[str, str]
     date: str | None = None
+    evidence_url: str | None = None  # the published evidence the statement relies on (a price list)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,9 @@ class Declaration:
             )
         exports = tuple(ExportDecl(e["entity"], e["format"], e["url"]) for e in data.get("exports") or ())
         attestations = {
-            a["requirement"]: Attestation(a["requirement"], a["statement"], dict(a.get("signed_by") or {}), a.get("date"))
+            a["requirement"]: Attestation(
+                a["requirement"], a["statement"], dict(a.get("signed_by") or {}), a.get("date"), a.get("evidence_url")
+            )
             for a in data.get("attestations") or ()
         }
         return cls(

@@ -139,6 +139,18 @@ class Source:
 
 
 @dataclass(frozen=True)
+class AttestationTerms:
+    """The fixed statement a supplier signs for an attestation requirement, and whether it needs an evidence link.
+
+    The profile fixes the words so every bidder signs the same promise; a declaration that words it
+    differently is refused (see `interopcheck.declaration_attestations`).
+    """
+
+    statement: str
+    evidence: str = "optional"  # optional | required (e.g. a published price list)
+
+
+@dataclass(frozen=True)
 class Requirement:
     """One entry of a profile's register."""
 
@@ -153,6 +165,7 @@ class Requirement:
     family: str | None = None
     origin: str | None = None  # the profile or overlay file that last defined or changed it
     modules: tuple[str, ...] = ()  # the profile modules it belongs to; empty: it applies to every tender
+    attestation: AttestationTerms | None = None  # mode attestation: the statement the supplier signs
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ def _attestation(req: Requirement, declaration: Declaration | None) -> tuple[Sta
         return missing, "the supplier's declaration does not attest this requirement"
     who = ", ".join(v for v in (att.signed_by.get("name"), att.signed_by.get("role"), att.signed_by.get("organisation")) if v)
     when = f" on {att.date}" if att.date else ""
-    return Status.ATTESTED, f"attested by {who or 'an unnamed signatory'}{when}; not verifiable by machine"
+    evidence = f"; evidence: {att.evidence_url}" if att.evidence_url else ""
+    return Status.ATTESTED, f"attested by {who or 'an unnamed signatory'}{when}{evidence}; not verifiable by machine"
 
 
 def _combine(req: Requirement, checks: tuple[CheckResult, ...]) -> tuple[Status, str]:

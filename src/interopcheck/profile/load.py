@@ -15,7 +15,7 @@ from typing import Any
 
 from interopcheck.checks.registry import did_you_mean
 from interopcheck.errors import ProfileError
-from interopcheck.model import Level, Mode, Requirement, Source
+from interopcheck.model import AttestationTerms, Level, Mode, Requirement, Source
 from interopcheck.profile.modules import Module, parse_module, unknown_module
 from interopcheck.profile.yamldoc import YamlDoc, read_yaml, validate_doc
 from interopcheck.resources import profiles_dir
@@ -93,6 +93,8 @@ def requirement_dict(req: Requirement, *, with_origin: bool = True) -> dict[str,
             data[name] = getattr(req, name)
     if req.modules:
         data["modules"] = list(req.modules)
+    if req.attestation is not None:
+        data["attestation"] = {"statement": req.attestation.statement, "evidence": req.attestation.evidence}
     if with_origin and req.origin:
         data["origin"] = req.origin
     return data
@@ -327,7 +329,15 @@ def _requirement(raw: dict[str, Any], origin: str) -> Requirement:
         family=raw.get("family") or _family_of(raw["id"]),
         origin=origin,
         modules=tuple(raw.get("modules") or ()),
+        attestation=_attestation_terms(raw.get("attestation")),
     )
+
+
+def _attestation_terms(raw: dict[str, Any] | None) -> AttestationTerms | None:
+    """The profile's fixed attestation statement, when the requirement has one."""
+    if not raw:
+        return None
+    return AttestationTerms(raw["statement"], raw.get("evidence", "optional"))
 
 
 def _family_of(requirement_id: str) -> str:
