@@ -109,6 +109,7 @@ class Declaration:
     attestations: dict[str, Attestation] = field(default_factory=dict)
     modules: tuple[str, ...] | None = None  # the profile modules the product offers; None: every module
     public_operations: tuple[str, ...] = ()  # operationIds or "GET /path" declared public (no OAuth 2.0)
+    subject_access: str | None = None  # the operation returning everything held about one person (HSG-DATA-24)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # JSON pointer -> line in `source`
     content: bytes = field(default=b"", compare=False, repr=False)  # the bytes read and hashed into `sha256`
@@ -163,6 +164,7 @@ class Declaration:
             attestations=attestations,
             modules=tuple(data["modules"]) if data.get("modules") is not None else None,
             public_operations=tuple(data.get("public_operations") or ()),
+            subject_access=data.get("subject_access"),
             raw=data,
             lines=dict(lines or {}),
             content=content,

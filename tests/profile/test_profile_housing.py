@@ -35,7 +35,7 @@ REGISTER = _contract_register()
 
 
 def test_contract_register_parsed() -> None:
-    assert len(REGISTER) == 69
+    assert len(REGISTER) == 70
 
 
 @pytest.fixture(scope="module")

@@ -47,6 +47,7 @@ FAULTS: dict[str, Fault] = {
             "every 5th person has a phone outside Ofcom's drama ranges, an email outside the reserved domains, "
             "and an NHS number and National Insurance number of valid form in vulnerability_details (API and export)",
         ),
+        Fault("subject-access-incomplete", ("HSG-DATA-24",), "the subject-access extract leaves out the person's homelessness cases"),
     )
 }
 
