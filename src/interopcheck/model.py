@@ -180,6 +180,7 @@ class Outcome:
     reason: str
     checks: tuple[CheckResult, ...] = ()
     claimed: str | None = None  # what the supplier's declaration says for this requirement
+    attestation: dict[str, Any] | None = None  # attested: the statement, signed_by {name, role, organisation}, date, evidence_url
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,29 @@ def test_cli_exits_2_on_a_statement_that_is_not_the_profiles(tmp_path: Path) -> 
     assert "decl.yaml:8: HSG-ATT-01: the statement is not the profile's" in proc.stderr
     assert '"API access and bulk export carry no charge beyond the licence fee."' in proc.stderr
     assert not out.exists() or not any(out.iterdir()), "a refused declaration writes no report"
+
+
+def test_reports_carry_who_signed_when_and_the_evidence_link(tmp_path: Path) -> None:
+    import dataclasses
+
+    from interopcheck.report import html
+    from interopcheck.report.json_report import to_dict, validation_errors
+    from interopcheck.report.samples import conformant_report
+
+    req = requirement("HSG-ATT-01", "Our prices are published.", "required")
+    path = declaration(
+        tmp_path,
+        f'  - requirement: HSG-ATT-01\n    statement: "Our prices are published."\n    signed_by: {SIGNER}\n    date: "2026-11-01"\n'
+        "    evidence_url: https://example.test/prices\n",
+    )
+    outcome = evaluate.evaluate_requirement(req, {}, load_declaration(path))
+    assert outcome.attestation == {"statement": "Our prices are published.", "date": "2026-11-01", "evidence_url": "https://example.test/prices",
+                                   "signed_by": {"name": "A. Person", "role": "Director", "organisation": "Example Ltd"}}
+    sample = conformant_report()
+    report = dataclasses.replace(sample, outcomes=tuple(outcome if o.requirement_id == "HSG-ATT-01" else o for o in sample.outcomes))
+    data = to_dict(report)
+    assert validation_errors(data) == []
+    page = html.render(data)
+    assert "<strong>Signed by:</strong> A. Person, Director, Example Ltd on 2026-11-01" in page
+    assert '<a href="https://example.test/prices">https://example.test/prices</a>' in page
+    assert evaluate.evaluate_requirement(requirement("HSG-X-09", "x"), {}, None).attestation is None

@@ -8,6 +8,7 @@ conformant only when every MUST passed (or was attested, or does not apply).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from interopcheck.checks.context import Scope
 from interopcheck.declaration import Declaration
@@ -37,7 +38,16 @@ def evaluate_requirement(
         status, reason = Status.SKIP, f"not tested: {req.not_tested_reason or 'no check decides this requirement'}"
     else:
         status, reason = _combine(req, checks)
-    return Outcome(req.id, req.title, req.level, req.mode, status, reason, checks, claimed)
+    signed = attestation_of(req, declaration) if status is Status.ATTESTED else None
+    return Outcome(req.id, req.title, req.level, req.mode, status, reason, checks, claimed, signed)
+
+
+def attestation_of(req: Requirement, declaration: Declaration | None) -> dict[str, Any] | None:
+    """Who signed `req`'s attestation, when, and the evidence link, for the report (None when not attested)."""
+    att = declaration.attestations.get(req.id) if declaration is not None else None
+    if att is None:
+        return None
+    return {"statement": att.statement, "signed_by": dict(att.signed_by), "date": att.date, "evidence_url": att.evidence_url}
 
 
 def _attestation(req: Requirement, declaration: Declaration | None) -> tuple[Status, str]:
