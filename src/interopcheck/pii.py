@@ -10,7 +10,11 @@ them looks real:
   algorithm (Connecting for Health, tech_nn_check_digit.pdf) is not stored on this machine; the steps
   were read in copies quoting it ("multiply each of the first nine digits by a weighting factor (10
   for the first digit, 9 for the second... 2 for the ninth) ... subtract the remainder from 11 to give
-  the check digit").
+  the check digit"). Numbers from 999 000 0000 to 999 999 9999 do not look real: the nhs-number
+  crate's range notes (docs.rs/crate/nhs-number, docs/ranges/README.md, by NHS Wales's GitHub
+  organisation), read in this session, give that range as "Reserved for **test and demo data only** —
+  valid by the checksum algorithm, but guaranteed to never be issued to a real patient" (a secondary
+  source: NHS England's own statement is not stored here).
 - National Insurance numbers: two prefix letters, six digits, a final letter A to D, with a prefix
   HMRC allocates. HMRC National Insurance Manual NIM39110 (gov.uk/hmrc-internal-manuals/
   national-insurance-manual/nim39110), read in this session: "A NINO is made up of 2 letters, 6
@@ -24,10 +28,14 @@ them looks real:
   copied into the phone-range provenance note of a public test-data generator ("AlterEgo"), which says
   the table was pasted verbatim from Ofcom's page (a secondary source, found by text search), each an
   8-digit prefix followed by 000-999.
-- Email addresses outside the names reserved for documentation and testing: the second-level domains
-  example.com, example.net and example.org (RFC 2606 section 3) and the top-level domains .test,
-  .example, .invalid and .localhost (RFC 2606 section 2, RFC 6761 section 6). The RFC texts are not
-  stored on this machine; the names are those the brief and the RFCs' titles give.
+- Email addresses outside the names reserved for documentation and testing: the top-level domains
+  .test, .example, .invalid and .localhost (RFC 2606 section 2, read in this session in a copy of the
+  RFC's text: '".test" is recommended for use in testing of current or new DNS related code.',
+  '".example" is recommended for use in documentation or as examples.') and the second-level domains
+  example.com, example.net and example.org (RFC 2606 section 3, read as quoted in a repository's
+  fixture rules: "has the following second level domain names reserved which can be used as examples.
+  example.com example.net example.org"). RFC 6761 section 6 keeps these names special; its text was
+  not read here.
 
 Values are never kept or shown whole: `mask` keeps the first two characters and the form.
 """
@@ -74,6 +82,9 @@ DRAMA_PREFIXES = frozenset({
     "09098790",  # premium rate 0909 879 0xxx
     "03069990",  # UK-wide 03069 990xxx
 })
+
+#: NHS numbers starting 999 are for test and demo data (see the module's docstring).
+NHS_TEST_PREFIX = "999"
 
 RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
 RESERVED_TLDS = frozenset({"test", "example", "invalid", "localhost"})
@@ -136,7 +147,8 @@ def real_looking(text: str) -> Iterator[tuple[str, str]]:
     if not has_digits:
         return
     for m in _NHS.finditer(text):
-        if nhs_check_digit_valid("".join(m.groups())):
+        digits = "".join(m.groups())
+        if nhs_check_digit_valid(digits) and not digits.startswith(NHS_TEST_PREFIX):
             yield NHS_NUMBER, m.group(0)
     for m in _NINO.finditer(text):
         if nino_valid(m.group(1), m.group(5)):

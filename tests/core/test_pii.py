@@ -17,7 +17,7 @@ def test_nhs_numbers_with_a_valid_check_digit_look_real(number: str) -> None:
     assert kinds(f"NHS no. {number}") == [NHS_NUMBER]
 
 
-@pytest.mark.parametrize("number", ["9434765918", "943 476 5910", "1234567890", "94347659190", "100000000000"])
+@pytest.mark.parametrize("number", ["9434765918", "943 476 5910", "1234567890", "94347659190", "100000000000", "999 000 0018"])
 def test_nhs_numbers_with_a_wrong_check_digit_or_length_do_not(number: str) -> None:
     assert NHS_NUMBER not in kinds(number)
 
