@@ -17,7 +17,7 @@ from interopcheck.checks.context import CheckContext
 from interopcheck.checks.live_walk import cached_walk
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, failed, passed, skipped
-from interopcheck.declaration import MISSING, pointer_get
+from interopcheck.declaration import pointer_get
 from interopcheck.entities import REFERENCES, Reference
 from interopcheck.errors import CheckSkipped, LiveError
 from interopcheck.export.api import operation_path
