@@ -90,6 +90,7 @@ class Attestation:
     statement: str
     signed_by: dict[str, str]
     date: str | None = None
+    evidence_url: str | None = None  # the published evidence the statement relies on (a price list)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Declaration:
     modules: tuple[str, ...] | None = None  # the profile modules the product offers; None: every module
     public_operations: tuple[str, ...] = ()  # operationIds or "GET /path" declared public (no OAuth 2.0)
     returns: dict[str, dict[str, str]] = field(default_factory=dict)  # core_lettings {url, year_param}, h_clic {url, quarter_param}
+    subject_access: str | None = None  # the operation returning everything held about one person (HSG-DATA-24)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # JSON pointer -> line in `source`
     content: bytes = field(default=b"", compare=False, repr=False)  # the bytes read and hashed into `sha256`
@@ -145,7 +147,9 @@ class Declaration:
             )
         exports = tuple(ExportDecl(e["entity"], e["format"], e["url"]) for e in data.get("exports") or ())
         attestations = {
-            a["requirement"]: Attestation(a["requirement"], a["statement"], dict(a.get("signed_by") or {}), a.get("date"))
+            a["requirement"]: Attestation(
+                a["requirement"], a["statement"], dict(a.get("signed_by") or {}), a.get("date"), a.get("evidence_url")
+            )
             for a in data.get("attestations") or ()
         }
         return cls(
@@ -162,6 +166,7 @@ class Declaration:
             modules=tuple(data["modules"]) if data.get("modules") is not None else None,
             public_operations=tuple(data.get("public_operations") or ()),
             returns={k: dict(v) for k, v in (data.get("returns") or {}).items()},
+            subject_access=data.get("subject_access"),
             raw=data,
             lines=dict(lines or {}),
             content=content,

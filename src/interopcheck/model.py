@@ -162,6 +162,18 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class AttestationTerms:
+    """The fixed statement a supplier signs for an attestation requirement, and whether it needs an evidence link.
+
+    The profile fixes the words so every bidder signs the same promise; a declaration that words it
+    differently is refused (see `interopcheck.declaration_attestations`).
+    """
+
+    statement: str
+    evidence: str = "optional"  # optional | required (e.g. a published price list)
+
+
+@dataclass(frozen=True)
 class Requirement:
     """One entry of a profile's register."""
 
@@ -182,6 +194,7 @@ class Requirement:
     status: str = "active"  # active | deprecated | withdrawn
     changed: tuple[Change, ...] = ()
     evidence: Evidence | None = None
+    attestation: AttestationTerms | None = None  # mode attestation: the statement the supplier signs
 
 
 @dataclass(frozen=True)
@@ -197,6 +210,7 @@ class Outcome:
     checks: tuple[CheckResult, ...] = ()
     claimed: str | None = None  # what the supplier's declaration says for this requirement
     since: str | None = None  # the profile version that introduced the requirement
+    attestation: dict[str, Any] | None = None  # attested: the statement, signed_by {name, role, organisation}, date, evidence_url
 
 
 @dataclass(frozen=True)

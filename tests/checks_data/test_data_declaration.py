@@ -55,7 +55,7 @@ def run(decl: Declaration, profile: Profile | None) -> CheckResult:
 def test_sandbox_declaration_passes(housing: Profile) -> None:
     result = run(load_declaration(SANDBOX), housing)
     assert result.status is Status.PASS, [f.message for f in result.findings]
-    assert "9 entity mapping(s), 18 export(s) and 6 attestation(s) fit profile housing" in result.summary
+    assert "9 entity mapping(s), 18 export(s) and 15 attestation(s) fit profile housing" in result.summary
 
 
 def test_template_passes(housing: Profile) -> None:
@@ -75,7 +75,7 @@ def test_attestation_of_unknown_requirement_fails_with_line_and_suggestion(tmp_p
     [finding] = result.findings
     line = line_with(path, "HSG-ATT-99")
     assert finding.message.startswith(f"{path}:{line}: attestation of HSG-ATT-99, which is not a requirement of profile housing; did you mean 'HSG-ATT-0")
-    assert "(attestable: HSG-ATT-01, HSG-ATT-02" in finding.message and "the attestation is ignored" in finding.message
+    assert "(attestable: HSG-SEC-05, HSG-SEC-06, HSG-ATT-01, HSG-ATT-02" in finding.message and "the attestation is ignored" in finding.message
     assert finding.location is not None and (finding.location.file, finding.location.line) == (str(path), line)
     assert finding.location.pointer == "/attestations/5/requirement"
     assert result.summary.startswith(f"1 problem(s) in the declaration; first: {path}:{line}: attestation of HSG-ATT-99")

@@ -40,7 +40,7 @@ REGISTER = _contract_register()
 
 
 def test_contract_register_parsed() -> None:
-    assert len(REGISTER) == 71  # 59 + HSG-API-28 + HSG-DATA-16..23 + HSG-RET-01..03
+    assert len(REGISTER) == 82  # 59 + HSG-API-28 + HSG-DATA-16..24 + HSG-RET-01..03 + HSG-ATT-07..13 + HSG-SEC-04..06
 
 
 @pytest.fixture(scope="module")

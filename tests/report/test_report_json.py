@@ -36,7 +36,7 @@ def test_key_order_is_the_dataclass_field_order(good: dict[str, Any]) -> None:
     assert list(good) == ["schema_version", "run", "profile", "verdict", "score", "counts", "outcomes",
                           "not_tested", "declaration_coverage", "modules", "standards_year", "settings", "summary",
                           "valid_until", "environment", "measures"]
-    assert list(good["outcomes"][0]) == ["requirement_id", "title", "level", "mode", "status", "reason", "checks", "claimed", "since"]
+    assert list(good["outcomes"][0]) == ["requirement_id", "title", "level", "mode", "status", "reason", "checks", "claimed", "since", "attestation"]
 
 
 def test_to_dict_is_stable() -> None:

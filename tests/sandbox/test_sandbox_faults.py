@@ -26,6 +26,7 @@ def test_fault_table_matches_the_contracts() -> None:
         "no-auth", "missing-uprn", "bad-dates", "broken-pagination", "server-errors", "slow", "wrong-content-type",
         "export-truncated", "schema-drift", "http-only", "no-updated-since", "export-duplicates", "orphan-references", "no-problem-json",
         "core-invalid-answer", "hclic-count-mismatch",
+        "real-looking-pii", "subject-access-incomplete",
     }
     assert FAULTS["no-auth"].requirements == ("HSG-SEC-01",) and FAULTS["export-duplicates"].requirements == ("HSG-EXP-04",)
     assert all(f.description and all(re.fullmatch(r"HSG-[A-Z]+-\d\d", r) for r in f.requirements) for f in FAULTS.values())
@@ -144,3 +145,18 @@ def test_no_problem_json(start_sandbox: Start) -> None:
 def test_faults_combine(start_sandbox: Start) -> None:
     server, bad = start_sandbox("no-auth", "schema-drift", "export-truncated")
     assert httpx.get(f"{server.base_url}/v1/persons").json()["meta"]["total"].isdigit()
+
+
+def test_real_looking_pii(start_sandbox: Start, client: httpx.Client) -> None:
+    from interopcheck.pii import EMAIL, NHS_NUMBER, NINO, PHONE, real_looking
+
+    def kinds(record: dict) -> set[str]:
+        return {k for v in record.values() if isinstance(v, str) for k, _ in real_looking(v)}
+
+    _, bad = start_sandbox("real-looking-pii")
+    people = bad.get("/v1/persons", params={"limit": 10}).json()["data"]
+    assert [bool(kinds(p)) for p in people] == [i % 5 == 1 for i in range(10)]
+    assert kinds(people[1]) == {EMAIL, NHS_NUMBER, NINO, PHONE}
+    exported = lines(bad, "/v1/exports/person.ndjson")
+    assert kinds(exported[1]) == {EMAIL, NHS_NUMBER, NINO, PHONE} and not kinds(exported[0])
+    assert not any(kinds(p) for p in client.get("/v1/persons", params={"limit": 10}).json()["data"])

@@ -8,6 +8,7 @@ conformant only when every MUST passed (or was attested, or does not apply).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from interopcheck.checks.context import Scope
 from interopcheck.declaration import Declaration
@@ -37,7 +38,16 @@ def evaluate_requirement(
         status, reason = Status.SKIP, f"not tested: {req.not_tested_reason or 'no check decides this requirement'}"
     else:
         status, reason = _combine(req, checks)
-    return Outcome(req.id, req.title, req.level, req.mode, status, reason, checks, claimed, since=req.since)
+    signed = attestation_of(req, declaration) if status is Status.ATTESTED else None
+    return Outcome(req.id, req.title, req.level, req.mode, status, reason, checks, claimed, since=req.since, attestation=signed)
+
+
+def attestation_of(req: Requirement, declaration: Declaration | None) -> dict[str, Any] | None:
+    """Who signed `req`'s attestation, when, and the evidence link, for the report (None when not attested)."""
+    att = declaration.attestations.get(req.id) if declaration is not None else None
+    if att is None:
+        return None
+    return {"statement": att.statement, "signed_by": dict(att.signed_by), "date": att.date, "evidence_url": att.evidence_url}
 
 
 def _attestation(req: Requirement, declaration: Declaration | None) -> tuple[Status, str]:
@@ -49,7 +59,8 @@ def _attestation(req: Requirement, declaration: Declaration | None) -> tuple[Sta
         return missing, "the supplier's declaration does not attest this requirement"
     who = ", ".join(v for v in (att.signed_by.get("name"), att.signed_by.get("role"), att.signed_by.get("organisation")) if v)
     when = f" on {att.date}" if att.date else ""
-    return Status.ATTESTED, f"attested by {who or 'an unnamed signatory'}{when}; not verifiable by machine"
+    evidence = f"; evidence: {att.evidence_url}" if att.evidence_url else ""
+    return Status.ATTESTED, f"attested by {who or 'an unnamed signatory'}{when}{evidence}; not verifiable by machine"
 
 
 def _combine(req: Requirement, checks: tuple[CheckResult, ...]) -> tuple[Status, str]:

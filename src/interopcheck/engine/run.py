@@ -18,6 +18,7 @@ from interopcheck import __version__
 from interopcheck.checks import registry
 from interopcheck.checks.context import CheckContext, RunOptions
 from interopcheck.declaration import Declaration, load_declaration
+from interopcheck.declaration_attestations import check_attestations
 from interopcheck.declaration_values import check_value_maps
 from interopcheck.engine import evaluate
 from interopcheck.engine.events import CHECK, NOTE, RECORDS, REQUESTS, STAGE, EventSink, RunEvent, Ticker, ignore
@@ -106,6 +107,8 @@ def _run(request: RunRequest, emit: EventSink, say: Callable[[str], None], ticke
     known = registry.all_checks()
     validate_check_ids(profile, known)
     declaration = load_declaration(request.declaration) if request.declaration else None
+    if declaration is not None:
+        check_attestations(declaration, profile.requirements)  # a statement not the profile's stops the run (exit 2)
     scope = resolve_scope(profile, declaration, request.require_modules)
     year = standards_year(profile, request.standards_year)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from interopcheck.checks.registry import did_you_mean
 from interopcheck.errors import ProfileError
-from interopcheck.model import Change, Evidence, Level, Mode, Requirement, Source
+from interopcheck.model import AttestationTerms, Change, Evidence, Level, Mode, Requirement, Source
 from interopcheck.profile.modules import Module, parse_module, unknown_module
 from interopcheck.profile.yamldoc import YamlDoc, read_yaml, validate_doc
 from interopcheck.resources import profiles_dir
@@ -106,6 +106,8 @@ def requirement_dict(req: Requirement, *, with_origin: bool = True) -> dict[str,
             data[name] = getattr(req, name)
     if req.modules:
         data["modules"] = list(req.modules)
+    if req.attestation is not None:
+        data["attestation"] = {"statement": req.attestation.statement, "evidence": req.attestation.evidence}
     if with_origin and req.origin:
         data["origin"] = req.origin
     return data
@@ -365,7 +367,15 @@ def _requirement(raw: dict[str, Any], origin: str) -> Requirement:
         status=raw.get("status") or "active",
         changed=tuple(Change(c["version"], c["change"]) for c in raw.get("changed") or ()),
         evidence=Evidence(raw["evidence"]["method"], tuple(raw["evidence"]["stages"])) if raw.get("evidence") else None,
+        attestation=_attestation_terms(raw.get("attestation")),
     )
+
+
+def _attestation_terms(raw: dict[str, Any] | None) -> AttestationTerms | None:
+    """The profile's fixed attestation statement, when the requirement has one."""
+    if not raw:
+        return None
+    return AttestationTerms(raw["statement"], raw.get("evidence", "optional"))
 
 
 def _family_of(requirement_id: str) -> str:

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from interopcheck.sandbox import exports, returns
+from interopcheck.sandbox import exports, returns, subject_access
 from interopcheck.sandbox.codelists import codelist
 from interopcheck.sandbox.faults import SLOW_EVERY, apply_record_faults, record_faults
 from interopcheck.sandbox.openapi import build_spec
@@ -250,6 +250,7 @@ def build_app(state: SandboxState) -> Starlette:
         routes.append(_entity_route(f"/v1/{segment}/{{id}}", get_item, entity, ["GET"]))
     if "repair" in state.product.entities:
         routes.append(_entity_route("/v1/repairs", create_repair, "repair", ["POST"]))
+    routes += subject_access.routes(state)
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _server_error})
     app.state.sandbox = state
     app.state.spec_bytes = orjson.dumps(build_spec(state.faults, state.product))

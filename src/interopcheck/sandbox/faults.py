@@ -44,6 +44,12 @@ FAULTS: dict[str, Fault] = {
         Fault("no-problem-json", ("HSG-API-18",), "errors are plain application/json, not problem+json"),
         Fault("core-invalid-answer", ("HSG-RET-01",), "the CORE lettings log's first row gives tenancy type (field 38) 9, not one of CORE's answers"),
         Fault("hclic-count-mismatch", ("HSG-RET-02",), "the H-CLIC return counts one household more in table A1 than the homelessness cases the API serves"),
+        Fault(
+            "real-looking-pii", ("HSG-SEC-04",),
+            "every 5th person has a phone outside Ofcom's drama ranges, an email outside the reserved domains, "
+            "and an NHS number and National Insurance number of valid form in vulnerability_details (API and export)",
+        ),
+        Fault("subject-access-incomplete", ("HSG-DATA-24",), "the subject-access extract leaves out the person's homelessness cases"),
     )
 }
 
@@ -54,7 +60,7 @@ SLOW_DELAY_S = 2.5
 SLOW_EVERY = 4
 
 #: Faults that rewrite records (the others act on status, headers, links or the spec).
-RECORD_FAULTS = frozenset({"missing-uprn", "bad-dates", "orphan-references"})
+RECORD_FAULTS = frozenset({"missing-uprn", "bad-dates", "orphan-references", "real-looking-pii"})
 
 
 def parse_faults(names: Iterable[str]) -> frozenset[str]:
@@ -97,7 +103,24 @@ def apply_record_faults(faults: frozenset[str], entity: str, seq: int, record: d
         record["property_id"] = f"PRP-GONE-{seq}"
     if "bad-dates" in faults and seq % 2 == 1:
         record = _uk_dates(record)
+    if "real-looking-pii" in faults and entity == "person" and seq % 5 == 2:
+        record.update(_real_looking_person(seq))
     return record
+
+
+def _real_looking_person(seq: int) -> dict[str, str]:
+    """Contact details and identifiers of forms real people have (invented all the same), for the `real-looking-pii` fault."""
+    nine = f"{401000000 + seq * 7:09d}"
+    total = sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    if check == 10:  # no NHS number has this check digit: take the next base instead
+        return _real_looking_person(seq + 5)
+    nhs = f"{nine[:3]} {nine[3:6]} {nine[6:]}{check}"
+    return {
+        "phone": f"07910 {seq % 1_000_000:06d}",
+        "email": f"resident.{seq}@mailbox-demo.co.uk",
+        "vulnerability_details": f"Referred by GP; NHS number {nhs}; NI number JK {seq % 100:02d} {seq // 100 % 100:02d} 17 C",
+    }
 
 
 def record_faults(faults: frozenset[str]) -> frozenset[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from interopcheck.sandbox.fields import data_dictionary, record_schema
 from interopcheck.sandbox.products import REFERENCE, Product
+from interopcheck.sandbox.subject_access import spec_paths as subject_access_paths
 from interopcheck.sandbox.web import collections_of
 
 SERVER = "sandbox.example-housing.test"
@@ -269,6 +270,7 @@ def _paths(product: Product) -> dict[str, Any]:
         paths.update(_collection_ops(segment, entity))
     if "repair" in product.entities:
         paths["/v1/repairs"]["post"] = _create_repair()
+    paths.update(subject_access_paths(product.entities))
     for entity in product.entities:
         paths.update(_export_ops(entity))
     paths.update(_export_paths(product))
