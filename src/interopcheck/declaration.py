@@ -21,7 +21,7 @@ from interopcheck.pointers import MISSING, pointer_get
 from interopcheck.profile.yamldoc import YamlDoc, read_yaml, validate_doc
 from interopcheck.resources import profiles_dir
 
-__all__ = ["MISSING", "Declaration", "EntityMapping", "FieldRule", "UnmappedValue", "load_declaration", "pointer_get"]
+__all__ = ["MISSING", "Declaration", "DeletionsDecl", "DocumentsDecl", "EntityMapping", "FieldRule", "UnmappedValue", "load_declaration", "pointer_get"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,30 @@ class ExportDecl:
 
 
 @dataclass(frozen=True)
+class DocumentsDecl:
+    """Where document content is downloaded (HSG-API-27): the content operation and the metadata's pointers."""
+
+    content: str  # operationId or "GET /path"
+    url_field: str = "/download_url"
+    media_type_field: str = "/media_type"
+    size_field: str = "/byte_count"
+
+
+@dataclass(frozen=True)
+class DeletionsDecl:
+    """How deleted records are reported (HSG-EXP-10): the feed operation, its paging and fields, the manifest's list."""
+
+    collection: str  # operationId or "GET /path"
+    since_param: str
+    records_pointer: str = "/data"
+    next_pointer: str | None = None
+    entity_field: str = "/entity"
+    id_field: str = "/id"
+    deleted_at_field: str = "/deleted_at"
+    manifest_pointer: str = "/deleted"
+
+
+@dataclass(frozen=True)
 class Attestation:
     """A statement the supplier signs for one requirement."""
 
@@ -108,6 +132,8 @@ class Declaration:
     attestations: dict[str, Attestation] = field(default_factory=dict)
     modules: tuple[str, ...] | None = None  # the profile modules the product offers; None: every module
     public_operations: tuple[str, ...] = ()  # operationIds or "GET /path" declared public (no OAuth 2.0)
+    documents: DocumentsDecl | None = None
+    deletions: DeletionsDecl | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # JSON pointer -> line in `source`
     content: bytes = field(default=b"", compare=False, repr=False)  # the bytes read and hashed into `sha256`
@@ -160,6 +186,8 @@ class Declaration:
             attestations=attestations,
             modules=tuple(data["modules"]) if data.get("modules") is not None else None,
             public_operations=tuple(data.get("public_operations") or ()),
+            documents=DocumentsDecl(**data["documents"]) if data.get("documents") else None,
+            deletions=DeletionsDecl(**data["deletions"]) if data.get("deletions") else None,
             raw=data,
             lines=dict(lines or {}),
             content=content,
