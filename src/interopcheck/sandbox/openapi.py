@@ -254,10 +254,39 @@ def _paths(product: Product) -> dict[str, Any]:
         paths.update(_collection_ops(segment, entity))
     if "repair" in product.entities:
         paths["/v1/repairs"]["post"] = _create_repair()
+    if "document" in product.entities:
+        paths.update(_document_content())
     for entity in product.entities:
         paths.update(_export_ops(entity))
     paths.update(_export_paths(product))
     return paths
+
+
+def _document_content() -> dict[str, Any]:
+    """GET /v1/documents/{id}/content: a document's bytes in its own media type (a file download, not a data resource)."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "/v1/documents/{id}/content": {
+            "get": {
+                "operationId": "getDocumentContent",
+                "summary": "Download a document's content in its own media type (the record's media_type, byte_count bytes)",
+                "tags": ["document"],
+                "security": _SECURED,
+                "parameters": [_ref("parameters", "id")],
+                "responses": {
+                    "200": {
+                        "description": "The document's bytes.",
+                        "headers": {
+                            "Content-Disposition": {"description": "attachment, with the file name (RFC 6266).", "required": True, "schema": {"type": "string"}},
+                            "Content-Length": {"description": "The record's byte_count.", "required": True, "schema": {"type": "integer", "minimum": 0}},
+                        },
+                        "content": {media: binary for media in ("application/pdf", "image/jpeg", "text/plain")},
+                    },
+                    **_errors(401, 404, 500),
+                },
+            }
+        }
+    }
 
 
 def _create_repair() -> dict[str, Any]:
