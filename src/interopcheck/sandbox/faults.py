@@ -42,6 +42,7 @@ FAULTS: dict[str, Fault] = {
         Fault("export-duplicates", ("HSG-EXP-04",), "exports repeat every 20th record"),
         Fault("orphan-references", ("HSG-EXP-05",), "every 10th tenancy points at a property that does not exist"),
         Fault("no-problem-json", ("HSG-API-18",), "errors are plain application/json, not problem+json"),
+        Fault("deletions-hidden", ("HSG-EXP-10",), "deleted records vanish, but the deletions feed and the incremental manifest list none of them"),
     )
 }
 
