@@ -35,7 +35,7 @@ REGISTER = _contract_register()
 
 
 def test_contract_register_parsed() -> None:
-    assert len(REGISTER) == 60  # + HSG-API-27 (docdel14)
+    assert len(REGISTER) == 61  # + HSG-API-27, HSG-EXP-10 (docdel14)
 
 
 @pytest.fixture(scope="module")
