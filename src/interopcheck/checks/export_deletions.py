@@ -125,6 +125,8 @@ def export_deletions(ctx: CheckContext) -> Decision:
                       [Finding("export_job.since_param is missing")])
     decl = declared(ctx)
     known = [t for t in _known(ctx, decl) if _when(t.deleted_at) is not None]
+    if not known and decl is None:
+        return skipped("no deletions feed is declared (deletions:) and no change event records a delete, so whether an incremental export lists deletions could not be tested")
     if not known:
         return errored("not tested: neither the deletions feed nor the change events name a deleted record, so the data holds no deletion to look for in the manifest")
     # A second before the earliest deletion, so a server reading _since as "after T" lists it too.
