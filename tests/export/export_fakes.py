@@ -92,6 +92,14 @@ def make_records(entity: str, n: int) -> list[dict[str, Any]]:
             "leasehold": {"property_id": f"pro-{i}", "leaseholder_id": f"per-{i}"},
             "property": {"uprn": str(100000 + i)},
             "person": {"given_name": f"N{i}"},
+            "document": {"person_id": f"per-{i}"},
+            "household-member": {"person_id": f"per-{i}", "tenancy_id": f"ten-{i}"},
+            "ta-placement": {"homelessness_case_id": f"hom-{i}"},
+            "register-application": {"applicant_id": f"per-{i}", "bids": [], "offers": []},
+            "void": {"property_id": f"pro-{i}"},
+            "compliance-certificate": {"property_id": f"pro-{i}"},
+            "complaint": {"complainant_id": None},
+            "change-event": {"entity": "tenancy", "record_id": f"ten-{i}"},
         }[entity]
         rec.update(ref)
         out.append(rec)

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from export_fakes import BASE, FakeClient, FakeSandbox
+from interopcheck.entities import ENTITIES
 from interopcheck.export.fetch import ExportUnavailable, LimitReached, Limits, open_export, run_async_job
 
 
@@ -47,7 +48,7 @@ def test_async_job_polls_honouring_retry_after() -> None:
     waits: list[float] = []
     result = run_async_job(FakeClient(sandbox), "/v1/$export", sleep=waits.append)
     assert result.polls == 2 and waits == [0.0]
-    assert len(result.outputs) == 9 and result.outputs[0] == ("property", f"{BASE}/v1/exports/property.ndjson")
+    assert len(result.outputs) == len(ENTITIES) and result.outputs[0] == ("property", f"{BASE}/v1/exports/property.ndjson")
 
 
 def test_async_job_bounded_wait() -> None:

@@ -131,3 +131,17 @@ def test_served_records_are_valid_against_the_standards(client: httpx.Client) ->
         validator = standards.validator(entity)
         page = client.get(f"/v1/{segment}", params={"limit": 1000}).json()["data"]
         assert page and [r["id"] for r in page if not validator.is_valid(r)] == [], entity
+
+
+def test_every_standard_entity_has_its_collection_operations_and_exports(sandbox: SandboxServer) -> None:
+    """The issue-14 entities too: /v1/<segment> with list<Segment> and get<Entity>, and both export files."""
+    from interopcheck.entities import ENTITIES
+    from interopcheck.sandbox.openapi import pascal
+
+    assert sorted(COLLECTIONS.values()) == sorted(ENTITIES)
+    assert {"documents", "household-members", "ta-placements", "register-applications", "voids", "compliance-certificates", "complaints", "change-events"} <= set(COLLECTIONS)
+    spec = httpx.get(sandbox.spec_url).json()
+    for segment, entity in COLLECTIONS.items():
+        assert spec["paths"][f"/v1/{segment}"]["get"]["operationId"] == f"list{pascal(segment)}"
+        assert spec["paths"][f"/v1/{segment}/{{id}}"]["get"]["operationId"] == f"get{pascal(entity)}"
+        assert {f"/v1/exports/{entity}.ndjson", f"/v1/exports/{entity}.csv"} <= set(spec["paths"])

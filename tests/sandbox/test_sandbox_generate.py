@@ -22,6 +22,8 @@ def test_counts_follow_the_ratios() -> None:
     assert counts == {
         "property": 300, "person": 390, "tenancy": 255, "rent-account": 255, "rent-transaction": 510,
         "repair": 150, "asb-case": 15, "homelessness-case": 15, "leasehold": 30,
+        "document": 60, "household-member": 90, "ta-placement": 9, "register-application": 15, "void": 24,
+        "compliance-certificate": 630, "complaint": 12, "change-event": 270,
     }
     assert all(n >= 1 for n in entity_counts(3).values())
     assert set(entity_counts(0).values()) == {0}
@@ -115,6 +117,7 @@ def test_generate_streams_into_a_file_with_indexes(tmp_path: Path) -> None:
     db = tmp_path / "sandbox.db"
     counts = generate(db, records=120, seed=2, batch_size=50)
     conn = sqlite3.connect(db)
+    assert set(counts) == set(ENTITIES) and all(0 < counts[e] <= n for e, n in entity_counts(120).items())
     for entity in ENTITIES:
         assert conn.execute(f"SELECT count(*) FROM {table_name(entity)}").fetchone()[0] == counts[entity]
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from interopcheck.entities import ENTITIES
 from interopcheck.errors import UsageError
 from interopcheck.sandbox.server import CLIENT_ID, CLIENT_SECRET, SandboxConfig, SandboxServer, serve_forever
 
@@ -60,7 +61,7 @@ def test_own_declaration_loads_and_names_every_operation_of_the_spec(sandbox: Sa
     spec = httpx.get(sandbox.spec_url).json()
     operation_ids = {op["operationId"] for item in spec["paths"].values() for op in item.values()}
     paths = set(spec["paths"])
-    assert len(declaration.entities) == 9 and len(declaration.attestations) == 6
+    assert tuple(declaration.entities) == ENTITIES and len(declaration.attestations) == 6
     for mapping in declaration.entities.values():
         assert {mapping.collection, mapping.item} <= operation_ids and mapping.identity
     for export in declaration.exports:

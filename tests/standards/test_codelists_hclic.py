@@ -6,7 +6,8 @@ repository MastodonC/witan.homelessness.benchmarking at commit 1c9c24bca478fb710
 path resources/homelessness-statistics/Statutory_Homelessness_Detailed_Local_Authority_Data_202512.ods
 (added in commit 6402470fd15b62a240635d6aa97329df345c1939). The labels below are copied from the second
 header row of sheets A2P and A2R (columns G to BF), P1 (G to W), R1 (F to T) and MD1 (F to I), footnote
-digits removed; A1's column headings give the "no duty owed" outcomes.
+digits removed; A1's column headings give the "no duty owed" outcomes; TA1's visible column headings (row 6) give
+the types of temporary accommodation (the same six headings as table TA9_TATYPE).
 
 The files are read as JSON rather than through the registry, so that these facts are checked even while
 another schema in the bundle fails to load. Each of the four faults a reviewer found in the previous lists
@@ -67,6 +68,15 @@ MAIN_DUTY_DECISION = (
     "Homeless + no priority need",
     "Not homeless",
 )
+#: TA1's accommodation type column headings (row 6, columns K, P, S, V, Y, AB; footnote 7 removed); issue 14.
+TA_TYPE = (
+    "Bed and breakfast hotels (including shared annexes)",
+    "Nightly paid, privately managed accommodation, self-contained",
+    "Hostels (including reception centres, emergency units and refuges)",
+    "Private sector accommodation leased by your authority or leased or managed by a registered provider",
+    "Local authority or Housing association (LA/HA) stock",
+    "Any other type of temporary accommodation (including private landlord and not known)",
+)
 A1_NO_DUTY = (
     "Not threatened with homelessness within 56 days - no duty owed",
     "Withdrew application before assessment - no duty owed",
@@ -77,6 +87,7 @@ PUBLISHED = {
     "hclic-prevention-duty-end": PREVENTION_END,
     "hclic-relief-duty-end": RELIEF_END,
     "hclic-main-duty-decision": MAIN_DUTY_DECISION,
+    "hclic-ta-type": TA_TYPE,
 }
 SOURCE_COMMIT = "1c9c24bca478fb710da00890c313a8e1b85d4b0b"
 SOURCE_PATH = "resources/homelessness-statistics/Statutory_Homelessness_Detailed_Local_Authority_Data_202512.ods"
@@ -198,3 +209,11 @@ def test_h_clic_return_uses_the_new_lists() -> None:
         assert props[field] == {"anyOf": [{"$ref": f"../codelists/{name}.json"}, {"type": "null"}]}
     assert "hclic-outcome" not in text and "duty_end_reason" not in props
     assert ret["x-source"]["commit"] == SOURCE_COMMIT
+
+
+def test_ta_type_is_types_of_accommodation_only() -> None:
+    """TA1's out-of-area and "no accommodation secured" columns are not accommodation types (issue 14)."""
+    schema = _load("codelists/hclic-ta-type")
+    assert "in-ta-in-another-local-authority-district" not in schema["enum"]
+    assert "duty-owed-no-accommodation-secured" not in schema["enum"]
+    assert "TA1" in schema["x-source"]["citation"] and "out_of_borough_gss_code" in schema["$comment"]

@@ -93,7 +93,18 @@ def test_core_return_uses_the_code_lists_of_the_standard(field: str, codelist: s
 
 @pytest.mark.parametrize(
     ("name", "codes"),
-    [("codelists/occupancy-status", ["occupied", "void"]), ("codelists/asb-party-role", ["complainant", "victim", "witness", "alleged-perpetrator"])],
+    [
+        ("codelists/occupancy-status", ["occupied", "void"]),
+        ("codelists/asb-party-role", ["complainant", "victim", "witness", "alleged-perpetrator"]),
+        ("codelists/document-type", ["case-note", "letter", "photo", "tenancy-agreement", "certificate", "evidence", "other"]),
+        ("codelists/register-application-status", ["active", "suspended", "housed", "cancelled", "closed"]),
+        ("codelists/ta-cost-period", ["night", "week"]),
+        ("codelists/certificate-status", ["valid", "expired", "pending", "remedial-action-required"]),
+        (
+            "codelists/compliance-certificate-type",
+            ["gas-safety", "electrical", "fire-risk-assessment", "asbestos", "water-risk-assessment", "lift", "portable-appliance-test", "energy-performance-certificate"],
+        ),
+    ],
 )
 def test_lists_without_a_national_source_say_so(name: str, codes: list[str]) -> None:
     """Lists of our own (issue 13) carry their codes in x-codes and say "no national code list" in their citation.
@@ -125,3 +136,22 @@ def test_asb_category_is_nsirs_three_qualifiers() -> None:
     schema = REGISTRY.schema("codelists/asb-category")
     assert [(c["code"], c["label"]) for c in schema["x-codes"]] == [("personal", "Personal"), ("nuisance", "Nuisance"), ("environmental", "Environmental")]
     assert "NSIR" in schema["x-source"]["citation"] and schema["x-source"]["unverified"]
+
+
+def test_compliance_types_map_to_the_damp_and_mould_codes() -> None:
+    """Issue 14: where the damp and mould model names a certificate kind (certification_type_code in
+    Data Definition Language (DDL)/property_component.sql @ef4e66ea), the code says which; CPC, worded two ways in
+    that repository, is mapped to nothing; asbestos, water and lift have no code there."""
+    schema = REGISTRY.schema("codelists/compliance-certificate-type")
+    mapped = {e["code"]: e.get("source_codes") for e in schema["x-codes"]}
+    assert mapped["gas-safety"] == ["LGSR"] and mapped["electrical"] == ["EICR", "EIC"] and mapped["fire-risk-assessment"] == ["FRA"]
+    assert mapped["asbestos"] is None and mapped["water-risk-assessment"] is None and mapped["lift"] is None
+    assert not any("CPC" in (codes or []) for codes in mapped.values())
+    assert schema["x-source"]["commit"] == "ef4e66ea24e3a5b337b5d309d96b0fe325727a54" and schema["x-source"]["unverified"]
+
+
+def test_complaint_stages_are_the_codes_two_stages() -> None:
+    """The Housing Ombudsman's Complaint Handling Code allows exactly two stages (issue 14)."""
+    schema = REGISTRY.schema("codelists/complaint-stage")
+    assert schema["enum"] == ["stage-1", "stage-2"]
+    assert "no more than 2 stages" in schema["x-source"]["citation"] and schema["x-source"]["unverified"]

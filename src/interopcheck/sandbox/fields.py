@@ -10,9 +10,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from interopcheck.entities import ENTITIES
 from interopcheck.sandbox.codelists import codelist
 
 STANDARDS_BASE = "https://standards.interopcheck.org/entities"
+GSS_PATTERN = "^[ENSW][0-9]{8}$"
+MEDIA_TYPE_PATTERN = "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\\s*;.*)?$"
+#: What happened to a register application's offer; and the actions of a change event (the contract's lists).
+OFFER_OUTCOMES = ("accepted", "refused", "pending", "withdrawn")
+CHANGE_ACTIONS = ("create", "update", "delete")
 UPRN_PATTERN = "^[0-9]{1,12}$"
 USRN_PATTERN = "^[1-9][0-9]{0,7}$"
 POSTCODE_PATTERN = (
@@ -25,7 +31,7 @@ class Field:
     """One top-level field (and CSV column) of an entity's standard record."""
 
     name: str
-    type: str  # string, integer, number, boolean, date, date-time, object, array (a code list's own type wins)
+    type: str  # string, integer, number, boolean, date, date-time, object, array (a code list's own type wins, except for an array of codes)
     description: str
     required: bool = True
     nullable: bool = False
@@ -35,12 +41,14 @@ class Field:
 
     def column_type(self) -> str:
         """The type the data dictionary gives: a code list's JSON type (its codes may be numbers), else `type`."""
-        return _enum(self.codelist)["type"] if self.codelist else self.type
+        return _enum(self.codelist)["type"] if self.codelist and self.type != "array" else self.type
 
     def json_schema(self) -> dict[str, Any]:
         """The field's JSON Schema (OpenAPI 3.1 dialect)."""
         if self.schema is not None:
             base = dict(self.schema)
+        elif self.codelist and self.type == "array":  # several codes of the list
+            base = {"type": "array", "items": _enum(self.codelist), "uniqueItems": True}
         elif self.codelist:
             base = _enum(self.codelist)
         elif self.type in ("date", "date-time"):
@@ -95,6 +103,11 @@ def _enum(name: str) -> dict[str, Any]:
     values = list(codelist(name))
     kind = "integer" if isinstance(values[0], int) else "string"
     return {"type": kind, "enum": values}
+
+
+def _ref(name: str, target: str, description: str) -> Field:
+    """An optional, nullable reference to a record of `target`."""
+    return Field(name, "string", f"{description} ({target} id), or null.", required=False, nullable=True, schema=_ID)
 
 
 def _common(entity: str) -> list[Field]:
@@ -253,6 +266,107 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                 ),
             },
         ),
+    ),
+
+    "document": (
+        *_common("document"),
+        Field("document_type", "string", "Kind of document (code list): case note, letter, photo, tenancy agreement...", codelist="document-type"),
+        Field("title", "string", "Title of the document.", schema=_s(minLength=1)),
+        Field("created_at", "date-time", "When the document was created (RFC 3339, UTC)."),
+        Field("author", "string", "Who wrote or uploaded it (user id or name).", schema=_s(minLength=1)),
+        Field("media_type", "string", "Media type of the content (e.g. application/pdf; text/plain for a case note).", schema=_s(pattern=MEDIA_TYPE_PATTERN)),
+        Field("byte_count", "integer", "Size of the content in bytes.", schema={"type": "integer", "minimum": 0}),
+        Field("download_url", "string", "Where the content is downloaded (absolute, or relative to the API base).", schema=_s(format="uri-reference", minLength=1)),
+        Field("sha256", "string", "SHA-256 of the content (hex), when known.", required=False, nullable=True, schema=_s(pattern="^[0-9a-fA-F]{64}$")),
+        _ref("person_id", "person", "The person the document is about"),
+        _ref("tenancy_id", "tenancy", "The tenancy it belongs to"),
+        _ref("property_id", "property", "The property it concerns"),
+        _ref("asb_case_id", "asb-case", "The anti-social behaviour case it belongs to"),
+        _ref("homelessness_case_id", "homelessness-case", "The homelessness case it belongs to"),
+    ),
+    "household-member": (
+        *_common("household member"),
+        Field("person_id", "string", "The member (person id).", schema=_ID),
+        _ref("tenancy_id", "tenancy", "The tenancy whose household this is"),
+        _ref("homelessness_case_id", "homelessness-case", "The homelessness case whose household this is"),
+        Field("relationship", "string", "Relationship to the lead tenant (CORE relat2..relat8); null for the lead tenant.", nullable=True, codelist="core-relationship"),
+        Field("lead_tenant", "boolean", "Whether the member is the lead tenant (or lead applicant)."),
+        Field("contract_holder", "boolean", "Whether the member holds the tenancy (a joint tenant)."),
+        Field("start_date", "date", "When the member joined the household.", required=False, nullable=True, schema=_DATE),
+        Field("end_date", "date", "When the member left, null while a member.", required=False, nullable=True, schema=_DATE),
+    ),
+    "ta-placement": (
+        *_common("temporary accommodation placement"),
+        Field("homelessness_case_id", "string", "The homelessness case placed (homelessness-case id).", schema=_ID),
+        Field("accommodation_type", "string", "Type of temporary accommodation (H-CLIC / live table TA1 category).", codelist="hclic-ta-type"),
+        _ref("property_id", "property", "The council's own property used, if any"),
+        Field("provider", "string", "Who provides the accommodation.", schema=_s(minLength=1)),
+        Field("start_date", "date", "When the placement started."),
+        Field("end_date", "date", "When it ended, null while it lasts.", required=False, nullable=True, schema=_DATE),
+        Field("cost_amount", "number", "Cost per cost period, in pounds.", schema=_CHARGE),
+        Field("cost_period", "string", "The period the cost is for (code list: night, week).", codelist="ta-cost-period"),
+        Field("placing_authority_gss_code", "string", "GSS code of the placing authority.", required=False, nullable=True, schema=_s(pattern=GSS_PATTERN)),
+        Field("out_of_borough_gss_code", "string", "GSS code of the authority placed in, null when placed in borough.", required=False, nullable=True, schema=_s(pattern=GSS_PATTERN)),
+    ),
+    "register-application": (
+        *_common("housing register application"),
+        Field("applicant_id", "string", "The applicant (person id).", schema=_ID),
+        Field("household_member_ids", "array", "The other members of the applicant's household (person ids).", required=False, schema=_IDS),
+        Field("application_date", "date", "When the application was made."),
+        Field("status", "string", "Status of the application (code list).", codelist="register-application-status"),
+        Field("reasonable_preference", "string", "Whether the household has reasonable preference (CORE reasonpref).", codelist="core-reasonable-preference"),
+        Field("reasonable_preference_categories", "array", "Reasonable preference categories (CORE rp_* questions).", codelist="core-reasonable-preference-category"),
+        Field("allocation_routes", "array", "Allocation routes (CORE letting_allocation).", codelist="core-letting-allocation"),
+        Field("band", "string", "Band in the local allocation scheme.", required=False, nullable=True),
+        Field(
+            "bids", "array", "Bids placed: property, date and queue position.",
+            schema={"type": "array", "items": _obj({"property_id": _ID, "bid_date": _DATE, "position": {"type": ["integer", "null"], "minimum": 1}}, ["property_id", "bid_date"])},
+        ),
+        Field(
+            "offers", "array", "Offers made: property, date, outcome and reason for a refusal.",
+            schema={"type": "array", "items": _obj({"property_id": _ID, "offer_date": _DATE, "outcome": _s(enum=list(OFFER_OUTCOMES)), "refusal_reason": {"type": ["string", "null"]}}, ["property_id", "offer_date", "outcome"])},
+        ),
+    ),
+    "void": (
+        *_common("void"),
+        Field("property_id", "string", "The void property (property id).", schema=_ID),
+        Field("void_date", "date", "When the property became void (CORE voiddate)."),
+        Field("reason_for_vacancy", "string", "Why the property was vacant (CORE rsnvac).", codelist="core-reason-for-vacancy"),
+        Field("major_repairs_date", "date", "When major repairs were completed, if any (CORE mrcdate).", required=False, nullable=True, schema=_DATE),
+        Field("void_end_date", "date", "When the void ended, null while void.", required=False, nullable=True, schema=_DATE),
+        Field("let_date", "date", "When the property was let, null until then.", required=False, nullable=True, schema=_DATE),
+        _ref("tenancy_id", "tenancy", "The tenancy the property was let to"),
+    ),
+    "compliance-certificate": (
+        *_common("compliance certificate"),
+        Field("property_id", "string", "The property certified (property id).", schema=_ID),
+        Field("certificate_type", "string", "Kind of certificate or assessment (code list).", codelist="compliance-certificate-type"),
+        Field("issued_date", "date", "When it was issued."),
+        Field("expiry_date", "date", "When it expires, if it does.", required=False, nullable=True, schema=_DATE),
+        Field("issuer", "string", "Who issued it (engineer, assessor or firm).", schema=_s(minLength=1)),
+        Field("status", "string", "Status (code list): valid, expired, remedial action required.", codelist="certificate-status"),
+    ),
+    "complaint": (
+        *_common("complaint"),
+        _ref("complainant_id", "person", "Who complained"),
+        _ref("property_id", "property", "The property the complaint concerns"),
+        _ref("tenancy_id", "tenancy", "The tenancy the complaint concerns"),
+        Field("stage", "string", "Stage of the complaints process (Housing Ombudsman Complaint Handling Code).", codelist="complaint-stage"),
+        Field("received_date", "date", "When the complaint was received at this stage."),
+        Field("acknowledged_date", "date", "When it was acknowledged.", required=False, nullable=True, schema=_DATE),
+        Field("response_due_date", "date", "When the response is due under the Code.", required=False, nullable=True, schema=_DATE),
+        Field("response_date", "date", "When the response was sent, null until then.", required=False, nullable=True, schema=_DATE),
+        Field("within_timescale", "boolean", "Whether it was answered within the Code's timescale, null while open.", required=False, nullable=True),
+        Field("category", "string", "What the complaint is about (free text).", required=False, nullable=True),
+    ),
+    "change-event": (
+        *_common("change event"),
+        Field("entity", "string", "The entity of the record changed.", schema=_s(enum=list(ENTITIES))),
+        Field("record_id", "string", "The id of the record changed (it may since have been deleted).", schema=_ID),
+        Field("action", "string", "What happened: create, update or delete.", schema=_s(enum=list(CHANGE_ACTIONS))),
+        Field("field", "string", "The standard field changed, as a JSON pointer (updates only).", required=False, nullable=True, schema=_s(pattern="^(/([^~/]|~[01])*)*$")),
+        Field("changed_at", "date-time", "When the change was made (RFC 3339, UTC)."),
+        Field("changed_by", "string", "Who made it (user id or name).", schema=_s(minLength=1)),
     ),
 }
 

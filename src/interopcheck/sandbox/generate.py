@@ -10,6 +10,7 @@ few hundred to millions of records. The same seed always gives the same records.
 from __future__ import annotations
 
 import calendar
+import itertools
 import random
 import sqlite3
 import time
@@ -24,9 +25,10 @@ from interopcheck.entities import ENTITIES
 from interopcheck.sandbox import codelists as cl
 from interopcheck.sandbox.csvline import CsvLines
 from interopcheck.sandbox.products import REFERENCE, Product
+from interopcheck.sandbox.records_exit import CHANGE_SHARE, ExitBuilders
 
 #: The table layout; a cached database file of another layout is generated again.
-LAYOUT = "4"
+LAYOUT = "5"
 
 #: Records of each entity per property (the issue's proportions).
 RATIOS: dict[str, float] = {
@@ -39,12 +41,22 @@ RATIOS: dict[str, float] = {
     "asb-case": 0.05,
     "homelessness-case": 0.05,
     "leasehold": 0.1,
+    "document": 0.2,
+    "household-member": 0.3,  # at most: the people of homelessness cases and of every few tenancies
+    "ta-placement": 0.03,  # at most: one per homelessness case owed the relief or main duty
+    "register-application": 0.05,
+    "void": 0.08,  # at most: the void properties, then the voids before every few lets
+    "compliance-certificate": 0.1,  # beyond the two current ones (gas safety, fire risk assessment) of every property
+    "complaint": 0.04,
+    "change-event": 0.0,  # computed: a create and an update for a sample of every other entity's records
 }
 
 #: Id prefix of each entity's records.
 PREFIXES: dict[str, str] = {
     "property": "PRP", "person": "PER", "tenancy": "TEN", "rent-account": "RAC", "rent-transaction": "RTX",
     "repair": "REP", "asb-case": "ASB", "homelessness-case": "HML", "leasehold": "LSH",
+    "document": "DOC", "household-member": "HHM", "ta-placement": "TAP", "register-application": "RGA", "void": "VOD",
+    "compliance-certificate": "CRT", "complaint": "CMP", "change-event": "CHG",
 }
 
 _UPDATED_FROM = calendar.timegm((2024, 1, 1, 0, 0, 0))
@@ -63,12 +75,20 @@ def record_id(entity: str, index: int) -> str:
 
 
 def entity_counts(records: int) -> dict[str, int]:
-    """How many records of each entity `records` properties bring (at least one each when records > 0)."""
+    """How many records of each entity `records` properties bring (at least one each when records > 0).
+
+    For the entities built from others' records (`STREAMED`) the count is a ceiling: a product without their
+    sources (say, no tenancies) has fewer.
+    """
     if records <= 0:
         return {e: 0 for e in ENTITIES}
-    counts = {e: max(1, round(records * r)) for e, r in RATIOS.items()}
+    counts = {e: max(1, round(records * r)) for e, r in RATIOS.items() if e in ENTITIES}
     counts["rent-account"] = counts["tenancy"]
     counts["rent-transaction"] = 2 * counts["rent-account"]
+    if "compliance-certificate" in counts:
+        counts["compliance-certificate"] += 2 * counts["property"]
+    if "change-event" in counts:
+        counts["change-event"] = sum(2 * max(1, n // CHANGE_SHARE) for e, n in counts.items() if e != "change-event")
     return counts
 
 
@@ -94,13 +114,17 @@ def _postcode(rng: random.Random, outward: tuple[str, str]) -> str:
     return f"{rng.choice(outward)} {rng.randrange(10)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
-class _Builders:
-    """Record builders for one seed and size; each takes (rng, index) and returns a standard record."""
+class _Builders(ExitBuilders):
+    """Record builders for one seed and size; each takes (rng, index) and returns a standard record
+    (or, for the `STREAMED` entities, `stream_<entity>(rng)` yields them; see `records_exit`)."""
 
-    def __init__(self, seed: int, counts: dict[str, int]) -> None:
-        """Builders for `seed` and the dataset's `counts` (for references)."""
+    record_id = staticmethod(record_id)
+
+    def __init__(self, seed: int, counts: dict[str, int], served: tuple[str, ...] = ENTITIES) -> None:
+        """Builders for `seed`, the dataset's `counts` (for references) and the entities the product serves."""
         self.seed = seed
         self.counts = counts
+        self.served = served
         self.uprn_base = 100_000_000_000 + (seed % 1000) * 100_000_000
         self.flat_type = cl.code_labelled("property-type", "Flat")  # CORE unittype_gn 1, "Flat or maisonette"
         self.weekly_period = cl.code_labelled("core-rent-period", "Weekly for 52 weeks")  # the accounts' charges are weekly
@@ -346,6 +370,25 @@ class _Builders:
         """The builder method of `entity`."""
         return getattr(self, entity.replace("-", "_"))
 
+    def source(self, entity: str) -> Iterator[dict[str, Any]]:
+        """Every record of `entity` in the standard's shape, built again from the same seed (none when not served)."""
+        if entity not in self.served:
+            return iter(())
+        return _standard_records(entity, self.seed, self.counts, self.served)
+
+
+def _standard_records(entity: str, seed: int, counts: dict[str, int], served: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """The records of `entity` in the standard's shape: by index, or from its stream (at most its count)."""
+    builders = _Builders(seed, counts, served)
+    rng = random.Random(seed * 100 + ENTITIES.index(entity))
+    stream = getattr(builders, "stream_" + entity.replace("-", "_"), None)
+    if stream is not None:
+        yield from itertools.islice(stream(rng), counts[entity])
+        return
+    build = builders.builder(entity)
+    for i in range(counts[entity]):
+        yield build(rng, i)
+
 
 def iter_records(entity: str, *, records: int = 300, seed: int = 1, product: Product = REFERENCE) -> Iterator[dict[str, Any]]:
     """Yield every record of `entity` for `records` properties and `seed`, one at a time, in `product`'s shape.
@@ -353,11 +396,8 @@ def iter_records(entity: str, *, records: int = 300, seed: int = 1, product: Pro
     Records are built in the standard's shape (so a product serves the same data as the reference)
     and converted to the product's fields, names and codes.
     """
-    counts = entity_counts(records)
-    build = _Builders(seed, counts).builder(entity)
-    rng = random.Random(seed * 100 + ENTITIES.index(entity))
-    for i in range(counts[entity]):
-        yield product.to_supplier(entity, build(rng, i))
+    for record in _standard_records(entity, seed, entity_counts(records), product.entities):
+        yield product.to_supplier(entity, record)
 
 
 def create_schema(conn: sqlite3.Connection, entities: tuple[str, ...] = ENTITIES) -> None:
@@ -383,6 +423,7 @@ def generate(
 ) -> dict[str, int]:
     """Fill `target` (a connection, a file path or ":memory:") with `product`'s synthetic dataset; return the counts."""
     conn = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(str(target))
+    made: dict[str, int] = {}
     try:
         conn.execute("PRAGMA synchronous=OFF")
         create_schema(conn, product.entities)
@@ -390,7 +431,9 @@ def generate(
             sql = f"INSERT INTO {table_name(entity)} (id, updated_at, json, csv) VALUES (?, ?, ?, ?)"
             batch: list[tuple[str, str, str, str]] = []
             line = CsvLines(entity, product.fields(entity)).line
+            made[entity] = 0
             for rec in iter_records(entity, records=records, seed=seed, product=product):
+                made[entity] += 1
                 batch.append((rec["id"], rec["updated_at"], orjson.dumps(rec).decode(), line(rec)))
                 if len(batch) >= batch_size:
                     conn.executemany(sql, batch)
@@ -404,5 +447,4 @@ def generate(
     finally:
         if not isinstance(target, sqlite3.Connection):
             conn.close()
-    counts = entity_counts(records)
-    return {e: n for e, n in counts.items() if e in product.entities}
+    return made

@@ -39,6 +39,14 @@ COLLECTIONS: dict[str, str] = {
     "asb-cases": "asb-case",
     "homelessness-cases": "homelessness-case",
     "leaseholds": "leasehold",
+    "documents": "document",
+    "household-members": "household-member",
+    "ta-placements": "ta-placement",
+    "register-applications": "register-application",
+    "voids": "void",
+    "compliance-certificates": "compliance-certificate",
+    "complaints": "complaint",
+    "change-events": "change-event",
 }
 SEGMENTS: dict[str, str] = {entity: segment for segment, entity in COLLECTIONS.items()}
 
