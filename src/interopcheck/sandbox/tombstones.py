@@ -19,8 +19,11 @@ from interopcheck.sandbox.csvline import CsvLines
 from interopcheck.sandbox.generate import table_name
 from interopcheck.sandbox.products import Product
 
-#: Entities never deleted: the audit trail itself.
-KEPT = frozenset({"change-event"})
+#: Entities whose records the sandbox may delete (when nothing the product serves refers to them):
+#: records a housing system really deletes, and that no return or measure is built from record by
+#: record. Never the audit trail (change events), nor certificates, voids or complaints, which the
+#: returns and regulatory measures are computed from.
+CANDIDATES = ("rent-transaction", "repair", "leasehold", "document", "asb-case", "homelessness-case")
 #: Every EVERY-th record (from the 2nd) of a deletable entity is deleted.
 EVERY = 40
 #: Deletions happen after every generated update (updated_at ends before 2026-11-01), a minute apart
@@ -38,10 +41,10 @@ def _stamp(seconds: int) -> str:
 
 
 def deletable(entities: tuple[str, ...]) -> tuple[str, ...]:
-    """The entities among `entities` whose records may be deleted: none of `entities` refers to them
-    (`interopcheck.entities.REFERENCES`), so no reference dangles, and they are not the audit trail."""
+    """The CANDIDATES among `entities` that none of `entities` refers to (`interopcheck.entities.REFERENCES`),
+    so deleting their records leaves no reference dangling."""
     targets = {r.target for r in REFERENCES if r.entity in entities}
-    return tuple(e for e in entities if e not in targets and e not in KEPT)
+    return tuple(e for e in entities if e in CANDIDATES and e not in targets)
 
 
 def apply_deletions(conn: sqlite3.Connection, product: Product) -> dict[str, int]:
