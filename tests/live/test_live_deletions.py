@@ -46,7 +46,7 @@ DECLARATION: dict[str, Any] = {
 
 def _app(fault: str | None) -> Starlette:
     deleted = [] if fault == "no-deletions" else DELETED
-    listed = [] if fault in ("hidden", "no-deletions") else deleted
+    listed = [] if fault in ("hidden", "hidden-loop", "no-deletions") else deleted
     served = REPAIRS + ([{"id": "r12", "updated_at": "2026-01-20T00:00:00Z"}] if fault == "still-served" else [])
 
     async def repairs(request: Request) -> Response:
@@ -59,7 +59,8 @@ def _app(fault: str | None) -> Starlette:
     async def changes(request: Request) -> Response:
         events = [{"id": f"c{n}", "entity": d["entity"], "record_id": d["id"], "action": "delete", "changed_at": d["deleted_at"]} for n, d in enumerate(deleted)]
         events.append({"id": "cx", "entity": "repair", "record_id": "r1", "action": "update", "changed_at": "2026-01-01T00:00:00Z"})
-        return JSONResponse({"data": events, "links": {}})
+        links = {"next": str(request.url)} if fault == "hidden-loop" else {}  # a walk that loops never finishes
+        return JSONResponse({"data": events, "links": links})
 
     async def feed(request: Request) -> Response:
         since = request.query_params.get("since")
@@ -109,6 +110,7 @@ def test_a_feed_that_agrees_with_the_change_events_passes() -> None:
     ("fault", "expected"),
     [
         ("hidden", "3 records deleted by change events are not in the deletions feed: repair r11, repair r12, repair r13"),
+        ("hidden-loop", "3 records deleted by change events are not in the deletions feed"),
         ("still-served", "deleted repair r12: GET"),
         ("still-served", "deleted repair r12 is still in its collection"),
     ],

@@ -97,3 +97,11 @@ def test_the_openapi_documents_the_feed_and_the_manifest_list() -> None:
     spec = build_spec()
     assert spec["paths"]["/v1/deletions"]["get"]["operationId"] == "listDeletions"
     assert "deleted" in spec["components"]["schemas"]["ExportManifest"]["properties"]
+
+
+def test_each_deletion_has_a_delete_change_event_at_the_head_of_the_events(start_sandbox: Start) -> None:
+    _, client = start_sandbox(records=60)
+    feed = _feed(client)
+    first = client.get("/v1/change-events", params={"limit": len(feed)}).json()["data"]
+    assert {(e["entity"], e["record_id"], e["changed_at"]) for e in first if e["action"] == "delete"} == {(d["entity"], d["id"], d["deleted_at"]) for d in feed}
+    assert client.get("/v1/change-events", params={"limit": 1000}).json()["meta"]["total"] > len(feed)

@@ -3,7 +3,7 @@
 `apply_deletions` runs after the data is generated: it deletes a deterministic few records of the
 entities nothing else refers to (so referential integrity holds), keeps a tombstone {entity, id,
 deleted_at} for each in the `deletion` table, and, when the product serves change events, appends
-an action=delete event for each to the change-event table.
+an action=delete event for each to the change-event table (first, so a partial read meets them).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def apply_deletions(conn: sqlite3.Connection, product: Product) -> dict[str, int
 
 
 def _delete_events(conn: sqlite3.Connection, product: Product) -> None:
-    """An action=delete change event for every tombstone, appended to the change-event table."""
+    """An action=delete change event for every tombstone, at the head of the change-event table."""
     t = table_name("change-event")
     line = CsvLines("change-event", product.fields("change-event")).line
     rows = []
@@ -83,7 +83,10 @@ def _delete_events(conn: sqlite3.Connection, product: Product) -> None:
         }
         shaped = product.to_supplier("change-event", event)
         rows.append((event["id"], deleted_at, orjson.dumps(shaped).decode(), line(shaped)))
-    conn.executemany(f"INSERT INTO {t} (id, updated_at, json, csv) VALUES (?, ?, ?, ?)", rows)
+    # The delete events come first (the others move up), so even a first page or a cut export shows some.
+    conn.execute(f"UPDATE {t} SET seq = -seq")
+    conn.execute(f"UPDATE {t} SET seq = -seq + ?", (len(rows),))
+    conn.executemany(f"INSERT INTO {t} (seq, id, updated_at, json, csv) VALUES (?, ?, ?, ?, ?)", [(n, *row) for n, row in enumerate(rows, 1)])
 
 
 def tombstones(conn: sqlite3.Connection, *, since: str | None, after: int = 0, limit: int = -1, entity: str | None = None) -> list[tuple[int, str, str, str]]:
