@@ -19,7 +19,7 @@ from interopcheck.checks.deletion_feed import Tombstone, change_deletes, declare
 from interopcheck.checks.live_walk import cached_walk, finding_from_error, find_operation, require_live
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, from_findings, skipped
-from interopcheck.declaration import pointer_get
+from interopcheck.declaration import DeletionsDecl, pointer_get
 from interopcheck.errors import CheckSkipped, LiveError
 from interopcheck.model import Finding
 
@@ -92,7 +92,7 @@ def _gone_findings(ctx: CheckContext, picked: list[Tombstone]) -> tuple[list[Fin
     return findings, evidence
 
 
-def _since_findings(ctx: CheckContext, decl: object, path: str, listed: list[Tombstone]) -> tuple[list[Finding], list[Finding]]:
+def _since_findings(ctx: CheckContext, decl: DeletionsDecl, path: str, listed: list[Tombstone]) -> tuple[list[Finding], list[Finding]]:
     """Ask the feed for the deletions since the middle deleted_at; it must answer exactly those at or after it."""
     stamps = sorted({t.deleted_at for t in listed if _when(t.deleted_at) is not None}, key=lambda s: _when(s))  # type: ignore[arg-type, return-value]
     if len(stamps) < 2:
@@ -100,7 +100,7 @@ def _since_findings(ctx: CheckContext, decl: object, path: str, listed: list[Tom
     since = stamps[len(stamps) // 2]
     cut = _when(since)
     expected = {(t.entity, t.id) for t in listed if (w := _when(t.deleted_at)) is not None and cut is not None and w >= cut}
-    part = read_feed(ctx, decl, path, since)  # type: ignore[arg-type]
+    part = read_feed(ctx, decl, path, since)
     if not part.complete:
         return part.problems, []
     got = keys(part.tombstones)

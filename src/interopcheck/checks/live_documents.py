@@ -140,7 +140,7 @@ def document_download(ctx: CheckContext) -> Decision:
     if not findings and not evidence:
         return errored("no document download could be completed", errors)
     return from_findings(
-        [*findings, *errors] if findings else findings,
+        [*findings, *errors] if findings else [],  # read failures are shown beside real findings, else only counted
         ok=f"{len(evidence)} document download(s) match their metadata" + (f" ({len(errors)} could not be read)" if errors else ""),
         bad="{n} document download(s) do not match their metadata",
         evidence=evidence,
