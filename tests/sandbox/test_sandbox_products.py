@@ -169,3 +169,16 @@ def test_products_are_named_in_the_cli_and_an_unknown_one_is_refused() -> None:
     assert CliRunner().invoke(cli, ["sandbox", "serve", "--product", "nope"]).exit_code == 2
     with pytest.raises(UsageError, match="unknown sandbox product 'nope'"):
         product_named("nope")
+
+
+def test_store_cache_of_another_entity_set_is_not_reused(tmp_path: Path) -> None:
+    """A cached file of the same layout, records, seed and product name but fewer entities (an older standard) is regenerated."""
+    from dataclasses import replace
+
+    db = tmp_path / "sandbox.db"
+    store = Store(db)
+    try:
+        store.fill(records=20, seed=1, product=replace(REFERENCE, entities=REFERENCE.entities[:9]))
+        assert not store.is_filled(records=20, seed=1, product=REFERENCE)
+    finally:
+        store.close()

@@ -441,7 +441,7 @@ def generate(
             if batch:
                 conn.executemany(sql, batch)
         _index(conn, product.entities)
-        meta = (("records", str(records)), ("seed", str(seed)), ("layout", LAYOUT), ("product", product.name))
+        meta = (("records", str(records)), ("seed", str(seed)), ("layout", LAYOUT), ("product", product.name), ("entities", ",".join(product.entities)))
         conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta)
         conn.commit()
     finally:
