@@ -45,7 +45,7 @@ RATIOS: dict[str, float] = {
     "household-member": 0.3,  # at most: the people of homelessness cases and of every few tenancies
     "ta-placement": 0.03,  # at most: one per homelessness case owed the relief or main duty
     "register-application": 0.05,
-    "void": 0.08,  # at most: the void properties, then the voids before every few lets
+    "void": 0.16,  # at most: the void properties, then the void before every let since April 2023
     "compliance-certificate": 0.1,  # beyond the two current ones (gas safety, fire risk assessment) of every property
     "complaint": 0.04,
     "change-event": 0.0,  # computed: a create and an update for a sample of every other entity's records
