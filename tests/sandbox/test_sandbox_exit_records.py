@@ -43,6 +43,10 @@ def test_household_members_are_the_people_of_their_tenancy_or_case() -> None:
     tenancies, cases = _by_id("tenancy"), _by_id("homelessness-case")
     members = list(iter_records("household-member", records=N, seed=1))
     assert any(m["tenancy_id"] for m in members) and any(m["homelessness_case_id"] for m in members)
+    recent = {t["id"]: t for t in tenancies.values() if t["start_date"] >= "2023-04-01"}
+    for tenancy_id, tenancy in recent.items():  # every letting since April 2023 has all its people (a CORE log's hhmemb)
+        people = [m["person_id"] for m in members if m["tenancy_id"] == tenancy_id]
+        assert sorted(people) == sorted(tenancy["tenant_ids"] + tenancy["household_member_ids"]), tenancy_id
     for m in members:
         assert (m["tenancy_id"] is None) != (m["homelessness_case_id"] is None)
         assert m["relationship"] is None if m["lead_tenant"] else m["relationship"] in codelist("core-relationship")
