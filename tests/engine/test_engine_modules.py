@@ -173,12 +173,22 @@ def test_resolve_scope_orders_and_unites_required_and_offered() -> None:
     declaration = load_declaration(HOMELESSNESS_ONLY)
     scope = resolve_scope(profile, declaration, ("repairs",))
     assert scope.applicable == ("repairs", "homelessness")
-    assert scope.entities == ("property", "person", "repair", "homelessness-case")
-    assert {(r.entity, r.target) for r in scope.references} == {("repair", "property"), ("homelessness-case", "person")}
-    assert scope.out_of_scope["tenancy"] == f"modules tenancy-management, rents are {NEITHER}"
-    assert [(r.entity, r.target) for r in scope.skipped_references()] == []
+    # document, household-member and change-event are in no module (issue 14), so every tender has them in scope
+    unmoduled = ("document", "household-member", "change-event")
+    assert scope.entities == ("property", "person", "repair", "homelessness-case", *unmoduled)
+    assert {(r.entity, r.target) for r in scope.references} == {
+        ("repair", "property"),
+        ("homelessness-case", "person"),
+        ("document", "person"),
+        ("document", "property"),
+        ("document", "homelessness-case"),
+        ("household-member", "person"),
+        ("household-member", "homelessness-case"),
+    }
+    assert scope.out_of_scope["tenancy"] == f"modules tenancy-management, rents, complaints are {NEITHER}"
+    assert [(r.entity, r.target) for r in scope.skipped_references()] == [("document", "tenancy"), ("document", "asb-case"), ("household-member", "tenancy")]
     narrow = resolve_scope(profile, declaration, ("homelessness",))
-    assert narrow.entities == ("person", "homelessness-case")
+    assert narrow.entities == ("person", "homelessness-case", *unmoduled)
 
 
 def test_profile_without_modules_has_everything_in_scope() -> None:

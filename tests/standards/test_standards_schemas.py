@@ -82,7 +82,15 @@ def test_entity_schemas_match_the_contract() -> None:
 
 @pytest.mark.parametrize(
     ("field", "codelist"),
-    [("tenancy", "tenancy-type"), ("unittype_gn", "property-type"), ("rent_type", "core-rent-type"), ("reason", "core-reason-for-leaving"), ("period", "core-rent-period")],
+    [
+        ("tenancy", "tenancy-type"),
+        ("unittype_gn", "property-type"),
+        ("rent_type", "core-rent-type"),
+        ("reason", "core-reason-for-leaving"),
+        ("period", "core-rent-period"),
+        ("rsnvac", "core-reason-for-vacancy"),
+        ("reasonpref", "core-reasonable-preference"),
+    ],
 )
 def test_core_return_uses_the_code_lists_of_the_standard(field: str, codelist: str) -> None:
     """The CORE return's coded answers are the standard's own code lists (CORE codes), so records need no translation."""
@@ -155,3 +163,10 @@ def test_complaint_stages_are_the_codes_two_stages() -> None:
     schema = REGISTRY.schema("codelists/complaint-stage")
     assert schema["enum"] == ["stage-1", "stage-2"]
     assert "no more than 2 stages" in schema["x-source"]["citation"] and schema["x-source"]["unverified"]
+
+
+def test_core_return_relationships_use_the_core_relationship_list() -> None:
+    """relat2..relat8 (issue 14): CORE's relationship codes, or null for a person the household does not have."""
+    core = REGISTRY.schema("returns/core-lettings")
+    for n in range(2, 9):
+        assert core["properties"][f"relat{n}"] == {"anyOf": [{"$ref": "../codelists/core-relationship.json"}, {"type": "null"}]}

@@ -36,6 +36,10 @@ UPDATED_FIELD = {
     "register-application": "/status", "void": "/let_date", "compliance-certificate": "/status", "complaint": "/response_date",
 }
 #: Records of each entity sampled for change events: every STRIDE-th record, until its share is taken.
+#: Every tenancy let since this day has its void (CORE collection years 2023/24 on, so a CORE log has each letting's void).
+LETTINGS_FROM = "2023-04-01"
+#: Of the tenancies let before LETTINGS_FROM, every this-many-th has its household members.
+OLDER_TENANCY_STRIDE = 20
 #: Words in a temporary accommodation type's label that mark it as paid by the night.
 NIGHTLY_WORDS = ("b&b", "bed and breakfast", "nightly")
 CHANGE_SHARE = 20
@@ -208,20 +212,16 @@ class ExitBuilders:
         }
 
     def stream_household_member(self, rng: random.Random) -> Iterator[dict[str, Any]]:
-        """The members of homelessness households (every case), then of tenancies (every few): their own people."""
+        """The members of homelessness households (every case), then of tenancies (every one let since LETTINGS_FROM, every
+        OLDER_TENANCY_STRIDE-th older one): their own people."""
         n = 0
         for case in self.source("homelessness-case"):
             people = [case["applicant_id"], *case.get("household_member_ids", [])]
             for k, person in enumerate(people):
                 yield self._member(rng, n, person, k == 0, False, k, None, case["id"], None, None)
                 n += 1
-        tenancies = self.counts.get("tenancy", 0) if "tenancy" in self.served else 0
-        if not tenancies:
-            return
-        wanted = max(1, self.counts["household-member"] - n)
-        stride = max(1, int(tenancies * 2.2 / wanted))  # a tenancy has about 2.2 people
         for t, tenancy in enumerate(self.source("tenancy")):
-            if t % stride:
+            if tenancy["start_date"] < LETTINGS_FROM and t % OLDER_TENANCY_STRIDE:
                 continue
             tenants, others = tenancy["tenant_ids"], tenancy.get("household_member_ids", [])
             for k, person in enumerate([*tenants, *others]):
@@ -312,19 +312,15 @@ class ExitBuilders:
         }
 
     def stream_void(self, rng: random.Random) -> Iterator[dict[str, Any]]:
-        """Current voids (the properties whose occupancy status is void), then the void before each sampled tenancy's let."""
+        """Current voids (the properties whose occupancy status is void), then the void before each letting since LETTINGS_FROM."""
         n = 0
         reasons = cl.codelist("core-reason-for-vacancy")
         for prop in self.source("property"):
             if prop.get("void_date"):
                 yield self._void(rng, n, prop["id"], prop["void_date"], rng.choice(reasons), None, None)
                 n += 1
-        tenancies = self.counts.get("tenancy", 0) if "tenancy" in self.served else 0
-        if not tenancies:
-            return
-        stride = max(1, tenancies // max(1, self.counts["void"] - n))
-        for t, tenancy in enumerate(self.source("tenancy")):
-            if t % stride == 0:
+        for tenancy in self.source("tenancy"):
+            if tenancy["start_date"] >= LETTINGS_FROM:
                 let = date.fromisoformat(tenancy["start_date"])
                 void = let - timedelta(days=rng.randrange(10, 120))
                 yield self._void(rng, n, tenancy["property_id"], _iso(void), rng.choice(reasons), tenancy, rng.random() < 0.2)

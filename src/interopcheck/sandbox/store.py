@@ -68,7 +68,8 @@ class Store:
             meta = dict(self._keeper.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error:
             return False
-        wanted = {"records": str(records), "seed": str(seed), "layout": LAYOUT, "product": product.name, META_KEY: META_VALUE}
+        # The entity list too: a file cached under an older standard lacks the tables of its new entities.
+        wanted = {"records": str(records), "seed": str(seed), "layout": LAYOUT, "product": product.name, "entities": ",".join(product.entities), META_KEY: META_VALUE}
         return all(meta.get(k) == v for k, v in wanted.items())
 
     def count(self, entity: str, since: str | None = None) -> int:
