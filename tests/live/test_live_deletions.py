@@ -78,13 +78,19 @@ def _app(fault: str | None) -> Starlette:
         manifest: dict[str, Any] = {"transactionTime": "2026-03-01T00:00:00Z", "request": "x", "requiresAccessToken": True, "output": [], "error": []}
         if fault not in ("hidden", "no-manifest-list"):
             manifest["deleted"] = [{"type": "repair", "url": f"{request.base_url}files/deleted.ndjson?since={since}"}]
+        manifest["output"] = [{"type": "repair", "url": f"{request.base_url}files/repairs.ndjson?since={since}"}]
         return JSONResponse(manifest)
 
     async def deleted_file(request: Request) -> Response:
         since = request.query_params["since"]
         return Response(b"".join(JSONResponse(d).body + b"\n" for d in listed if d["deleted_at"] >= since), media_type="application/x-ndjson")
 
+    async def output_file(request: Request) -> Response:
+        rows = [{"id": "r10", "updated_at": "2026-02-02T00:00:00Z"}] + ([{"id": "r13", "updated_at": "2026-02-06T00:00:00Z"}] if fault == "output-holds-deleted" else [])
+        return Response(b"".join(JSONResponse(r).body + b"\n" for r in rows), media_type="application/x-ndjson")
+
     return Starlette(routes=[
+        Route("/files/repairs.ndjson", output_file),
         Route("/v1/repairs", repairs), Route("/v1/repairs/{id}", repair), Route("/v1/change-events", changes), Route("/v1/deletions", feed),
         Route("/v1/$export", kickoff), Route("/jobs/1", job), Route("/files/deleted.ndjson", deleted_file),
     ])
@@ -144,3 +150,9 @@ def test_a_manifest_without_the_deletions_fails(fault: str) -> None:
     result = _run("export.deletions", fault)
     assert result.status == Status.FAIL, result.summary
     assert any("leaves out 3 of the 3 records deleted since then" in f.message for f in result.findings)
+
+
+def test_a_manifest_whose_output_still_holds_a_deleted_record_fails() -> None:
+    result = _run("export.deletions", "output-holds-deleted")
+    assert result.status == Status.FAIL, result.summary
+    assert any("still holds 1 repair records the manifest lists as deleted: r13" in f.message for f in result.findings), [f.message for f in result.findings]

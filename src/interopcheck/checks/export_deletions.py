@@ -108,13 +108,46 @@ def _listed(ctx: CheckContext, decl: DeletionsDecl, items: list[Any]) -> tuple[s
     return found, problems, evidence
 
 
+def _still_output(ctx: CheckContext, outputs: tuple[tuple[str, str], ...], listed: set[tuple[str, str]]) -> tuple[list[Finding], list[Finding]]:
+    """Records the manifest lists as deleted that its own `output` files still hold (FHIR Bulk Data:
+    "Resources that appear in the 'deleted' section of an export manifest SHALL NOT appear in the
+    'output' section"); read only for the entities with deletions, whose incremental files are small."""
+    assert ctx.live is not None and ctx.declaration is not None
+    kinds = {e for e, _ in listed}
+    findings: list[Finding] = []
+    unread: list[Finding] = []
+    for kind, url in [o for o in outputs if o[0] in kinds][:MAX_FILES]:
+        mapping = ctx.declaration.entities.get(kind)
+        id_field = mapping.id_field if mapping is not None else "/id"
+        try:
+            resp = ctx.live.client.get(url)
+        except LiveError as exc:
+            unread.append(Finding(f"output {url} was not read to look for deleted records: {exc.message}"))
+            continue
+        if resp.status != 200:
+            unread.append(Finding(f"output {url} answered HTTP {resp.status}, so it was not searched for deleted records", exchange=resp.exchange))
+            continue
+        held = set()
+        for raw in resp.content.splitlines():
+            try:
+                rid = pointer_get(orjson.loads(raw), id_field) if raw.strip() else MISSING
+            except orjson.JSONDecodeError:
+                continue  # export.async-job reports unreadable lines
+            if rid is not MISSING and (kind, str(rid)) in listed:
+                held.add(str(rid))
+        if held:
+            findings.append(Finding(f"output {url} still holds {len(held)} {kind} records the manifest lists as deleted: {', '.join(sorted(held)[:5])}", exchange=resp.exchange))
+    return findings, unread
+
+
 @check("export.deletions", title="An incremental export lists the records deleted since T", family="export", needs=NEEDS)
 def export_deletions(ctx: CheckContext) -> Decision:
     """HSG-EXP-10: the export job started with its since parameter just before the earliest known
     deletion (from the deletions feed and the delete change events) answers a manifest whose
     `deleted` list (declared `deletions.manifest_pointer`, FHIR Bulk Data's `deleted`: file items
     of {entity, id, deleted_at} lines or FHIR transaction Bundles, or inline tombstones) names
-    every one of them. No export job declared: not applicable. No deletion known: not tested."""
+    every one of them, and whose `output` files of those entities hold none of them. No export job
+    declared: not applicable. No deletion known: not tested."""
     assert ctx.declaration is not None and ctx.live is not None
     job = ctx.declaration.export_job or {}
     if not job.get("kickoff"):
@@ -149,6 +182,9 @@ def export_deletions(ctx: CheckContext) -> Decision:
         return failed(f"{head}: the manifest's {pointer} is not an array", [Finding(f"{pointer} is {type(items).__name__}", data={"status_url": result.status_url})])
     listed, problems, evidence = _listed(ctx, decl or _DEFAULT, items)
     findings = problems
+    held, unread = _still_output(ctx, result.outputs, listed)
+    findings += held
+    evidence += unread
     if missing := expected - listed:
         shown = ", ".join(f"{e} {i}" for e, i in sorted(missing)[:5]) + (", ..." if len(missing) > 5 else "")
         findings.append(Finding(
