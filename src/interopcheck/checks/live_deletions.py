@@ -11,6 +11,7 @@ so the check then says it could not test, never that it passed.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import quote
 
@@ -28,6 +29,7 @@ MAX_LOOKUPS = 10
 #: Records named in one finding's message (the finding's data keeps up to 200).
 SHOWN = 5
 GONE = (404, 410)
+_PATH_PARAM = re.compile(r"\{[^}/]+\}")
 
 
 def _named(pairs: set[tuple[str, str]]) -> str:
@@ -69,9 +71,7 @@ def _gone_findings(ctx: CheckContext, picked: list[Tombstone]) -> tuple[list[Fin
             continue
         op = find_operation(ctx, mapping.item)
         if op is not None and op.method == "get":
-            path = op.path
-            for name in [p.name for p in op.parameters if p.location == "path"][:1]:
-                path = path.replace("{" + name + "}", quote(t.id, safe=""))
+            path = _PATH_PARAM.sub(lambda _m: quote(t.id, safe=""), op.path)
             try:
                 resp = live.client.get(path)
             except LiveError as exc:
