@@ -146,7 +146,6 @@ class ExitBuilders:
         """A random existing record of `entity`, or None when the product does not serve it."""
         return self._ref(entity, rng) if entity in self.served and self.counts.get(entity) else None
 
-
     def document(self, rng: random.Random, i: int) -> dict[str, Any]:
         """A document's metadata: its type decides its media type, size and what it is linked to."""
         kind = rng.choice(cl.codelist("document-type"))
