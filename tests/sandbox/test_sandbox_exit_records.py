@@ -171,3 +171,13 @@ def test_documents_point_at_records_of_the_entity_each_link_names() -> None:
     prefixes = {"person_id": "PER-", "tenancy_id": "TEN-", "property_id": "PRP-", "asb_case_id": "ASB-", "homelessness_case_id": "HML-"}
     for d in iter_records("document", records=N, seed=1):
         assert all(d[k] is None or d[k].startswith(p) for k, p in prefixes.items()), d
+
+
+def test_a_code_the_builders_rely_on_must_be_in_the_standard() -> None:
+    """The sandbox never invents a code nor falls back to another: a code its logic names must be in the list."""
+    from interopcheck.errors import StandardsError
+    from interopcheck.sandbox.records_exit import _named
+
+    assert _named("complaint-stage", "stage-2") == "stage-2"
+    with pytest.raises(StandardsError, match="stage-3"):
+        _named("complaint-stage", "stage-3")
