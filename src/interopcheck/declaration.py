@@ -21,7 +21,7 @@ from interopcheck.pointers import MISSING, pointer_get
 from interopcheck.profile.yamldoc import YamlDoc, read_yaml, validate_doc
 from interopcheck.resources import profiles_dir
 
-__all__ = ["MISSING", "Declaration", "EntityMapping", "FieldRule", "UnmappedValue", "load_declaration", "pointer_get"]
+__all__ = ["MISSING", "Declaration", "DeletionsDecl", "DocumentsDecl", "EntityMapping", "FieldRule", "UnmappedValue", "load_declaration", "pointer_get"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,30 @@ class ExportDecl:
 
 
 @dataclass(frozen=True)
+class DocumentsDecl:
+    """Where document content is downloaded (HSG-API-27): the content operation and the metadata's pointers."""
+
+    content: str  # operationId or "GET /path"
+    url_field: str = "/download_url"
+    media_type_field: str = "/media_type"
+    size_field: str = "/byte_count"
+
+
+@dataclass(frozen=True)
+class DeletionsDecl:
+    """How deleted records are reported (HSG-EXP-10): the feed operation, its paging and fields, the manifest's list."""
+
+    collection: str  # operationId or "GET /path"
+    since_param: str
+    records_pointer: str = "/data"
+    next_pointer: str | None = None
+    entity_field: str = "/entity"
+    id_field: str = "/id"
+    deleted_at_field: str = "/deleted_at"
+    manifest_pointer: str = "/deleted"
+
+
+@dataclass(frozen=True)
 class Attestation:
     """A statement the supplier signs for one requirement."""
 
@@ -111,6 +135,8 @@ class Declaration:
     public_operations: tuple[str, ...] = ()  # operationIds or "GET /path" declared public (no OAuth 2.0)
     returns: dict[str, dict[str, str]] = field(default_factory=dict)  # core_lettings {url, year_param}, h_clic {url, quarter_param}
     subject_access: str | None = None  # the operation returning everything held about one person (HSG-DATA-24)
+    documents: DocumentsDecl | None = None
+    deletions: DeletionsDecl | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)  # JSON pointer -> line in `source`
     content: bytes = field(default=b"", compare=False, repr=False)  # the bytes read and hashed into `sha256`
@@ -167,6 +193,8 @@ class Declaration:
             public_operations=tuple(data.get("public_operations") or ()),
             returns={k: dict(v) for k, v in (data.get("returns") or {}).items()},
             subject_access=data.get("subject_access"),
+            documents=DocumentsDecl(**data["documents"]) if data.get("documents") else None,
+            deletions=DeletionsDecl(**data["deletions"]) if data.get("deletions") else None,
             raw=data,
             lines=dict(lines or {}),
             content=content,

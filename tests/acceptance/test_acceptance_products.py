@@ -3,7 +3,8 @@
 - own-codes serves a few fields under the supplier's own names and codes; its bundled declaration maps
   them back (value maps, the `date` transform), so it conforms; a map cut by one code, or removed, fails
   and the report names the supplier's values.
-- homelessness-only serves people and homelessness cases only; it conforms for a tender that requires
+- homelessness-only serves people and homelessness cases (and the documents, household members and change
+  events every tender requires); it conforms for a tender that requires
   only the homelessness module and fails HSG-DATA-15 for one that also requires repairs.
 """
 
@@ -142,7 +143,7 @@ def test_homelessness_only_is_conformant_for_a_homelessness_tender(homelessness_
         outcome = result.outcome(requirement_id)
         assert outcome["status"] == "not_applicable", (requirement_id, outcome["status"])
         assert "neither required by the tender nor offered by the product" in outcome["reason"], outcome["reason"]
-    assert _checks(result, "export.available")["summary"] == "all 2 entities in scope have a downloadable export"
+    assert _checks(result, "export.available")["summary"] == "all 5 entities in scope have a downloadable export"
 
 
 def test_homelessness_only_fails_a_tender_that_also_requires_repairs(homelessness_only: SandboxServer, tmp_path: Path) -> None:

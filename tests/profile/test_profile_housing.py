@@ -40,7 +40,7 @@ REGISTER = _contract_register()
 
 
 def test_contract_register_parsed() -> None:
-    assert len(REGISTER) == 82  # 59 + HSG-API-28 + HSG-DATA-16..24 + HSG-RET-01..03 + HSG-ATT-07..13 + HSG-SEC-04..06
+    assert len(REGISTER) == 84  # 59 + HSG-API-27, HSG-API-28, HSG-EXP-10, HSG-DATA-16..24 + HSG-RET-01..03 + HSG-ATT-07..13 + HSG-SEC-04..06
 
 
 @pytest.fixture(scope="module")

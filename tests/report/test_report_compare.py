@@ -129,7 +129,7 @@ def test_demo_reports_show_each_injected_fault_as_a_difference() -> None:
     assert [b.name for b in result.bidders] == ["Example Housing Ltd (good/report)", "Example Housing Ltd (flawed/report)"]  # one supplier twice
     rows = {r.requirement_id: r for r in result.rows}
     expected = {req: fault for fault in FLAWED_FAULTS for req in FAULTS[fault].requirements}
-    assert len(expected) >= len(FLAWED_FAULTS) == 7
+    assert len(expected) >= len(FLAWED_FAULTS) == 9
     leading = {r.requirement_id for r in result.rows[: sum(r.differs for r in result.rows)]}
     table = {r[0]: r for r in csv.reader(io.StringIO(render_csv(result)))}
     for req, fault in expected.items():

@@ -43,6 +43,10 @@ def test_household_members_are_the_people_of_their_tenancy_or_case() -> None:
     tenancies, cases = _by_id("tenancy"), _by_id("homelessness-case")
     members = list(iter_records("household-member", records=N, seed=1))
     assert any(m["tenancy_id"] for m in members) and any(m["homelessness_case_id"] for m in members)
+    recent = {t["id"]: t for t in tenancies.values() if t["start_date"] >= "2023-04-01"}
+    for tenancy_id, tenancy in recent.items():  # every letting since April 2023 has all its people (a CORE log's hhmemb)
+        people = [m["person_id"] for m in members if m["tenancy_id"] == tenancy_id]
+        assert sorted(people) == sorted(tenancy["tenant_ids"] + tenancy["household_member_ids"]), tenancy_id
     for m in members:
         assert (m["tenancy_id"] is None) != (m["homelessness_case_id"] is None)
         assert m["relationship"] is None if m["lead_tenant"] else m["relationship"] in codelist("core-relationship")
@@ -61,6 +65,8 @@ def test_household_members_are_the_people_of_their_tenancy_or_case() -> None:
 def test_voids_precede_the_let_of_a_tenancy_of_that_property() -> None:
     tenancies, properties = _by_id("tenancy"), _by_id("property")
     voids = list(iter_records("void", records=N, seed=1))
+    recent = {t["id"] for t in tenancies.values() if t["start_date"] >= "2023-04-01"}
+    assert recent and recent == {v["tenancy_id"] for v in voids if v["tenancy_id"]}  # every letting since April 2023 has its void
     assert any(v["tenancy_id"] for v in voids) and any(v["tenancy_id"] is None for v in voids)
     for v in voids:
         assert v["reason_for_vacancy"] in codelist("core-reason-for-vacancy")
@@ -165,3 +171,13 @@ def test_documents_point_at_records_of_the_entity_each_link_names() -> None:
     prefixes = {"person_id": "PER-", "tenancy_id": "TEN-", "property_id": "PRP-", "asb_case_id": "ASB-", "homelessness_case_id": "HML-"}
     for d in iter_records("document", records=N, seed=1):
         assert all(d[k] is None or d[k].startswith(p) for k, p in prefixes.items()), d
+
+
+def test_a_code_the_builders_rely_on_must_be_in_the_standard() -> None:
+    """The sandbox never invents a code nor falls back to another: a code its logic names must be in the list."""
+    from interopcheck.errors import StandardsError
+    from interopcheck.sandbox.records_exit import _named
+
+    assert _named("complaint-stage", "stage-2") == "stage-2"
+    with pytest.raises(StandardsError, match="stage-3"):
+        _named("complaint-stage", "stage-3")

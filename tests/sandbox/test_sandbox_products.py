@@ -1,5 +1,6 @@
 """The sandbox's products: the own-codes table and declaration agree with the national lists, records are served in
-the product's shape, and the homelessness-only product serves (and describes) only its two entities."""
+the product's shape, and the homelessness-only product serves (and describes) only its entities: the homelessness
+module's two and the three in no module (documents, household members, change events), which every tender requires."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from interopcheck.sandbox.store import Store
 
 from .conftest import _client
 
+#: What the homelessness-only product serves: its module's entities and those in no module.
+SERVED = ("person", "homelessness-case", "document", "household-member", "change-event")
 #: (entity, standard field, supplier field, national code list) of every coded own-codes field.
 CODED = (
     ("property", "property_type", "unitType", "property-type"),
@@ -116,16 +119,31 @@ def test_homelessness_only_serves_and_describes_only_its_entities(start_sandbox:
         assert client.get(path).status_code == 404, path
     assert client.post("/v1/repairs", json={}).status_code in (404, 405)
     spec = client.get("/openapi.json").json()
-    collections = sorted({p.split("/")[2] for p in spec["paths"] if p.startswith("/v1/") and p.split("/")[2] not in ("exports", "$export", "export-jobs", "returns")})
-    assert collections == ["homelessness-cases", "persons"]
-    exports = sorted(p for p in spec["paths"] if p.startswith("/v1/exports/"))
-    assert exports == sorted([*(f"/v1/exports/{e}.{f}" for e in ("person", "homelessness-case") for f in ("ndjson", "csv")), "/v1/exports/data-dictionary.json"])
+    collections = sorted({p.split("/")[2] for p in spec["paths"] if p.startswith("/v1/") and p.split("/")[2] not in ("exports", "$export", "export-jobs", "deletions", "returns")})
+    assert collections == ["change-events", "documents", "homelessness-cases", "household-members", "persons"]
+    exports = sorted(p for p in spec["paths"] if p.startswith("/v1/exports/") and not p.startswith("/v1/exports/deleted/"))
+    assert exports == sorted([*(f"/v1/exports/{e}.{f}" for e in SERVED for f in ("ndjson", "csv")), "/v1/exports/data-dictionary.json"])
     assert set(spec["components"]["schemas"]) >= {"Person", "HomelessnessCase"} and not {"Property", "Repair", "RepairRequest"} & set(spec["components"]["schemas"])
-    assert list(client.get("/v1/exports/data-dictionary.json").json()["entities"]) == ["person", "homelessness-case"]
+    assert list(client.get("/v1/exports/data-dictionary.json").json()["entities"]) == list(SERVED)
     assert client.get("/v1/$export", params={"_type": "repair"}, headers={"Prefer": "respond-async"}).status_code == 400
     job = client.get("/v1/$export", headers={"Prefer": "respond-async"}).headers["Content-Location"]
     client.get(job)
-    assert [o["type"] for o in client.get(job).json()["output"]] == ["person", "homelessness-case"]
+    assert [o["type"] for o in client.get(job).json()["output"]] == list(SERVED)
+
+
+def test_homelessness_only_records_point_only_at_what_it_serves() -> None:
+    """Documents, household members and change events of the homelessness product name only people and cases it serves."""
+    served = {e: {r["id"] for r in iter_records(e, records=200, seed=3, product=HOMELESSNESS_ONLY)} for e in SERVED}
+    assert all(served.values())
+    for doc in iter_records("document", records=200, seed=3, product=HOMELESSNESS_ONLY):
+        assert doc["tenancy_id"] is doc["property_id"] is doc["asb_case_id"] is None
+        assert doc["person_id"] in served["person"] or doc["homelessness_case_id"] in served["homelessness-case"]
+    for member in iter_records("household-member", records=200, seed=3, product=HOMELESSNESS_ONLY):
+        assert member["tenancy_id"] is None and member["homelessness_case_id"] in served["homelessness-case"]
+        assert member["person_id"] in served["person"]
+    events = list(iter_records("change-event", records=200, seed=3, product=HOMELESSNESS_ONLY))
+    assert {e["entity"] for e in events} == set(SERVED) - {"change-event"}
+    assert all(e["record_id"] in served[e["entity"]] for e in events)
 
 
 def test_store_cache_is_per_product(tmp_path: Path) -> None:
@@ -151,3 +169,16 @@ def test_products_are_named_in_the_cli_and_an_unknown_one_is_refused() -> None:
     assert CliRunner().invoke(cli, ["sandbox", "serve", "--product", "nope"]).exit_code == 2
     with pytest.raises(UsageError, match="unknown sandbox product 'nope'"):
         product_named("nope")
+
+
+def test_store_cache_of_another_entity_set_is_not_reused(tmp_path: Path) -> None:
+    """A cached file of the same layout, records, seed and product name but fewer entities (an older standard) is regenerated."""
+    from dataclasses import replace
+
+    db = tmp_path / "sandbox.db"
+    store = Store(db)
+    try:
+        store.fill(records=20, seed=1, product=replace(REFERENCE, entities=REFERENCE.entities[:9]))
+        assert not store.is_filled(records=20, seed=1, product=REFERENCE)
+    finally:
+        store.close()

@@ -20,6 +20,7 @@ from interopcheck.checks.live_walk import (
 from interopcheck.checks.live_available import DataTarget, availability_decision, judge_data_answer
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, from_findings, not_applicable, passed, skipped
+from interopcheck.checks.spec_files import download_operation
 from interopcheck.declaration import pointer_get
 from interopcheck.errors import LiveError
 from interopcheck.live.client import LiveResponse
@@ -221,6 +222,23 @@ def _data_targets(ctx: CheckContext) -> list[DataTarget]:
     return [
         DataTarget(op.path, None, False, tuple(p.name for p in op.parameters if p.required and p.location == "query"))
         for op in public_get_operations(ctx)
+        if not _download(ctx, op)
+    ]
+
+
+def _download(ctx: CheckContext, op: Any) -> str:
+    """Why a sampled GET is a file download by its description (`spec_files.download_operation`), or ""."""
+    return download_operation(ctx.index, op) if ctx.index is not None else ""
+
+
+def _downloads_left_out(ctx: CheckContext) -> list[Finding]:
+    """Evidence naming the sampled GETs left out as file downloads (none when collections are declared)."""
+    if declared_collections(ctx):
+        return []
+    return [
+        Finding(f"GET {op.path} is a file download ({why}), not a data resource: the JSON rule of HSG-API-05/06 does not apply")
+        for op in public_get_operations(ctx)
+        if (why := _download(ctx, op))
     ]
 
 
@@ -245,10 +263,16 @@ def _sample_responses(ctx: CheckContext) -> list[LiveResponse | Finding]:
 
 @check("live.json-content-type", title="JSON with a UTF-8 content type", family="live", needs=("live", "credentials"))
 def json_content_type(ctx: CheckContext) -> Decision:
-    """Successful data responses are valid UTF-8 JSON labelled application/json (or +json), charset UTF-8 if given."""
+    """Successful data responses are valid UTF-8 JSON labelled application/json (or +json), charset UTF-8 if given.
+
+    Data resources only: a GET its description documents as a file download (a PDF, an image, text
+    sent with a Content-Disposition, a binary schema: `spec_files.download_operation`) answers the
+    file's own bytes, so it is left out and named in the evidence; a data collection answering XML
+    still fails (HSG-API-05/06 cover data, after the GDS API technical and data standards)."""
     sample = _sample_responses(ctx)
     if not sample:
-        return skipped("no declared collection and no GET operation without path parameters to try")
+        left = "; the description's other GETs without path parameters are file downloads" if _downloads_left_out(ctx) else ""
+        return skipped("no declared collection and no GET operation without path parameters to try" + left)
     findings, evidence, errors = [], [], []
     for item in sample:
         if isinstance(item, Finding):
@@ -268,7 +292,11 @@ def json_content_type(ctx: CheckContext) -> Decision:
         evidence.append(Finding(f"{item.url}: {item.content_type}", exchange=item.exchange))
     if not findings and not evidence:
         return errored("no successful response to inspect", errors)
-    return from_findings(findings, ok=f"{len(evidence)} responses are UTF-8 JSON", bad="{n} responses are not UTF-8 JSON", evidence=evidence)
+    ok = f"{len(evidence)} responses are UTF-8 JSON"
+    downloads = _downloads_left_out(ctx)
+    if downloads:
+        ok += f" ({len(downloads)} file download(s) left out: not data resources)"
+    return from_findings(findings, ok=ok, bad="{n} responses are not UTF-8 JSON", evidence=evidence + downloads)
 
 
 @check("live.version-matches", title="Version served matches the description", family="live", needs=("live", "spec", "credentials"))

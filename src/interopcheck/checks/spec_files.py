@@ -138,3 +138,21 @@ def bodyless_download(index: SpecIndex, op: Operation, response: Response) -> st
     if files := produces_only_files(index, op):
         return f"it produces {files}"
     return _sent_as_file(op, response)
+
+
+def download_operation(index: SpecIndex, op: Operation) -> str:
+    """Why a GET is a file download rather than a data resource, or "": every 2xx response that
+    describes content transfers a file (`file_transfer`), or, describing none, is a download by
+    `bodyless_download`. Its answer is the file's own bytes, so HSG-API-05/06's JSON rule does
+    not apply to it (live checks sample data resources only)."""
+    if op.method != "get":
+        return ""
+    reasons = []
+    for resp in op.responses:
+        if not resp.status.startswith("2"):
+            continue
+        why = file_transfer(index, op, resp.media_types, resp) if resp.media_types else bodyless_download(index, op, resp)
+        if not why:
+            return ""
+        reasons.append(why)
+    return "; ".join(dict.fromkeys(reasons))

@@ -24,7 +24,7 @@ SANDBOX_PRODUCTS = ("reference", "own-codes", "homelessness-only")
 PRODUCT_HELP = (
     "Which product the sandbox plays: reference (every entity in the standard's shape and national codes), "
     "own-codes (the supplier's own field names and codes, mapped back by its declaration's value maps and a transform), "
-    "homelessness-only (people and homelessness cases only; its declaration offers the homelessness module)."
+    "homelessness-only (people and homelessness cases, with the documents, households and change history every tender requires; its declaration offers the homelessness module)."
 )
 
 EXIT_CODES_HELP = """\b

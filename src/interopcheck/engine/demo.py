@@ -17,7 +17,7 @@ from interopcheck.engine.run import Progress, RunArtifacts, RunRequest, run
 #: Faults of the flawed variant: each breaks the requirement the sandbox's fault table names.
 FLAWED_FAULTS: tuple[str, ...] = (
     "missing-uprn", "bad-dates", "broken-pagination", "no-updated-since", "export-truncated", "http-only",
-    "core-invalid-answer", "real-looking-pii",
+    "core-invalid-answer", "real-looking-pii", "deletions-hidden",
 )
 
 SECRET_ENV = "INTEROPCHECK_DEMO_CLIENT_SECRET"

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from interopcheck.sandbox import exports, returns, subject_access
+from interopcheck.sandbox import deletions, documents, exports, returns, subject_access
 from interopcheck.sandbox.codelists import codelist
 from interopcheck.sandbox.faults import SLOW_EVERY, apply_record_faults, record_faults
 from interopcheck.sandbox.openapi import build_spec
@@ -245,6 +245,8 @@ def build_app(state: SandboxState) -> Starlette:
     routes = [Route("/oauth/token", token, methods=["POST"]), Route("/openapi.json", openapi_json, methods=["GET"])]
     routes += exports.routes()
     routes += returns.routes()  # the statutory returns (CORE lettings log, H-CLIC)
+    routes += documents.routes(state.product.entities)
+    routes += deletions.routes()
     for segment, entity in state.collections.items():
         routes.append(_entity_route(f"/v1/{segment}", list_collection, entity, ["GET"]))
         routes.append(_entity_route(f"/v1/{segment}/{{id}}", get_item, entity, ["GET"]))

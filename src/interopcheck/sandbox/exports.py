@@ -21,6 +21,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from interopcheck.sandbox.csvline import CRLF, CsvLines
+from interopcheck.sandbox.deletions import manifest_deleted
 from interopcheck.sandbox.faults import apply_record_faults, record_faults
 from interopcheck.sandbox.fields import data_dictionary
 from interopcheck.sandbox.published import UNPUBLISHED_FAULTS, PublishedExports
@@ -158,6 +159,8 @@ async def export_job(request: Request) -> Response:
             url += "?" + urlencode({"since": job["raw_since"]})
         output.append({"type": entity, "url": url, "count": state.store.count(entity, job["since"])})
     manifest = {"transactionTime": job["time"], "request": job["request"], "requiresAccessToken": True, "output": output, "error": []}
+    if job["raw_since"] is not None:  # FHIR Bulk Data: with _since, `deleted` lists what was deleted since
+        manifest["deleted"] = manifest_deleted(state, base, job["types"], job["since"], job["raw_since"])
     return json_response(manifest)
 
 

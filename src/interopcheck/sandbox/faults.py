@@ -50,6 +50,7 @@ FAULTS: dict[str, Fault] = {
             "and an NHS number and National Insurance number of valid form in vulnerability_details (API and export)",
         ),
         Fault("subject-access-incomplete", ("HSG-DATA-24",), "the subject-access extract leaves out the person's homelessness cases"),
+        Fault("deletions-hidden", ("HSG-EXP-10",), "deleted records vanish, but the deletions feed and the incremental manifest list none of them"),
     )
 }
 

@@ -42,10 +42,10 @@ RATIOS: dict[str, float] = {
     "homelessness-case": 0.05,
     "leasehold": 0.1,
     "document": 0.2,
-    "household-member": 0.3,  # at most: the people of homelessness cases and of every few tenancies
+    "household-member": 0.5,  # at most: the people of homelessness cases, of lettings since April 2023 and of every 20th older one
     "ta-placement": 0.03,  # at most: one per homelessness case owed the relief or main duty
     "register-application": 0.05,
-    "void": 0.08,  # at most: the void properties, then the voids before every few lets
+    "void": 0.16,  # at most: the void properties, then the void before every let since April 2023
     "compliance-certificate": 0.1,  # beyond the two current ones (gas safety, fire risk assessment) of every property
     "complaint": 0.04,
     "change-event": 0.0,  # computed: a create and an update for a sample of every other entity's records
@@ -441,7 +441,7 @@ def generate(
             if batch:
                 conn.executemany(sql, batch)
         _index(conn, product.entities)
-        meta = (("records", str(records)), ("seed", str(seed)), ("layout", LAYOUT), ("product", product.name))
+        meta = (("records", str(records)), ("seed", str(seed)), ("layout", LAYOUT), ("product", product.name), ("entities", ",".join(product.entities)))
         conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta)
         conn.commit()
     finally:

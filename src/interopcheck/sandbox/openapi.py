@@ -159,6 +159,19 @@ def _schemas(product: Product) -> dict[str, Any]:
         "required": ["entities"],
         "example": {"version": "1.0", "entities": {example: data_dictionary({example: product.fields(example)})["entities"][example]}},
     }
+    schemas["Deletion"] = {
+        "type": "object",
+        "description": "A deleted record (a tombstone).",
+        "properties": {"entity": {"type": "string", "enum": list(product.entities)}, "id": {"type": "string"}, "deleted_at": {"type": "string", "format": "date-time"}},
+        "required": ["entity", "id", "deleted_at"],
+        "additionalProperties": False,
+    }
+    schemas["DeletionPage"] = {
+        "type": "object",
+        "properties": {"data": {"type": "array", "items": _ref("schemas", "Deletion")}, "links": _ref("schemas", "Links"), "meta": _ref("schemas", "Meta")},
+        "required": ["data", "links", "meta"],
+        "additionalProperties": False,
+    }
     schemas["ExportJobAccepted"] = {"type": "object", "properties": {"status": {"type": "string", "enum": ["accepted"]}, "job": {"type": "string", "format": "uri"}}, "required": ["status", "job"]}
     schemas["ExportJobStatus"] = {"type": "object", "properties": {"status": {"type": "string", "enum": ["in-progress"]}}, "required": ["status"]}
     schemas["ExportManifest"] = {
@@ -177,6 +190,16 @@ def _schemas(product: Product) -> dict[str, Any]:
                 },
             },
             "error": {"type": "array", "items": {"type": "object"}},
+            "deleted": {
+                "type": "array",
+                "description": "With _since: one file item per entity with records deleted since then (FHIR Bulk Data's `deleted`); each line of the file is {entity, id, deleted_at}.",
+                "items": {
+                    "type": "object",
+                    "properties": {"type": {"type": "string", "enum": list(product.entities)}, "url": {"type": "string", "format": "uri"}, "count": {"type": "integer", "minimum": 0}},
+                    "required": ["type", "url", "count"],
+                    "additionalProperties": False,
+                },
+            },
         },
         "required": ["transactionTime", "request", "requiresAccessToken", "output", "error"],
         "additionalProperties": False,
@@ -271,9 +294,12 @@ def _paths(product: Product) -> dict[str, Any]:
     if "repair" in product.entities:
         paths["/v1/repairs"]["post"] = _create_repair()
     paths.update(subject_access_paths(product.entities))
+    if "document" in product.entities:
+        paths.update(_document_content())
     for entity in product.entities:
         paths.update(_export_ops(entity))
     paths.update(_export_paths(product))
+    paths.update(_deletion_paths(product))
     paths.update(_return_paths(product))
     return paths
 
@@ -304,6 +330,66 @@ def _return_paths(product: Product) -> dict[str, Any]:
             }
         }
     return paths
+
+
+def _deletion_paths(product: Product) -> dict[str, Any]:
+    """The deletions feed and the deleted-records files an incremental export job's manifest lists (HSG-EXP-10)."""
+    return {
+        "/v1/deletions": {
+            "get": {
+                "operationId": "listDeletions",
+                "summary": "List deleted records ({entity, id, deleted_at}), a page at a time",
+                "tags": ["export"],
+                "security": _SECURED,
+                "parameters": [
+                    _ref("parameters", "limit"),
+                    {"name": "cursor", "in": "query", "description": "Cursor from links.next.", "schema": {"type": "string", "pattern": "^d[0-9]{1,18}$"}},
+                    {"name": "since", "in": "query", "description": "Only records deleted at or after this time (RFC 3339).", "schema": {"type": "string", "format": "date-time"}},
+                ],
+                "responses": {"200": {"description": "A page of deleted records.", "content": _json(_ref("schemas", "DeletionPage"))}, **_errors(400, 401, 500)},
+            }
+        },
+        "/v1/exports/deleted/{entity}.ndjson": {
+            "get": {
+                "operationId": "exportDeletedNdjson",
+                "summary": "The records of one entity deleted since a time, one {entity, id, deleted_at} per line (an export job manifest's `deleted` file)",
+                "tags": ["export"],
+                "security": _SECURED,
+                "parameters": [
+                    {"name": "entity", "in": "path", "required": True, "description": "The entity.", "schema": {"type": "string", "enum": list(product.entities)}},
+                    _ref("parameters", "since"),
+                ],
+                "responses": {"200": {"description": "The deleted records, streamed.", "content": _json({"type": "string"}, "application/x-ndjson")}, **_errors(400, 401, 404, 500)},
+            }
+        },
+    }
+
+
+def _document_content() -> dict[str, Any]:
+    """GET /v1/documents/{id}/content: a document's bytes in its own media type (a file download, not a data resource)."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "/v1/documents/{id}/content": {
+            "get": {
+                "operationId": "getDocumentContent",
+                "summary": "Download a document's content in its own media type (the record's media_type, byte_count bytes)",
+                "tags": ["document"],
+                "security": _SECURED,
+                "parameters": [_ref("parameters", "id")],
+                "responses": {
+                    "200": {
+                        "description": "The document's bytes.",
+                        "headers": {
+                            "Content-Disposition": {"description": "attachment, with the file name (RFC 6266).", "required": True, "schema": {"type": "string"}},
+                            "Content-Length": {"description": "The record's byte_count.", "required": True, "schema": {"type": "integer", "minimum": 0}},
+                        },
+                        "content": {media: binary for media in ("application/pdf", "image/jpeg", "text/plain")},
+                    },
+                    **_errors(401, 404, 500),
+                },
+            }
+        }
+    }
 
 
 def _create_repair() -> dict[str, Any]:

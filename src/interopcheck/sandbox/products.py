@@ -10,7 +10,9 @@ codes back to the standard's.
 - `reference`: every entity in the standard's shape and national codes (CORE, HACT, H-CLIC).
 - `own-codes`: the same entities, but a few fields carry the supplier's own names and codes (and a
   start date served as a date-time); its declaration maps them with value maps and a transform.
-- `homelessness-only`: a homelessness and housing options product: only people and homelessness cases.
+- `homelessness-only`: a homelessness and housing options product: people and homelessness cases (the
+  homelessness module), and the entities in no module, whose requirements every tender has: documents,
+  household members and the change history.
 """
 
 from __future__ import annotations
@@ -174,9 +176,9 @@ OWN_CODES = Product(
 )
 HOMELESSNESS_ONLY = Product(
     "homelessness-only",
-    "a homelessness and housing options product: people and homelessness cases only",
+    "a homelessness and housing options product: people and homelessness cases, with their documents, households and change history",
     "declaration-homelessness.yaml",
-    entities=("person", "homelessness-case"),
+    entities=("person", "homelessness-case", "document", "household-member", "change-event"),
     tender_modules=("homelessness",),
     title="Example Housing Options sandbox (homelessness only)",
 )

@@ -10,13 +10,13 @@ count (`generate.entity_counts`), fewer when its sources run out (a product with
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
+from interopcheck.errors import StandardsError
 from interopcheck.sandbox import codelists as cl
 
 #: The day the sandbox's data describes ("today"): updated_at stamps end here, certificates are valid or expired on it.
@@ -36,10 +36,15 @@ UPDATED_FIELD = {
     "register-application": "/status", "void": "/let_date", "compliance-certificate": "/status", "complaint": "/response_date",
 }
 #: Records of each entity sampled for change events: every STRIDE-th record, until its share is taken.
+#: Every tenancy let since this day has its void (CORE collection years 2023/24 on, so a CORE log has each letting's void).
+LETTINGS_FROM = "2023-04-01"
+#: Of the tenancies let before LETTINGS_FROM, every this-many-th has its household members.
+OLDER_TENANCY_STRIDE = 20
 #: Words in a temporary accommodation type's label that mark it as paid by the night.
 NIGHTLY_WORDS = ("b&b", "bed and breakfast", "nightly")
 CHANGE_SHARE = 20
 CHANGE_STRIDE = 4
+CERT_TYPES, CERT_STATUS = "compliance-certificate-type", "certificate-status"
 #: Synthetic years of validity of each certificate type (none: no expiry, as an asbestos survey).
 CERTIFICATE_YEARS = {
     "gas-safety": 1, "electrical": 5, "fire-risk-assessment": 1, "water-risk-assessment": 2, "lift": 1,
@@ -84,6 +89,14 @@ def _unknown(label: str) -> bool:
     return any(w in label.lower() for w in ("know", "prefer", "refus"))
 
 
+@lru_cache(maxsize=None)
+def _named(name: str, code: str) -> str:
+    """`code` of list `name`, which the sandbox's logic relies on (a StandardsError if the standard has dropped it)."""
+    if code not in cl.codelist(name):
+        raise StandardsError(f"the sandbox needs code {code!r} of list {name!r}, which the standard does not have")
+    return code
+
+
 def _staff(rng: random.Random) -> str:
     """A synthetic staff account (a user id, never a name)."""
     return f"USR-{rng.randrange(1, 400):04d}"
@@ -99,42 +112,6 @@ class ExitBuilders:
     _updated: Callable[[random.Random], str]
     source: Callable[[str], Iterator[dict[str, Any]]]
     record_id: Callable[[str, int], str]
-
-    @cached_property
-    def gas(self) -> Any:
-        return self._code("compliance-certificate-type", "gas-safety")
-
-    @cached_property
-    def fra(self) -> Any:
-        return self._code("compliance-certificate-type", "fire-risk-assessment")
-
-    @cached_property
-    def valid(self) -> Any:
-        return self._code("certificate-status", "valid")
-
-    @cached_property
-    def expired(self) -> Any:
-        return self._code("certificate-status", "expired")
-
-    @cached_property
-    def remedial(self) -> Any:
-        return self._code("certificate-status", "remedial-action-required")
-
-    @cached_property
-    def stage_1(self) -> Any:
-        return self._code("complaint-stage", "stage-1")
-
-    @cached_property
-    def stage_2(self) -> Any:
-        return self._code("complaint-stage", "stage-2")
-
-    @cached_property
-    def night(self) -> Any:
-        return self._code("ta-cost-period", "night")
-
-    @cached_property
-    def week(self) -> Any:
-        return self._code("ta-cost-period", "week")
 
     @cached_property
     def ta_types(self) -> tuple[tuple[Any, str], ...]:
@@ -168,11 +145,6 @@ class ExitBuilders:
     def _maybe_ref(self, entity: str, rng: random.Random) -> str | None:
         """A random existing record of `entity`, or None when the product does not serve it."""
         return self._ref(entity, rng) if entity in self.served and self.counts.get(entity) else None
-
-    def _code(self, name: str, wanted: str) -> Any:
-        """The code `wanted` of list `name` if the list has it, else the list's first code (never an invented one)."""
-        codes = cl.codelist(name)
-        return wanted if wanted in codes else codes[0]
 
     def document(self, rng: random.Random, i: int) -> dict[str, Any]:
         """A document's metadata: its type decides its media type, size and what it is linked to."""
@@ -208,20 +180,16 @@ class ExitBuilders:
         }
 
     def stream_household_member(self, rng: random.Random) -> Iterator[dict[str, Any]]:
-        """The members of homelessness households (every case), then of tenancies (every few): their own people."""
+        """The members of homelessness households (every case), then of tenancies (every one let since LETTINGS_FROM, every
+        OLDER_TENANCY_STRIDE-th older one): their own people."""
         n = 0
         for case in self.source("homelessness-case"):
             people = [case["applicant_id"], *case.get("household_member_ids", [])]
             for k, person in enumerate(people):
                 yield self._member(rng, n, person, k == 0, False, k, None, case["id"], None, None)
                 n += 1
-        tenancies = self.counts.get("tenancy", 0) if "tenancy" in self.served else 0
-        if not tenancies:
-            return
-        wanted = max(1, self.counts["household-member"] - n)
-        stride = max(1, int(tenancies * 2.2 / wanted))  # a tenancy has about 2.2 people
         for t, tenancy in enumerate(self.source("tenancy")):
-            if t % stride:
+            if tenancy["start_date"] < LETTINGS_FROM and t % OLDER_TENANCY_STRIDE:
                 continue
             tenants, others = tenancy["tenant_ids"], tenancy.get("household_member_ids", [])
             for k, person in enumerate([*tenants, *others]):
@@ -273,7 +241,7 @@ class ExitBuilders:
                 "start_date": _iso(start),
                 "end_date": end,
                 "cost_amount": round(rng.uniform(45.0, 110.0), 2) if nightly else round(rng.uniform(220.0, 520.0), 2),
-                "cost_period": self.night if nightly else self.week,
+                "cost_period": _named("ta-cost-period", "night" if nightly else "week"),
                 "placing_authority_gss_code": gss,
                 "out_of_borough_gss_code": away if away != gss else None,
             }
@@ -312,19 +280,15 @@ class ExitBuilders:
         }
 
     def stream_void(self, rng: random.Random) -> Iterator[dict[str, Any]]:
-        """Current voids (the properties whose occupancy status is void), then the void before each sampled tenancy's let."""
+        """Current voids (the properties whose occupancy status is void), then the void before each letting since LETTINGS_FROM."""
         n = 0
         reasons = cl.codelist("core-reason-for-vacancy")
         for prop in self.source("property"):
             if prop.get("void_date"):
                 yield self._void(rng, n, prop["id"], prop["void_date"], rng.choice(reasons), None, None)
                 n += 1
-        tenancies = self.counts.get("tenancy", 0) if "tenancy" in self.served else 0
-        if not tenancies:
-            return
-        stride = max(1, tenancies // max(1, self.counts["void"] - n))
-        for t, tenancy in enumerate(self.source("tenancy")):
-            if t % stride == 0:
+        for tenancy in self.source("tenancy"):
+            if tenancy["start_date"] >= LETTINGS_FROM:
                 let = date.fromisoformat(tenancy["start_date"])
                 void = let - timedelta(days=rng.randrange(10, 120))
                 yield self._void(rng, n, tenancy["property_id"], _iso(void), rng.choice(reasons), tenancy, rng.random() < 0.2)
@@ -351,24 +315,26 @@ class ExitBuilders:
     def compliance_certificate(self, rng: random.Random, i: int) -> dict[str, Any]:
         """Certificates 2p and 2p+1 are property p's current gas safety record and fire risk assessment; the rest are
         earlier ones (expired) and other kinds (electrical, asbestos, water, lifts)."""
-        properties = self.counts["property"]
-        if i < 2 * properties:
-            kind = self.gas if i % 2 == 0 else self.fra
-            prop = self.record_id("property", i // 2)
-            expired = rng.random() < 0.04
-            issued = _between(rng, AS_OF - timedelta(days=540), AS_OF - timedelta(days=366)) if expired else _between(rng, AS_OF - timedelta(days=360), AS_OF - timedelta(days=1))
-            status = self.expired if expired else (self.remedial if kind == self.fra and rng.random() < 0.05 else self.valid)
+        gas, fra = _named(CERT_TYPES, "gas-safety"), _named(CERT_TYPES, "fire-risk-assessment")
+        valid, expired = _named(CERT_STATUS, "valid"), _named(CERT_STATUS, "expired")
+        if i < 2 * self.counts["property"]:
+            kind, prop = (gas if i % 2 == 0 else fra), self.record_id("property", i // 2)
+            if rng.random() < 0.04:  # overdue: last issued over a year ago
+                issued, status = _between(rng, AS_OF - timedelta(days=540), AS_OF - timedelta(days=366)), expired
+            else:
+                issued, status = _between(rng, AS_OF - timedelta(days=360), AS_OF - timedelta(days=1)), valid
+                if kind == fra and rng.random() < 0.05:
+                    status = _named(CERT_STATUS, "remedial-action-required")
         else:
-            prop = self._ref("property", rng)
-            kind = rng.choice(cl.codelist("compliance-certificate-type"))
-            if kind in (self.gas, self.fra):  # an earlier one, long expired and since replaced
-                issued, status = _between(rng, date(2023, 1, 1), date(2024, 4, 30)), self.expired
+            kind, prop = rng.choice(cl.codelist(CERT_TYPES)), self._ref("property", rng)
+            if kind in (gas, fra):  # an earlier one, long expired and since replaced
+                issued, status = _between(rng, date(2023, 1, 1), date(2024, 4, 30)), expired
             else:  # current: issued within its validity (an asbestos survey has none: within two years)
                 span = 365 * CERTIFICATE_YEARS.get(str(kind), 2) - 5
-                issued, status = _between(rng, AS_OF - timedelta(days=span), AS_OF - timedelta(days=1)), self.valid
+                issued, status = _between(rng, AS_OF - timedelta(days=span), AS_OF - timedelta(days=1)), valid
         years = CERTIFICATE_YEARS.get(str(kind))
         expiry = issued.replace(year=issued.year + years, day=min(issued.day, 28)) if years else None
-        changed = min(AS_OF, expiry) if status == self.expired and expiry else issued
+        changed = min(AS_OF, expiry) if status == expired and expiry else issued
         return {
             "id": self.record_id("compliance-certificate", i),
             "updated_at": f"{_iso(changed)}T{rng.randrange(7, 19):02d}:{rng.randrange(60):02d}:00Z",
@@ -395,7 +361,7 @@ class ExitBuilders:
 
     def _complaint(self, rng: random.Random, n: int, tenancy: dict[str, Any], received: date) -> dict[str, Any]:
         """One complaint received on `received`: acknowledged, due, answered (on time or late) or still open."""
-        stage = self.stage_2 if rng.random() < 0.2 else self.stage_1
+        stage = _named("complaint-stage", "stage-2" if rng.random() < 0.2 else "stage-1")
         acknowledged = _add_working_days(received, rng.randrange(0, ACKNOWLEDGE_DAYS + 1))
         due = _add_working_days(acknowledged, RESPONSE_DAYS.get(str(stage), 10))
         roll = rng.random()

@@ -17,6 +17,7 @@ import orjson
 from interopcheck.sandbox.csvline import CsvLines
 from interopcheck.sandbox.generate import LAYOUT, PREFIXES, generate, table_name
 from interopcheck.sandbox.products import REFERENCE, Product
+from interopcheck.sandbox.tombstones import META_KEY, META_VALUE, apply_deletions
 
 #: The stored text columns an export can stream.
 TEXT_COLUMNS = ("json", "csv")
@@ -57,7 +58,9 @@ class Store:
     def fill(self, *, records: int, seed: int, product: Product = REFERENCE) -> dict[str, int]:
         """Generate `product`'s synthetic dataset into the store (replacing what was there)."""
         with self._write_lock:
-            return generate(self._keeper, records=records, seed=seed, product=product)
+            counts = generate(self._keeper, records=records, seed=seed, product=product)
+            deleted = apply_deletions(self._keeper, product)
+            return {e: n - deleted.get(e, 0) for e, n in counts.items()}
 
     def is_filled(self, *, records: int, seed: int, product: Product = REFERENCE) -> bool:
         """Whether the store already holds `product`'s dataset of `records` and `seed` (a reused db file)."""
@@ -65,7 +68,8 @@ class Store:
             meta = dict(self._keeper.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error:
             return False
-        wanted = {"records": str(records), "seed": str(seed), "layout": LAYOUT, "product": product.name}
+        # The entity list too: a file cached under an older standard lacks the tables of its new entities.
+        wanted = {"records": str(records), "seed": str(seed), "layout": LAYOUT, "product": product.name, "entities": ",".join(product.entities), META_KEY: META_VALUE}
         return all(meta.get(k) == v for k, v in wanted.items())
 
     def count(self, entity: str, since: str | None = None) -> int:
