@@ -75,9 +75,11 @@ def test_voids_precede_the_let_of_a_tenancy_of_that_property() -> None:
             assert v["property_id"] == tenancy["property_id"] and v["let_date"] == tenancy["start_date"] == v["void_end_date"]
             assert v["void_date"] < v["let_date"]
             assert v["major_repairs_date"] is None or v["void_date"] <= v["major_repairs_date"] < v["let_date"]
-        else:  # still void: the property says so
+        else:  # still void: the property says so, and no tenancy holds it
             prop = properties[v["property_id"]]
             assert prop["occupancy_status"] == "void" and prop["void_date"] == v["void_date"] and v["let_date"] is None
+            held = [t for t in tenancies.values() if t["property_id"] == v["property_id"]]
+            assert all(t["end_date"] and t["end_date"] <= v["void_date"] for t in held), held
 
 
 def test_every_property_has_a_gas_safety_record_and_a_fire_risk_assessment_most_valid() -> None:

@@ -292,11 +292,20 @@ class ExitBuilders:
         }
 
     def stream_void(self, rng: random.Random) -> Iterator[dict[str, Any]]:
-        """Current voids (the properties whose occupancy status is void), then the void before each letting since LETTINGS_FROM."""
+        """Current voids, then the void before each letting since LETTINGS_FROM.
+
+        A current void is a property whose occupancy status is void and which no tenancy holds on its void date (never
+        let, or its tenancy ended by then): properties and their tenancies are walked side by side (both in property order).
+        """
         n = 0
         reasons = cl.codelist("core-reason-for-vacancy")
+        tenancies = self.source("tenancy")
+        tenancy = next(tenancies, None)
         for prop in self.source("property"):
-            if prop.get("void_date"):
+            while tenancy is not None and tenancy["property_id"] < prop["id"]:
+                tenancy = next(tenancies, None)
+            held = tenancy if tenancy is not None and tenancy["property_id"] == prop["id"] else None
+            if prop.get("void_date") and (held is None or (held["end_date"] or "9999") <= prop["void_date"]):
                 yield self._void(rng, n, prop["id"], prop["void_date"], rng.choice(reasons), None, None)
                 n += 1
         for tenancy in self.source("tenancy"):
