@@ -75,9 +75,11 @@ def test_voids_precede_the_let_of_a_tenancy_of_that_property() -> None:
             assert v["property_id"] == tenancy["property_id"] and v["let_date"] == tenancy["start_date"] == v["void_end_date"]
             assert v["void_date"] < v["let_date"]
             assert v["major_repairs_date"] is None or v["void_date"] <= v["major_repairs_date"] < v["let_date"]
-        else:  # still void: the property says so
+        else:  # still void: the property says so, and no tenancy holds it
             prop = properties[v["property_id"]]
             assert prop["occupancy_status"] == "void" and prop["void_date"] == v["void_date"] and v["let_date"] is None
+            held = [t for t in tenancies.values() if t["property_id"] == v["property_id"]]
+            assert all(t["end_date"] and t["end_date"] <= v["void_date"] for t in held), held
 
 
 def test_every_property_has_a_gas_safety_record_and_a_fire_risk_assessment_most_valid() -> None:
@@ -133,13 +135,15 @@ def test_documents_have_a_media_type_a_size_and_a_content_url() -> None:
 
 
 def test_ta_placements_start_with_a_relief_or_main_duty_and_are_costed_by_type() -> None:
-    cases = _by_id("homelessness-case")
+    cases = {r["id"]: r for r in iter_records("homelessness-case", records=2000, seed=1)}
+    let = {t["property_id"] for t in iter_records("tenancy", records=2000, seed=1)}
     labels = {c.code: c.label.lower() for c in labelled("hclic-ta-type")}
-    for p in iter_records("ta-placement", records=N, seed=1):
+    for p in iter_records("ta-placement", records=2000, seed=1):
         duties = [d for d in cases[p["homelessness_case_id"]]["duties"] if d["duty"] in ("relief", "main-duty")]
         assert duties and p["start_date"] >= duties[0]["start_date"]
         assert (p["cost_period"] == "night") == any(w in labels[p["accommodation_type"]] for w in ("bed and breakfast", "nightly"))
         assert (p["property_id"] is not None) == ("stock" in labels[p["accommodation_type"]])
+        assert p["property_id"] not in let  # own stock used as temporary accommodation is not let to a tenant
         assert p["out_of_borough_gss_code"] != p["placing_authority_gss_code"]
 
 

@@ -142,6 +142,18 @@ class ExitBuilders:
         stamp = self._updated(rng)
         return stamp if stamp[:10] > latest[:10] else f"{latest[:10]}T{rng.randrange(8, 18):02d}:{rng.randrange(60):02d}:00Z"
 
+    def _unlet_property(self, rng: random.Random) -> str | None:
+        """A property no tenancy is let on (tenancy i lets property i * P // T), for temporary accommodation in own stock."""
+        properties, tenancies = self.counts.get("property", 0), self.counts.get("tenancy", 0)
+        if "property" not in self.served or not properties:
+            return None
+        for _ in range(20):
+            p = rng.randrange(properties)
+            i = -(-p * tenancies // properties)  # the first tenancy index that could let property p
+            if not (i < tenancies and i * properties // tenancies == p):
+                return self.record_id("property", p)
+        return None
+
     def _maybe_ref(self, entity: str, rng: random.Random) -> str | None:
         """A random existing record of `entity`, or None when the product does not serve it."""
         return self._ref(entity, rng) if entity in self.served and self.counts.get(entity) else None
@@ -236,7 +248,7 @@ class ExitBuilders:
                 "updated_at": self._updated_after(rng, _iso(start), end),
                 "homelessness_case_id": case["id"],
                 "accommodation_type": kind,
-                "property_id": self._maybe_ref("property", rng) if own else None,
+                "property_id": self._unlet_property(rng) if own else None,
                 "provider": "Example Housing Council" if own else rng.choice(PROVIDERS),
                 "start_date": _iso(start),
                 "end_date": end,
@@ -280,11 +292,20 @@ class ExitBuilders:
         }
 
     def stream_void(self, rng: random.Random) -> Iterator[dict[str, Any]]:
-        """Current voids (the properties whose occupancy status is void), then the void before each letting since LETTINGS_FROM."""
+        """Current voids, then the void before each letting since LETTINGS_FROM.
+
+        A current void is a property whose occupancy status is void and which no tenancy holds on its void date (never
+        let, or its tenancy ended by then): properties and their tenancies are walked side by side (both in property order).
+        """
         n = 0
         reasons = cl.codelist("core-reason-for-vacancy")
+        tenancies = self.source("tenancy")
+        tenancy = next(tenancies, None)
         for prop in self.source("property"):
-            if prop.get("void_date"):
+            while tenancy is not None and tenancy["property_id"] < prop["id"]:
+                tenancy = next(tenancies, None)
+            held = tenancy if tenancy is not None and tenancy["property_id"] == prop["id"] else None
+            if prop.get("void_date") and (held is None or (held["end_date"] or "9999") <= prop["void_date"]):
                 yield self._void(rng, n, prop["id"], prop["void_date"], rng.choice(reasons), None, None)
                 n += 1
         for tenancy in self.source("tenancy"):
