@@ -88,8 +88,8 @@ def test_report_records_the_scope(homelessness_tender: dict[str, Any]) -> None:
     assert modules["required"] == ["homelessness"] and modules["required_from"] == "flag"
     assert modules["offered"] == ["homelessness"] and modules["offered_from"] == "declaration"
     assert modules["applicable"] == ["homelessness"]
-    assert modules["entities"] == ["person", "homelessness-case"]
-    assert [m["module"] for m in modules["not_applicable"]] == ["tenancy-management", "rents", "repairs", "asb", "leasehold"]
+    assert modules["entities"] == ["person", "homelessness-case", "document", "household-member", "change-event"]
+    assert [m["module"] for m in modules["not_applicable"]] == ["tenancy-management", "rents", "repairs", "asb", "leasehold", "allocations", "temporary-accommodation", "compliance", "complaints"]
     assert homelessness_tender["standards_year"] == 2026  # the profile's default
     assert homelessness_tender["run"]["options"]["require_modules"] == ["homelessness"]
 
@@ -106,7 +106,7 @@ def test_required_module_not_offered_fails(spec_path: str) -> None:
     assert outcomes["HSG-DATA-04"]["status"] == "not_applicable"  # rents: still neither required nor offered
     assert report["verdict"] == "not_conformant"
     assert report["modules"]["applicable"] == ["repairs", "homelessness"]
-    assert report["modules"]["entities"] == ["property", "person", "repair", "homelessness-case"]
+    assert report["modules"]["entities"] == ["property", "person", "repair", "homelessness-case", "document", "household-member", "change-event"]
 
 
 def test_default_tender_requires_every_module(spec_path: str) -> None:
@@ -134,7 +134,7 @@ def test_declaration_without_modules_offers_every_module(spec_path: str) -> None
     report = _run(spec_path, declaration=DECLARATION_PATH)
     modules = report["modules"]
     assert modules["offered_from"] == "default" and modules["applicable"] == modules["required"]
-    assert len(modules["applicable"]) == 6 and modules["not_applicable"] == []
+    assert len(modules["applicable"]) == 10 and modules["not_applicable"] == []
     outcomes = _outcomes(report)
     assert outcomes["HSG-DATA-15"]["status"] == "pass"
     assert not any(o["status"] == "not_applicable" for rid, o in outcomes.items() if rid.startswith("HSG-DATA-0"))

@@ -174,7 +174,7 @@ def test_a_dropped_run_leaves_no_worker(sandbox: FakeSandbox) -> None:
     ctx: CheckContext = make_ctx(sandbox)
     ctx.standards.worker_factory = FACTORY  # type: ignore[union-attr]
     plan_checks(ctx, EXPORT_IDS)
-    assert all(run_check(all_checks()[cid], ctx).status is Status.PASS for cid in EXPORT_IDS)
+    assert all(run_check(all_checks()[cid], ctx).status in (Status.PASS, Status.NOT_APPLICABLE) for cid in EXPORT_IDS)  # export.deletions: no incremental job here
     procs = ctx.cache["export.pool"].processes()
     assert procs
     ctx.cache.clear()  # the pool is dropped: its finalizer kills the workers

@@ -113,7 +113,7 @@ def test_reference_run_result_is_json_serialisable(reference: Any) -> None:
     assert all(dataclasses.asdict(r)["status"] == "pass" for r in results.values())
 
 
-_ITEM_PATH = re.compile(r"^/v1/(?!exports/)[a-z-]+/[^/]+$")
+_ITEM_PATH = re.compile(r"^/v1/(?!exports/|returns/)[a-z-]+/[^/]+$")
 
 
 def _open_items(app: Any, state: Any) -> Any:

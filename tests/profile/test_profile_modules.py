@@ -14,11 +14,11 @@ from .conftest import CASES, HOUSING
 VALID = CASES / "profiles" / "valid"
 
 EXPECTED = {
-    "tenancy-management": ("property", "person", "tenancy", "void"),
+    "tenancy-management": ("property", "person", "tenancy", "household-member", "void"),
     "rents": ("property", "person", "tenancy", "rent-account", "rent-transaction"),
     "repairs": ("property", "repair"),
     "asb": ("property", "person", "asb-case"),
-    "homelessness": ("person", "homelessness-case"),
+    "homelessness": ("person", "homelessness-case", "household-member"),
     "leasehold": ("property", "person", "leasehold"),
     "allocations": ("property", "person", "register-application"),
     "temporary-accommodation": ("property", "person", "homelessness-case", "ta-placement"),
@@ -26,7 +26,7 @@ EXPECTED = {
     "complaints": ("property", "person", "tenancy", "complaint"),
 }
 #: entities in no module (issue 14: no module holds everything they reference), so their requirements apply to every tender
-UNMODULED = {"document", "household-member", "change-event"}
+UNMODULED = {"document", "change-event"}
 #: the entity each per-entity requirement tests (HSG-DATA-01..09, then HSG-DATA-16..23)
 DATA_ENTITY = {**{n: ENTITIES[n - 1] for n in range(1, 10)}, **{n: ENTITIES[n - 7] for n in range(16, 24)}}
 
@@ -107,7 +107,7 @@ def test_annex_lists_modules_with_entities_and_requirements(housing) -> None:  #
     md = render_annex(housing, "md", {})
     assert "## Modules" in md
     assert "| repairs | Repairs | property, repair | HSG-DATA-01, HSG-DATA-06 |" in md
-    assert "| homelessness | Homelessness and housing options | person, homelessness-case | HSG-DATA-02, HSG-DATA-08, HSG-RET-02 |" in md
+    assert "| homelessness | Homelessness and housing options | person, homelessness-case, household-member | HSG-DATA-02, HSG-DATA-08, HSG-DATA-17, HSG-RET-02 |" in md
     assert "every module is required" in md and "fails HSG-DATA-15" in md
     assert "- **Modules:** homelessness, temporary-accommodation (applies when the tender requires or the product offers one of them)" in md
     assert "checked against the 2026/27 collection year" in md and "2023/24, 2024/25, 2025/26" in md

@@ -147,15 +147,16 @@ def export_deletions(ctx: CheckContext) -> Decision:
     `deleted` list (declared `deletions.manifest_pointer`, FHIR Bulk Data's `deleted`: file items
     of {entity, id, deleted_at} lines or FHIR transaction Bundles, or inline tombstones) names
     every one of them, and whose `output` files of those entities hold none of them. No export job
-    declared: not applicable. No deletion known: not tested."""
+    declared, or one with no since parameter (no incremental export): not applicable. No deletion known: not tested."""
     assert ctx.declaration is not None and ctx.live is not None
     job = ctx.declaration.export_job or {}
     if not job.get("kickoff"):
         return not_applicable("no asynchronous export job is declared (export_job.kickoff), so there is no incremental manifest to list deletions")
     param = job.get("since_param")
     if not param:
-        return failed("the export job declares no since parameter (export_job.since_param), so it cannot list what was deleted since a time",
-                      [Finding("export_job.since_param is missing")])
+        # No incremental export is offered (HSG-EXP-06 judges that); a deletions list cannot be asked of a job that has none.
+        return not_applicable("the export job declares no since parameter (export_job.since_param): it offers no incremental export, "
+                              "so there is no incremental manifest to list deletions (HSG-EXP-06 judges incremental exports)")
     decl = declared(ctx)
     known = [t for t in _known(ctx, decl) if _when(t.deleted_at) is not None]
     if not known and decl is None:
