@@ -40,9 +40,9 @@ def test_homelessness_tender_is_conformant_for_a_homelessness_product(sandbox: S
     assert unmet == []
     assert report["verdict"] == "conformant"
     available = _check(report, "export.available")
-    assert available["status"] == "pass" and available["summary"] == "all 2 entities in scope have a downloadable export"
-    assert [e["message"].split(":")[0] for e in available["evidence"]] == ["person", "homelessness-case"]
-    assert _check(report, "export.complete")["summary"] == "all 2 entities in scope exported whole"
+    assert available["status"] == "pass" and available["summary"] == "all 5 entities in scope have a downloadable export"
+    assert [e["message"].split(":")[0] for e in available["evidence"]] == ["person", "homelessness-case", "document", "household-member", "change-event"]
+    assert _check(report, "export.complete")["summary"] == "all 5 entities in scope exported whole"
     assert _check(report, "export.referential-integrity")["status"] == "pass"
     uprn = _check(report, "live.uprn-valid")  # about properties, which no applicable module lists
     assert uprn["status"] == "not_applicable" and "neither required by the tender nor offered by the product" in uprn["summary"]
