@@ -23,7 +23,7 @@ from interopcheck.errors import CheckSkipped, LiveError
 from interopcheck.export.api import operation_path
 from interopcheck.model import Finding
 
-PEOPLE = 5  # people whose extracts are read
+PEOPLE = 5  # people whose extracts are read (more when that many do not cover every kind of referencing record)
 
 
 def _ids_in(ref: Reference, record: Any) -> list[str]:
@@ -61,28 +61,35 @@ def _held_about(ctx: CheckContext) -> dict[str, set[tuple[str, str]]]:
 
 
 def _choose(held: dict[str, set[tuple[str, str]]], rng: random.Random) -> list[str]:
-    """Up to PEOPLE people: one referenced by each kind of record first (so every entity is looked for), then any."""
+    """People whose extracts together cover every kind of record that references a person (greedily, the person
+    covering most kinds still uncovered first, ties drawn at random), then any others up to PEOPLE in all."""
     people = sorted(held)
+    kinds = {p: {e for e, _ in held[p]} for p in people}
+    uncovered = set().union(*kinds.values()) if kinds else set()
     chosen: list[str] = []
-    for entity in sorted({e for refs in held.values() for e, _ in refs}):
-        with_entity = [p for p in people if p not in chosen and any(e == entity for e, _ in held[p])]
-        if with_entity and len(chosen) < PEOPLE:
-            chosen.append(rng.choice(with_entity))
+    while uncovered:
+        best = max(len(kinds[p] & uncovered) for p in people if p not in chosen)
+        pick = rng.choice([p for p in people if p not in chosen and len(kinds[p] & uncovered) == best])
+        chosen.append(pick)
+        uncovered -= kinds[pick]
     rest = [p for p in people if p not in chosen]
     chosen += rng.sample(rest, min(PEOPLE - len(chosen), len(rest))) if len(chosen) < PEOPLE else []
     return sorted(chosen)
 
 
-def _strings(node: Any, out: set[str]) -> set[str]:
-    """Every string anywhere in `node` (the ids an extract holds, whatever its shape)."""
-    if isinstance(node, str):
-        out.add(node)
-    elif isinstance(node, dict):
+def _record_ids(node: Any, pointers: tuple[str, ...], out: set[str]) -> set[str]:
+    """The ids of every object anywhere in `node`, read at the declared id pointers (an id named only in another record's
+    reference field, a household member's `homelessness_case_id`, say, is not that record)."""
+    if isinstance(node, dict):
+        for pointer in pointers:
+            value = pointer_get(node, pointer)
+            if isinstance(value, str):
+                out.add(value)
         for value in node.values():
-            _strings(value, out)
+            _record_ids(value, pointers, out)
     elif isinstance(node, list):
         for value in node:
-            _strings(value, out)
+            _record_ids(value, pointers, out)
     return out
 
 
@@ -112,6 +119,7 @@ def subject_access(ctx: CheckContext) -> Decision:
     if not held:
         return skipped("no walked record references a person, so there is nothing an extract must hold")
     chosen = _choose(held, random.Random(f"{ctx.options.seed}:subject-access"))
+    pointers = tuple(sorted({d.id_field or "/id" for d in ctx.declaration.entities.values()}))
     findings: list[Finding] = []
     evidence: list[Finding] = []
     expected_total = 0
@@ -126,7 +134,7 @@ def subject_access(ctx: CheckContext) -> Decision:
             findings.append(Finding(f"person {person}: GET {url} answered HTTP {resp.status}, not 200 with the extract", exchange=resp.exchange))
             continue
         try:
-            found = _strings(resp.json(), set())
+            found = _record_ids(resp.json(), pointers, set())
         except LiveError:
             findings.append(Finding(f"person {person}: GET {url} did not return JSON", exchange=resp.exchange))
             continue

@@ -28,7 +28,7 @@ from interopcheck.sandbox.products import REFERENCE, Product
 from interopcheck.sandbox.records_exit import CHANGE_SHARE, ExitBuilders
 
 #: The table layout; a cached database file of another layout is generated again.
-LAYOUT = "6"
+LAYOUT = "7"
 
 #: Records of each entity per property (the issue's proportions).
 RATIOS: dict[str, float] = {

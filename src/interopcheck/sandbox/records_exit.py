@@ -314,6 +314,11 @@ class ExitBuilders:
                 void = let - timedelta(days=rng.randrange(10, 120))
                 yield self._void(rng, n, tenancy["property_id"], _iso(void), rng.choice(reasons), tenancy, rng.random() < 0.2)
                 n += 1
+        if n == 0:  # a small sandbox with no letting since LETTINGS_FROM: the void before its latest letting, so voids are testable
+            latest = max(self.source("tenancy"), key=lambda t: t["start_date"], default=None)
+            if latest is not None:
+                void = date.fromisoformat(latest["start_date"]) - timedelta(days=rng.randrange(10, 120))
+                yield self._void(rng, n, latest["property_id"], _iso(void), rng.choice(reasons), latest, False)
 
     def _void(self, rng: random.Random, n: int, property_id: str, void_date: str, reason: Any, tenancy: dict[str, Any] | None, repairs: bool | None) -> dict[str, Any]:
         """A void of `property_id` from `void_date`, ended by the let of `tenancy` (None: still void)."""
