@@ -289,3 +289,39 @@ def test_a_stream_without_its_own_deadline_keeps_the_request_deadline() -> None:
         with c.stream("/v1/export.csv") as s, pytest.raises(SandboxTimeout):
             for _ in s.iter_bytes():
                 pass
+
+
+def _breaks_first_body(conn: socket.socket, head: bytes) -> None:
+    """Send the headers and half the body, then reset the first connection; answer the rest whole."""
+    _breaks_first_body.calls = getattr(_breaks_first_body, "calls", 0) + 1  # type: ignore[attr-defined]
+    body = b'{"ok": true}'
+    status = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+    if _breaks_first_body.calls == 1 or _breaks_first_body.always:  # type: ignore[attr-defined]
+        conn.sendall(status + body[:4])
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # close with a reset
+        return
+    conn.sendall(status + body)
+
+
+def test_a_get_whose_body_breaks_off_is_asked_once_more() -> None:
+    _breaks_first_body.calls, _breaks_first_body.always = 0, False  # type: ignore[attr-defined]
+    with serve_raw(_breaks_first_body) as url, client(url) as c:
+        resp = c.get("/x")
+    assert resp.status == 200 and resp.json() == {"ok": True}
+    assert [e.error is not None for e in c.exchanges] == [True, False]  # the broken attempt stays in the transcript
+    assert "failed reading the body" not in (c.exchanges[1].error or "")
+
+
+def test_a_body_that_breaks_off_twice_is_unreachable_with_its_evidence() -> None:
+    _breaks_first_body.calls, _breaks_first_body.always = 0, True  # type: ignore[attr-defined]
+    with serve_raw(_breaks_first_body) as url, client(url) as c, pytest.raises(SandboxUnreachable, match="failed reading the body") as info:
+        c.get("/x")
+    assert _breaks_first_body.calls == 2  # type: ignore[attr-defined]
+    assert info.value.exchange is not None and info.value.exchange.error
+
+
+def test_a_write_whose_body_breaks_off_is_not_resent() -> None:
+    _breaks_first_body.calls, _breaks_first_body.always = 0, False  # type: ignore[attr-defined]
+    with serve_raw(_breaks_first_body) as url, client(url, allow_writes=True) as c, pytest.raises(SandboxUnreachable):
+        c.request("POST", "/x", content=b"{}")
+    assert _breaks_first_body.calls == 1  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from interopcheck import __version__
 from interopcheck.errors import LiveError, WriteRefused
 from interopcheck.live.auth import Credentials, NoCredentials
 from interopcheck.live.failures import (
+    BodyDropped,
     CrossOriginRedirect,
     LiveRequestError,
     OffOriginRequest,
@@ -54,7 +55,7 @@ MAX_REDIRECTS = 5
 MAX_RECORDED_EXCHANGES = 5000
 _REDIRECTS = (301, 302, 303, 307, 308)
 _SAFE_METHODS = ("GET", "HEAD")
-#: A connection that died before any response: on a reused keep-alive connection, the server closed it while idle.
+#: A connection that died: before any response, a reused keep-alive connection the server closed while idle.
 _DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
@@ -156,21 +157,30 @@ class SafeClient:
         """Any method (non-GET/HEAD only with `allow_writes`), with the body read under the caps.
 
         With `follow_redirects` off, a redirect within the sandbox's origin is returned as it is;
-        one that leaves the origin is refused either way.
+        one that leaves the origin is refused either way. A GET or HEAD whose connection breaks
+        while its body is read is asked once more (a transport blip is not the API's answer); a
+        second break, or a broken write, is the failure.
         """
-        with self._open(method, path_or_url, params, headers, auth, content, time.monotonic(), follow_redirects) as (resp, req, start):
-            body, truncated = self._read(resp, req, start, self.max_response_bytes, truncate)
-            elapsed = (time.monotonic() - start) * 1000
-            exchange = self._record(req, resp, body, truncated, elapsed)
-            return LiveResponse(
-                status=resp.status_code,
-                headers=response_headers(resp.headers),
-                content=body,
-                truncated=truncated,
-                elapsed_ms=round(elapsed, 3),
-                url=self.redactor.url(str(resp.url)),
-                exchange=exchange,
-            )
+        for attempt in (1, 2):
+            with self._open(method, path_or_url, params, headers, auth, content, time.monotonic(), follow_redirects) as (resp, req, start):
+                try:
+                    body, truncated = self._read(resp, req, start, self.max_response_bytes, truncate)
+                except BodyDropped:
+                    if attempt == 2 or req.method not in _SAFE_METHODS:
+                        raise
+                    continue  # nothing was handed back yet: a GET or HEAD is asked once more; the broken one stays in the transcript
+                elapsed = (time.monotonic() - start) * 1000
+                exchange = self._record(req, resp, body, truncated, elapsed)
+                return LiveResponse(
+                    status=resp.status_code,
+                    headers=response_headers(resp.headers),
+                    content=body,
+                    truncated=truncated,
+                    elapsed_ms=round(elapsed, 3),
+                    url=self.redactor.url(str(resp.url)),
+                    exchange=exchange,
+                )
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     @contextlib.contextmanager
     def stream(
@@ -354,6 +364,8 @@ class SafeClient:
             raise bad_coding(self, req, resp, start, exc) from None
         except httpx.TimeoutException as exc:
             raise SandboxTimeout(self._why(req, exc, self._timed_out(start, "reading the body")), exchange=self._fail(req, exc, start, resp)) from None
+        except _DROPPED as exc:
+            raise BodyDropped(self._why(req, exc, "failed reading the body"), exchange=self._fail(req, exc, start, resp)) from None
         except HTTPX_ERRORS as exc:
             raise SandboxUnreachable(self._why(req, exc, "failed reading the body"), exchange=self._fail(req, exc, start, resp)) from None
         return b"".join(chunks), False

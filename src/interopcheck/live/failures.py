@@ -26,6 +26,10 @@ class SandboxUnreachable(LiveRequestError):
     """The connection failed (refused, DNS, TLS handshake, protocol error)."""
 
 
+class BodyDropped(SandboxUnreachable):
+    """The connection broke after the response headers, while the body was being read."""
+
+
 class ResponseTooLarge(LiveRequestError):
     """The response body went over the byte cap."""
 
