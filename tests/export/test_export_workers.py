@@ -140,6 +140,25 @@ def test_an_error_while_feeding_kills_the_worker_and_propagates(pool: ScanPool, 
     assert pooled_records(pool, "person", "ndjson", body(), {"validator": True}).records == 200  # the pool goes on
 
 
+def test_a_pool_whose_workers_were_killed_stays_usable(pool: ScanPool) -> None:
+    for _ in all_started(pool):  # every started worker killed by a broken feed: `worker()` starts others on demand
+        with pytest.raises(RuntimeError):
+            pooled_records(pool, "person", "ndjson", failing(RuntimeError("cut short")), {"validator": True})
+    assert pool.processes() == [] and pool.usable()
+
+
+def test_a_run_decides_once_whether_scans_use_the_pool(pool: ScanPool) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from interopcheck.export.runstate import pool_for
+
+    ctx = make_ctx(FakeSandbox())
+    ctx.cache["export.pool"] = pool
+    with ThreadPoolExecutor(8) as threads:
+        answers = list(threads.map(lambda _: pool_for(ctx), range(32)))
+    assert answers == [pool] * 32 and ctx.cache["export.pool-used"] is True
+
+
 def all_started(pool: ScanPool, n: int = 2) -> list[Any]:
     """The pool's processes once all `n` have started (each start-up is awaited, not timed)."""
     for _ in range(600):

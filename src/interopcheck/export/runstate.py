@@ -9,6 +9,7 @@ without importing it: imports go downward only (background -> jobcheck -> runner
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from interopcheck.export.workers import ScanPool
 FUTURES = "export.background"  # key -> Future of work started early
 POOL = "export.pool"  # the run's ScanPool, when its workers are in use
 POOL_USED = "export.pool-used"  # decided once per run: whether scans go through the pool
+_DECIDING = "export.pool-deciding"  # the lock under which POOL_USED is decided
 SCHEDULER = "export.scheduler"  # the planned run's Scheduler
 
 
@@ -38,9 +40,10 @@ def pending(ctx: Any, key: str) -> Future[Any] | None:
 
 def pool_for(ctx: Any) -> ScanPool | None:
     """The run's worker pool when its workers are in use; decided once per run, so hashes never mix."""
-    if POOL_USED not in ctx.cache:
-        pool = ctx.cache.get(POOL)
-        ctx.cache[POOL_USED] = pool is not None and pool.usable()
+    with ctx.cache.setdefault(_DECIDING, threading.Lock()):  # scans on several threads ask at once; the first answer holds
+        if POOL_USED not in ctx.cache:
+            pool = ctx.cache.get(POOL)
+            ctx.cache[POOL_USED] = pool is not None and pool.usable()
     return ctx.cache.get(POOL) if ctx.cache[POOL_USED] else None
 
 

@@ -147,6 +147,7 @@ class ScanPool:
         self._idle: list[_Proc] = []
         self._live: list[_Proc] = []
         self._starting = 0
+        self._started = 0  # workers ever started: one killed after a cut-short scan is replaced on demand
         self._failure: str | None = None
         self._cond = threading.Condition()
         self._closed = False
@@ -188,13 +189,18 @@ class ScanPool:
             else:
                 self._live.append(proc)
                 self._idle.append(proc)
+                self._started += 1
             self._cond.notify_all()
 
     def usable(self, timeout: float = START_TIMEOUT_S) -> bool:
-        """Whether a worker started (waiting for the first start-up to end); False: scan in this process."""
+        """Whether a worker started (waiting for the first start-up to end); False: scan in this process.
+
+        A worker started counts even after it was killed (a scan cut short by a limit kills its
+        worker; `worker()` starts another), so the answer does not depend on when it is asked.
+        """
         with self._cond:
-            self._cond.wait_for(lambda: self._live or not self._starting or self._closed, timeout)
-            return bool(self._live) and not self._closed
+            self._cond.wait_for(lambda: self._started or not self._starting or self._closed, timeout)
+            return bool(self._started) and not self._closed
 
     @contextlib.contextmanager
     def worker(self) -> Iterator[_Proc]:
