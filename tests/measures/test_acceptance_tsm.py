@@ -31,6 +31,9 @@ def test_demo_good_passes_and_shows_the_measures_table(tmp_path: Path) -> None:
     assert _outcome(report, "HSG-RET-03")["status"] == "pass"
     measures = {m["id"]: m for m in report["measures"]}
     assert list(measures)[:4] == ["RP02(1)", "RP02(2)", "NM01(1)", "NM01(2)"]
+    for rp02 in (measures["RP02(1)"], measures["RP02(2)"]):  # the sandbox completes repairs, some late
+        assert rp02["denominator"] > 0 and rp02["value"] == round(rp02["numerator"] / rp02["denominator"] * 100, 2), rp02
+    assert measures["RP02(1)"]["value"] < 100
     nm01 = measures["NM01(1)"]
     assert nm01["denominator"] == len([1 for _ in range(nm01["denominator"])]) and nm01["denominator"] > 0  # homes: the property export
     assert nm01["value"] == round(nm01["numerator"] / nm01["denominator"] * 1000, 2)
@@ -42,7 +45,7 @@ def test_demo_good_passes_and_shows_the_measures_table(tmp_path: Path) -> None:
 
 def test_repairs_without_target_times_fail_hsg_ret_03(tmp_path: Path) -> None:
     """The declaration maps the supplier's repairs field by field with no target time (the supplier does not hold one)
-    and a completion time (its `raised_at`, as the sandbox completes no repair): RP02 cannot be computed, so
+    and a completion time (its `raised_at`, so every repair counts as completed): RP02 cannot be computed, so
     HSG-RET-03 fails, counting the repairs that lack a target time."""
     with SandboxServer(SandboxConfig(records=120, seed=5)) as server:
         declaration = yaml.safe_load(Path(server.declaration_path).read_text(encoding="utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from datetime import date
 
 import pytest
@@ -118,3 +119,9 @@ def test_not_after_compares_offsets() -> None:
     assert not_after("2025-06-01T10:00:00Z", "2025-06-01T10:00:00Z")
     assert not not_after("2025-06-01T10:00:01Z", "2025-06-01T10:00:00Z")
     assert not_after("2025-06-01T10:30:00+01:00", "2025-06-01T10:00:00Z")
+
+
+def test_a_page_quoted_twice_is_cited_once() -> None:
+    rp02 = next(d for d in definitions() if d.id == "RP02(1)")
+    urls = re.findall(r"<([^>]+)>", rp02.source)
+    assert urls and len(urls) == len(set(urls)), rp02.source

@@ -93,9 +93,13 @@ def _definition(m: dict[str, Any]) -> Definition:
 
 
 def _sources(sources: list[dict[str, Any]]) -> str:
-    """The citations as one line: each with its URL, `(unverified: why)` for those not read."""
+    """The citations as one line: each page once (two quotes from one page are one citation), `(unverified: why)` for those not read."""
     parts = []
+    seen: set[str] = set()
     for s in sources:
+        if s["url"] in seen:
+            continue
+        seen.add(s["url"])
         text = f"{s['citation']} <{s['url']}>"
         if s.get("unverified"):
             text += f" (unverified: {s['unverified']})"
