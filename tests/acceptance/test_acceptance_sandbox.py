@@ -1,4 +1,5 @@
-"""The CLI against the reference sandbox over real HTTP: the good variant conforms, each fault is caught."""
+"""The CLI against the reference sandbox over real HTTP: the good variant conforms (each fault is caught in
+test_acceptance_faults_api.py and test_acceptance_faults_data.py)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,14 @@ from urllib.parse import quote
 import pytest
 
 from interopcheck.report.json_report import load_report
-from interopcheck.sandbox.faults import FAULTS
-from interopcheck.sandbox.server import SandboxConfig, SandboxServer
+from interopcheck.sandbox.server import SandboxServer
 
 from .conftest import SECRET_ENV, CliResult, check_args, run_cli
+from .fault_runs import FAST
 
 pytestmark = pytest.mark.acceptance
 
 SATISFIED = {"pass", "attested", "not_applicable"}
-FAST = ("--max-examples", "1", "--sample", "20")
 
 
 def test_good_sandbox_passes_every_must(good_run: CliResult) -> None:
@@ -82,20 +82,6 @@ def test_bundle_run_never_holds_a_secret_in_any_member(good_sandbox: SandboxServ
     secrets = sandbox_secrets(good_sandbox)
     assert set(secrets.values()) - before - {secrets["client secret"], secrets["Basic credentials"]}, "this run fetched no OAuth token"
     assert_no_secrets(result, secrets)
-
-
-@pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_each_fault_is_caught_by_the_requirement_it_names(fault: str, tmp_path: Path) -> None:
-    out = tmp_path / "reports"
-    with SandboxServer(SandboxConfig(records=120, seed=3, faults=(fault,))) as server:
-        result = run_cli(check_args(server, out, *FAST), out, env={SECRET_ENV: server.client_secret})
-    assert result.report is not None, result.stderr
-    for requirement_id in FAULTS[fault].requirements:
-        outcome = result.outcome(requirement_id)
-        expected = "fail" if outcome["level"] == "MUST" else "warn"
-        assert outcome["status"] == expected, f"{fault}: {requirement_id} is {outcome['status']}: {outcome['reason']}"
-    if any(result.outcome(r)["level"] == "MUST" for r in FAULTS[fault].requirements):
-        assert result.code == 1 and result.report["verdict"] == "not_conformant"
 
 
 def test_static_only_run_skips_live_requirements_and_is_incomplete(good_sandbox: SandboxServer, tmp_path: Path) -> None:
