@@ -156,3 +156,23 @@ def test_a_manifest_whose_output_still_holds_a_deleted_record_fails() -> None:
     result = _run("export.deletions", "output-holds-deleted")
     assert result.status == Status.FAIL, result.summary
     assert any("still holds 1 repair records the manifest lists as deleted: r13" in f.message for f in result.findings), [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize("fault", [None, "hidden"])
+def test_a_planned_run_starts_the_check_beside_the_scans_with_the_same_outcome(fault: str | None) -> None:
+    from interopcheck.export.background import plan_checks
+    from interopcheck.export.runstate import early_key, start_background
+
+    alone = _run("export.deletions", fault)
+    with live_servers.serve_app(_app(fault)) as url:
+        ctx = live_fakes.context(url, index=mini.spec_index(SPEC), declaration=mini.declaration(DECLARATION), token_env="T", env={"T": "x"})
+        try:
+            plan_checks(ctx, ["export.available", "export.deletions"], workers=False)
+            start_background(ctx)  # what the first export check of a planned run does
+            early = ctx.cache["export.background"][early_key("export.deletions")]
+            early.result(timeout=60)  # done on its own thread, before the check asks
+            planned = run_check(all_checks()["export.deletions"], ctx)
+        finally:
+            ctx.live.close()
+    assert (planned.status, planned.summary) == (alone.status, alone.summary)
+    assert [f.message for f in planned.findings] == [f.message for f in alone.findings]

@@ -24,6 +24,7 @@ from interopcheck.checks.results import Decision, errored, failed, from_findings
 from interopcheck.declaration import MISSING, DeletionsDecl, pointer_get
 from interopcheck.errors import LiveError
 from interopcheck.export.fetch import ExportUnavailable, LimitReached, run_async_job, unavailable_reason
+from interopcheck.export.runstate import early_key, early_work, pending
 from interopcheck.model import Finding
 
 #: Deleted-record files read from one manifest (each one is normally small: only what was deleted since T).
@@ -148,6 +149,14 @@ def export_deletions(ctx: CheckContext) -> Decision:
     of {entity, id, deleted_at} lines or FHIR transaction Bundles, or inline tombstones) names
     every one of them, and whose `output` files of those entities hold none of them. No export job
     declared, or one with no since parameter (no incremental export): not applicable. No deletion known: not tested."""
+    early = pending(ctx, early_key("export.deletions"))
+    return early.result() if early is not None else _decide(ctx)  # type: ignore[no-any-return]
+
+
+@early_work("export.deletions")
+def _decide(ctx: CheckContext) -> Decision:
+    """The check's work: requests that wait on the network (the walks of the deletions feed and the change
+    events, the export job and its files), so a planned run starts it beside the export scans."""
     assert ctx.declaration is not None and ctx.live is not None
     job = ctx.declaration.export_job or {}
     if not job.get("kickoff"):

@@ -27,7 +27,7 @@ from interopcheck.export import runner
 from interopcheck.export.api import api_count, api_item
 from interopcheck.export.jobcheck import run_job, scan_job_since
 from interopcheck.export.reconcile import rfc3339
-from interopcheck.export.runstate import FUTURES, POOL, SCHEDULER, Scheduler, pending, pool_for
+from interopcheck.export.runstate import EARLY, FUTURES, POOL, SCHEDULER, Scheduler, early_key, pending, pool_for
 from interopcheck.export.workers import ScanPool
 from interopcheck.standards.registry import StandardsRegistry
 
@@ -79,6 +79,8 @@ def start_background(ctx: Any) -> None:
         _background("job", [("export.async-job", run_job, (ctx,))], futures)
     if "export.complete" in planned:
         _background("counts", [("export.api-counts", _api_counts, (ctx,))], futures)
+    if early := [(early_key(cid), fn, (ctx,)) for cid, fn in EARLY.items() if cid in planned]:
+        _background("early", early, futures, threads=len(early))  # each on its own thread: they wait on the network
     if POOL in ctx.cache:  # in dependency order: a scan waits only for scans taken before it
         wanted = _record_entities(ctx, planned)
         decls = [d for e in ctx.scope.entities if e in wanted and (d := runner.choose_export(ctx, e)) is not None and d.format != "csv"]

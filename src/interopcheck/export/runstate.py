@@ -25,6 +25,26 @@ _DECIDING = "export.pool-deciding"  # the lock under which POOL_USED is decided
 SCHEDULER = "export.scheduler"  # the planned run's Scheduler
 
 
+#: Work a check may start early in a planned run, by check id: `fn(ctx)`, its outcome the Future under
+#: `early_key(check_id)`. Registered by the check's own module (`early_work`), so this layer imports no check.
+EARLY: dict[str, Callable[[Any], Any]] = {}
+
+
+def early_work(check_id: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """Register `fn(ctx)` as what a planned run starts early for `check_id` (latency-bound requests, say)."""
+
+    def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        EARLY[check_id] = fn
+        return fn
+
+    return register
+
+
+def early_key(check_id: str) -> str:
+    """The key of `check_id`'s early work among the run's Futures."""
+    return f"early:{check_id}"
+
+
 @dataclass(frozen=True)
 class Scheduler:
     """What a planned run does early: start its background work (once), follow up a finished scan."""
