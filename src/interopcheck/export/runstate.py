@@ -1,8 +1,9 @@
 """A run's export state in `ctx.cache`, shared by the runner and the background work it may start.
 
 The runner (`export.runner`) scans exports when a check asks; a planned run (`export.background.plan_checks`)
-also starts work early: worker processes, downloads, follow-up requests. Both read the same state here:
-the Futures of background work by key, the worker pool, and the plan's scheduler. The scheduler is
+also starts work early: worker processes, downloads, follow-up requests, and the early work a check
+registers (`early_work`). Both read the same state here: the Futures of background work by key, the
+worker pool, and the plan's scheduler. The scheduler is
 registered by `plan_checks` (the two hooks below call it), so the runner reaches the background work
 without importing it: imports go downward only (background -> jobcheck -> runner -> runstate).
 """
