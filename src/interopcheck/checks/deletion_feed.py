@@ -6,6 +6,7 @@ and share what it reads through `ctx.cache`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -163,3 +164,12 @@ def change_deletes(ctx: CheckContext) -> ChangeDeletes | None:
 def keys(items: Any) -> set[tuple[str, str]]:
     """(entity, id) of each tombstone."""
     return {(t.entity, t.id) for t in items}
+
+
+def stamp_time(stamp: str) -> datetime | None:
+    """An RFC 3339 stamp with its offset as an aware datetime, or None (a stamp without an offset names no instant)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None

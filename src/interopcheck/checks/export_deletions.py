@@ -11,19 +11,20 @@ deleted since then (from the deletions feed and the delete change events) in tha
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from typing import Any
 
 import orjson
 
 from interopcheck.checks.context import CheckContext
-from interopcheck.checks.deletion_feed import Tombstone, change_deletes, declared, feed_path, keys, read_feed
+from interopcheck.checks.deletion_feed import Tombstone, change_deletes, declared, feed_path, keys, read_feed, stamp_time
+from interopcheck.checks.export_job import job_unavailable
 from interopcheck.checks.export_records import NEEDS
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, from_findings, not_applicable, skipped
 from interopcheck.declaration import MISSING, DeletionsDecl, pointer_get
 from interopcheck.errors import LiveError
-from interopcheck.export.fetch import ExportUnavailable, LimitReached, run_async_job, unavailable_reason
+from interopcheck.export.fetch import ExportUnavailable, LimitReached, run_async_job
 from interopcheck.export.runstate import early_key, early_work, pending
 from interopcheck.model import Finding
 
@@ -40,15 +41,6 @@ def _known(ctx: CheckContext, decl: DeletionsDecl | None) -> list[Tombstone]:
     if changes is not None:
         known += changes.deletes
     return known
-
-
-def _when(stamp: str) -> datetime | None:
-    """An RFC 3339 stamp with its offset as an aware datetime, or None."""
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def _fhir_deletes(line: Any) -> list[tuple[str, str]]:
@@ -167,21 +159,19 @@ def _decide(ctx: CheckContext) -> Decision:
         return not_applicable("the export job declares no since parameter (export_job.since_param): it offers no incremental export, "
                               "so there is no incremental manifest to list deletions (HSG-EXP-06 judges incremental exports)")
     decl = declared(ctx)
-    known = [t for t in _known(ctx, decl) if _when(t.deleted_at) is not None]
+    known = [t for t in _known(ctx, decl) if stamp_time(t.deleted_at) is not None]
     if not known and decl is None:
         return skipped("no deletions feed is declared (deletions:) and no change event records a delete, so whether an incremental export lists deletions could not be tested")
     if not known:
         return errored("not tested: neither the deletions feed nor the change events name a deleted record, so the data holds no deletion to look for in the manifest")
     # A second before the earliest deletion, so a server reading _since as "after T" lists it too.
-    since = (min(_when(t.deleted_at) for t in known) - timedelta(seconds=1)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[type-var, operator]
+    since = (min(stamp_time(t.deleted_at) for t in known) - timedelta(seconds=1)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[type-var, operator]
     try:
         result = run_async_job(ctx.live.client, job["kickoff"], params={param: since})
     except LimitReached as exc:
         return skipped(exc.reason)
     except ExportUnavailable as exc:
-        reason = unavailable_reason(ctx.live, exc)
-        finding = Finding(reason, exchange=exc.exchange)
-        return failed(reason, [finding]) if exc.status is not None else errored(reason, [finding])
+        return job_unavailable(ctx, exc)
     pointer = decl.manifest_pointer if decl is not None else "/deleted"
     items = pointer_get(result.manifest, pointer)
     expected = keys(known)

@@ -66,6 +66,13 @@ def _output_findings(out: JobOutput) -> list[Finding]:
     return findings
 
 
+def job_unavailable(ctx: CheckContext, exc: ExportUnavailable) -> Decision:
+    """An export job that could not be used: failed when the sandbox answered (a status), errored when it did not."""
+    reason = unavailable_reason(ctx.live, exc)
+    finding = Finding(reason, exchange=exc.exchange)
+    return failed(reason, [finding]) if exc.status is not None else errored(reason, [finding])
+
+
 @check("export.async-job", title="An asynchronous bulk export job (FHIR bulk data style) runs to its files", family="export", needs=NEEDS)
 def export_async_job(ctx: CheckContext) -> Decision:
     """Kick-off with `Prefer: respond-async` gives 202, polling honours Retry-After, the manifest covers every entity without errors, its files hold the records."""
@@ -79,9 +86,7 @@ def export_async_job(ctx: CheckContext) -> Decision:
     except LimitReached as exc:
         return skipped(exc.reason)
     except ExportUnavailable as exc:
-        reason = unavailable_reason(ctx.live, exc)
-        finding = Finding(reason, exchange=exc.exchange)
-        return failed(reason, [finding]) if exc.status is not None else errored(reason, [finding])
+        return job_unavailable(ctx, exc)
     result = run.job
     manifest = manifest_findings(ctx, job["kickoff"], result)
     evidence = [Finding(f"job ready after {result.polls} polls ({result.waited_s} s); {len(result.outputs)} output files", data={"status_url": result.status_url})]

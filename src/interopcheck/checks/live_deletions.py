@@ -12,11 +12,10 @@ so the check then says it could not test, never that it passed.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from urllib.parse import quote
 
 from interopcheck.checks.context import CheckContext
-from interopcheck.checks.deletion_feed import Tombstone, change_deletes, declared, feed_path, keys, read_feed
+from interopcheck.checks.deletion_feed import Tombstone, change_deletes, declared, feed_path, keys, read_feed, stamp_time
 from interopcheck.checks.live_walk import cached_walk, finding_from_error, find_operation, require_live
 from interopcheck.checks.registry import check
 from interopcheck.checks.results import Decision, errored, failed, from_findings, skipped
@@ -36,15 +35,6 @@ def _named(pairs: set[tuple[str, str]]) -> str:
     """A few (entity, id) pairs for a message."""
     shown = sorted(pairs)[:SHOWN]
     return ", ".join(f"{e} {i}" for e, i in shown) + (", ..." if len(pairs) > SHOWN else "")
-
-
-def _when(stamp: str) -> datetime | None:
-    """An RFC 3339 stamp as an aware datetime, or None."""
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def _picked(tombstones: list[Tombstone]) -> list[Tombstone]:
@@ -94,12 +84,12 @@ def _gone_findings(ctx: CheckContext, picked: list[Tombstone]) -> tuple[list[Fin
 
 def _since_findings(ctx: CheckContext, decl: DeletionsDecl, path: str, listed: list[Tombstone]) -> tuple[list[Finding], list[Finding]]:
     """Ask the feed for the deletions since the middle deleted_at; it must answer exactly those at or after it."""
-    stamps = sorted({t.deleted_at for t in listed if _when(t.deleted_at) is not None}, key=lambda s: _when(s))  # type: ignore[arg-type, return-value]
+    stamps = sorted({t.deleted_at for t in listed if stamp_time(t.deleted_at) is not None}, key=lambda s: stamp_time(s))  # type: ignore[arg-type, return-value]
     if len(stamps) < 2:
         return [], []
     since = stamps[len(stamps) // 2]
-    cut = _when(since)
-    expected = {(t.entity, t.id) for t in listed if (w := _when(t.deleted_at)) is not None and cut is not None and w >= cut}
+    cut = stamp_time(since)
+    expected = {(t.entity, t.id) for t in listed if (w := stamp_time(t.deleted_at)) is not None and cut is not None and w >= cut}
     part = read_feed(ctx, decl, path, since)
     if not part.complete:
         return part.problems, []
